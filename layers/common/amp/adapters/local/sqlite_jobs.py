@@ -1,0 +1,187 @@
+"""JobStore on one SQLite file: the embedded default, durable across restarts and crashes (WAL)."""
+
+import base64
+import binascii
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from amp.domain.errors import Conflict, InvalidInput, NotFound
+from amp.domain.job import TERMINAL_STATUSES, Job, JobStatus
+from amp.domain.ports import JobPage
+
+BUSY_TIMEOUT_MS = 10_000
+MAX_PAGE_SIZE = 1000
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS jobs (
+    id TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    status TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    body TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS jobs_owner_created ON jobs (owner, created_at DESC, id DESC);
+CREATE INDEX IF NOT EXISTS jobs_status_updated ON jobs (status, updated_at);
+"""
+
+
+def sortable_timestamp(moment: datetime) -> str:
+    """Fixed-width UTC text, so string order is time order (naive datetimes are taken as UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def checked_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """Refuse names that are not Job fields (pydantic would drop them silently) and the immutable id."""
+    unknown = sorted(set(fields) - set(Job.model_fields))
+    if unknown:
+        raise InvalidInput(f"unknown job field(s): {', '.join(unknown)}")
+    if "id" in fields:
+        raise InvalidInput("a job's id cannot be updated")
+    return dict(fields)
+
+
+def check_page_limit(limit: int) -> None:
+    if not 1 <= limit <= MAX_PAGE_SIZE:
+        raise InvalidInput(f"limit must be between 1 and {MAX_PAGE_SIZE}, got {limit}")
+
+
+class SqliteJobStore:
+    """Thread-safe: one connection per thread (the local server calls it from a pool), WAL so readers
+    never block the writer, and BEGIN IMMEDIATE around read-check-write so updates serialise."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        with self._transaction() as connection:
+            connection.executescript(_SCHEMA)
+
+    def _connection(self) -> sqlite3.Connection:
+        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
+        if connection is None:
+            # isolation_level=None: we issue BEGIN/COMMIT ourselves, so BEGIN IMMEDIATE means what it says.
+            connection = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            connection.execute("PRAGMA journal_mode = WAL")
+            connection.execute("PRAGMA synchronous = NORMAL")
+            self._local.connection = connection
+        return connection
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        connection = self._connection()
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            yield connection
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")
+
+    def close(self) -> None:
+        """Close this thread's connection (other threads' close when their thread ends)."""
+        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
+        if connection is not None:
+            connection.close()
+            self._local.connection = None
+
+    def create(self, job: Job) -> None:
+        try:
+            with self._transaction() as connection:
+                connection.execute(
+                    "INSERT INTO jobs (id, owner, status, created_at, updated_at, body)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    _row(job),
+                )
+        except sqlite3.IntegrityError as error:
+            raise Conflict(f"job {job.id} already exists") from error
+
+    def get(self, job_id: str) -> Job:
+        row = self._connection().execute("SELECT body FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"job {job_id} not found")
+        return Job.model_validate_json(row[0])
+
+    def update(self, job_id: str, fields: Mapping[str, Any], *, allow_terminal: bool = False) -> Job:
+        changes = checked_fields(fields)
+        with self._transaction() as connection:
+            row = connection.execute("SELECT body, status FROM jobs WHERE id = ?", (job_id,)).fetchone()
+            if row is None:
+                raise NotFound(f"job {job_id} not found")
+            body, status = row
+            if not allow_terminal and JobStatus(status) in TERMINAL_STATUSES:
+                raise Conflict(f"job {job_id} is {status}; it can no longer be updated")
+            merged = json.loads(body) | changes | {"updated_at": datetime.now(UTC)}
+            try:
+                job = Job.model_validate(merged)
+            except ValidationError as error:
+                raise InvalidInput(f"update of job {job_id} is invalid: {error}") from error
+            connection.execute(
+                "UPDATE jobs SET owner = ?, status = ?, created_at = ?, updated_at = ?, body = ? WHERE id = ?",
+                (*_row(job)[1:], job_id),
+            )
+        return job
+
+    def list_by_owner(self, owner: str, *, limit: int = 20, cursor: str | None = None) -> JobPage:
+        check_page_limit(limit)
+        query = "SELECT body, created_at, id FROM jobs WHERE owner = ?"
+        params: list[Any] = [owner]
+        if cursor is not None:
+            after_created, after_id = _decode_cursor(cursor)
+            query += " AND (created_at < ? OR (created_at = ? AND id < ?))"
+            params += [after_created, after_created, after_id]
+        query += " ORDER BY created_at DESC, id DESC LIMIT ?"
+        params.append(limit + 1)  # one extra row tells whether another page exists
+        rows = self._connection().execute(query, params).fetchall()
+        page = rows[:limit]
+        next_cursor = _encode_cursor(page[-1][1], page[-1][2]) if len(rows) > limit else None
+        return JobPage(jobs=[Job.model_validate_json(row[0]) for row in page], next_cursor=next_cursor)
+
+    def list_by_status(self, statuses: frozenset[JobStatus]) -> list[Job]:
+        if not statuses:
+            return []
+        values = sorted(JobStatus(status).value for status in statuses)
+        marks = ", ".join("?" for _ in values)
+        query = f"SELECT body FROM jobs WHERE status IN ({marks}) ORDER BY updated_at, id"  # nosec B608: only '?'
+        rows = self._connection().execute(query, values)
+        return [Job.model_validate_json(row[0]) for row in rows]
+
+    def delete(self, job_id: str) -> None:
+        with self._transaction() as connection:
+            connection.execute("DELETE FROM jobs WHERE id = ?", (job_id,))
+
+
+def _row(job: Job) -> tuple[str, str, str, str, str, str]:
+    return (
+        job.id,
+        job.owner,
+        job.status.value,
+        sortable_timestamp(job.created_at),
+        sortable_timestamp(job.updated_at),
+        job.model_dump_json(),
+    )
+
+
+def _encode_cursor(created_at: str, job_id: str) -> str:
+    return base64.urlsafe_b64encode(json.dumps([created_at, job_id]).encode()).decode()
+
+
+def _decode_cursor(cursor: str) -> tuple[str, str]:
+    try:
+        created_at, job_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (binascii.Error, ValueError, TypeError) as error:
+        raise InvalidInput("malformed page cursor") from error
+    if not isinstance(created_at, str) or not isinstance(job_id, str):
+        raise InvalidInput("malformed page cursor")
+    return created_at, job_id

@@ -1,0 +1,75 @@
+"""One typed settings model, read from the environment on first use (never at import time)."""
+
+import os
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from amp.domain.errors import InvalidInput
+
+
+def default_data_dir() -> Path:
+    """Per-user data dir (XDG), so jobs survive across runs and checkouts."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "amp"
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    backend: Literal["local", "aws"] = "local"
+    data_dir: Path = Field(default_factory=default_data_dir)
+    jobs_table: str | None = None
+    idempotency_table: str | None = None
+    audio_bucket: str | None = None
+    state_machine_arn: str | None = None
+    parser: Literal["rules", "bedrock"] = "rules"
+    bedrock_model_id: str = "anthropic.claude-3-5-haiku-20241022-v1:0"
+    stability_api_key_secret: str | None = Field(
+        default=None, description="Secrets Manager secret name or SSM parameter holding the Stability key."
+    )
+    default_master_preset: Literal["streaming", "club", "broadcast"] = "streaming"
+    presigned_url_expiry_s: int = Field(default=900, ge=60, le=900)
+
+    @model_validator(mode="after")
+    def _aws_needs_resources(self) -> "Settings":
+        if self.backend == "aws":
+            missing = [name for name in ("jobs_table", "audio_bucket") if not getattr(self, name)]
+            if missing:
+                raise ValueError(f"backend 'aws' needs {', '.join('AMP_' + m.upper() for m in missing)}")
+        return self
+
+
+_ENV_NAMES = {
+    "backend": "AMP_BACKEND",
+    "data_dir": "AMP_DATA_DIR",
+    "jobs_table": "AMP_JOBS_TABLE",
+    "idempotency_table": "AMP_IDEMPOTENCY_TABLE",
+    "audio_bucket": "AMP_AUDIO_BUCKET",
+    "state_machine_arn": "AMP_STATE_MACHINE_ARN",
+    "parser": "AMP_PARSER",
+    "bedrock_model_id": "AMP_BEDROCK_MODEL_ID",
+    "stability_api_key_secret": "AMP_STABILITY_API_KEY_SECRET",
+    "default_master_preset": "AMP_DEFAULT_MASTER_PRESET",
+    "presigned_url_expiry_s": "AMP_PRESIGNED_URL_EXPIRY_S",
+}
+
+
+def settings_from_env(environ: Mapping[str, str]) -> Settings:
+    values = {field: environ[name] for field, name in _ENV_NAMES.items() if environ.get(name)}
+    try:
+        return Settings.model_validate(values)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{_ENV_NAMES.get(str(e['loc'][0]), e['loc'][0]) if e['loc'] else 'settings'}: {e['msg']}"
+            for e in error.errors()
+        )
+        raise InvalidInput(f"invalid AMP settings: {problems}") from error
+
+
+@cache
+def get_settings() -> Settings:
+    return settings_from_env(os.environ)

@@ -1,0 +1,109 @@
+"""`MusicSpec`: what the listener asked for, as numbers and names the generator can honour."""
+
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+MIN_BPM = 40.0
+MAX_BPM = 220.0
+MIN_DURATION_S = 5.0
+MAX_DURATION_S = 300.0
+DEFAULT_DURATION_S = 60.0
+
+PITCH_CLASSES = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
+"""Canonical key names: one spelling per pitch class, so specs compare by string."""
+
+
+class Role(StrEnum):
+    """What a part does in the arrangement; one stem per role."""
+
+    DRUMS = "drums"
+    PERCUSSION = "percussion"
+    BASS = "bass"
+    CHORDS = "chords"
+    PAD = "pad"
+    LEAD = "lead"
+    ARP = "arp"
+    FX = "fx"
+    VOCAL = "vocal-like"
+
+
+class Mode(StrEnum):
+    MAJOR = "major"
+    MINOR = "minor"
+    DORIAN = "dorian"
+    PHRYGIAN = "phrygian"
+    LYDIAN = "lydian"
+    MIXOLYDIAN = "mixolydian"
+    AEOLIAN = "aeolian"
+    LOCRIAN = "locrian"
+
+
+class Provenance(StrEnum):
+    """Where a spec value came from, so the UI and QA can tell stated from guessed."""
+
+    STATED = "stated"
+    INFERRED = "inferred"
+    DEFAULTED = "defaulted"
+    OVERRIDDEN = "overridden"
+    REFERENCE = "reference"
+
+
+class Instrument(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    name: str = Field(min_length=1, max_length=64)
+    role: Role
+
+
+Energy = Annotated[float, Field(ge=0.0, le=1.0)]
+
+
+class MusicSpec(BaseModel):
+    """The parsed request. Every generator, the mixer and QA read this and nothing else."""
+
+    genre: str = Field(min_length=1, max_length=64)
+    bpm: float = Field(ge=MIN_BPM, le=MAX_BPM)
+    key: str = Field(pattern=r"^(C|C#|D|Eb|E|F|F#|G|Ab|A|Bb|B)$")
+    mode: Mode
+    time_signature: str = Field(default="4/4", pattern=r"^(2|3|4|5|6|7|9|12)/(2|4|8|16)$")
+    duration_s: float = Field(ge=MIN_DURATION_S, le=MAX_DURATION_S)
+    instruments: list[Instrument] = Field(default_factory=list)
+    mood: list[str] = Field(default_factory=list)
+    energy: Energy = 0.5
+    excluded_roles: list[Role] = Field(default_factory=list)
+    structure_hints: list[str] = Field(default_factory=list)
+    seed: int = Field(ge=0, lt=2**32)
+    provenance: dict[str, Provenance] = Field(default_factory=dict)
+    notes: list[str] = Field(default_factory=list, description="What the parser adjusted, in words.")
+
+    @property
+    def beats_per_bar(self) -> int:
+        return int(self.time_signature.split("/")[0])
+
+    @property
+    def beat_unit(self) -> int:
+        return int(self.time_signature.split("/")[1])
+
+    def roles(self) -> list[Role]:
+        """The stems to render, in a stable order, excluded roles removed."""
+        wanted = {instrument.role for instrument in self.instruments}
+        return [role for role in Role if role in wanted and role not in self.excluded_roles]
+
+    def instruments_for(self, role: Role) -> list[Instrument]:
+        return [instrument for instrument in self.instruments if instrument.role == role]
+
+
+class SpecOverrides(BaseModel):
+    """Explicit values from CLI flags or API fields; they win over the prompt text."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    genre: str | None = Field(default=None, max_length=64)
+    bpm: float | None = Field(default=None, ge=MIN_BPM, le=MAX_BPM)
+    key: str | None = Field(default=None, max_length=8)
+    mode: Mode | None = None
+    time_signature: str | None = Field(default=None, max_length=5)
+    energy: Energy | None = None
+    excluded_roles: list[Role] | None = None

@@ -1,0 +1,95 @@
+"""The payloads that travel between states of `statemachine/pipeline.asl.json`.
+
+Audio never travels here: stages pass store keys. Field names are referenced by the ASL's JSONPaths,
+so renaming one means editing the state machine too (tests/infra checks the two agree).
+"""
+
+from pydantic import BaseModel, Field
+
+from amp.domain.qa import MasterAdjustments
+
+MAX_MASTERING_PASSES = 3
+"""The first pass plus at most two remaster passes."""
+
+
+class JobRef(BaseModel):
+    """The execution input and what most stages receive."""
+
+    job_id: str = Field(pattern=r"^[0-9a-f]{32}$")
+
+
+class ParseOutput(JobRef):
+    has_reference: bool
+    roles: list[str] = Field(min_length=1)
+
+
+class AnalyzeOutput(JobRef):
+    features_key: str
+
+
+class GenerateInput(JobRef):
+    role: str
+
+
+class GenerateOutput(BaseModel):
+    role: str
+    stem_key: str
+    midi_key: str | None = None
+
+
+class MasteringSettings(BaseModel):
+    mastering_pass: int = Field(default=1, ge=1, le=MAX_MASTERING_PASSES)
+    adjustments: MasterAdjustments = Field(default_factory=MasterAdjustments)
+
+
+class MixInput(JobRef):
+    stems: list[GenerateOutput] = Field(min_length=1)
+    mastering: MasteringSettings = Field(default_factory=MasteringSettings)
+
+
+class MixOutput(BaseModel):
+    mix_key: str
+    stem_keys: dict[str, str] = Field(description="Post-fader stems by role; they sum to the mix.")
+    mastering_pass: int
+    target_lufs: float
+
+
+class QAInput(JobRef):
+    mix: MixOutput
+    stems: list[GenerateOutput] = Field(default_factory=list)
+    mastering: MasteringSettings = Field(default_factory=MasteringSettings)
+
+
+class QAOutput(BaseModel):
+    passed: bool
+    remaster: bool = Field(
+        description="True when another mastering pass is allowed and may fix the failures."
+    )
+    next_mastering: MasteringSettings = Field(
+        description="Settings for the next pass; always present so the ASL Choice can read it."
+    )
+    summary: str
+
+
+class PublishInput(JobRef):
+    mix: MixOutput
+    stems: list[GenerateOutput]
+
+
+class StepError(BaseModel):
+    """What a Catch puts at its ResultPath: the error name and its cause (a JSON string from Lambda)."""
+
+    Error: str = "States.Runtime"
+    Cause: str | None = None
+
+
+class MarkFailedInput(JobRef):
+    error: StepError
+
+
+class PublishOutput(JobRef):
+    artifact_count: int
+
+
+class MarkFailedOutput(JobRef):
+    status: str

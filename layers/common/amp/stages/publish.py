@@ -1,0 +1,96 @@
+"""Publish: copy the final files of a job from its work prefix to its job prefix, list them as
+artifacts and mark the job SUCCEEDED — the only stage that makes files visible to clients."""
+
+import io
+import json
+import zipfile
+
+from amp.domain import keys
+from amp.domain.job import Artifact, ArtifactKind, Job, JobStatus, work_prefix
+from amp.domain.stage_io import PublishInput, PublishOutput
+from amp.stages.context import StageContext
+
+CONTENT_TYPES = {
+    ".wav": "audio/wav",
+    ".mp3": "audio/mpeg",
+    ".mid": "audio/midi",
+    ".png": "image/png",
+    ".json": "application/json",
+    ".zip": "application/zip",
+}
+
+
+def run(payload: PublishInput, ctx: StageContext) -> PublishOutput:
+    job = ctx.jobs.get(payload.job_id)
+    if job.status is JobStatus.SUCCEEDED:  # a retried Publish after it already finished
+        return PublishOutput(job_id=job.id, artifact_count=len(job.artifacts))
+    job = ctx.begin(payload.job_id, JobStatus.CHECKING, "publish", 0.97)
+    publisher = _Publisher(ctx, job)
+    pass_number = payload.mix.mastering_pass
+    publisher.copy(payload.mix.mix_key, "mix.wav", "mix")
+    publisher.copy(keys.preview_key(job.owner, job.id, pass_number), "preview.mp3", "preview", optional=True)
+    for role, stem_key in sorted(payload.mix.stem_keys.items()):
+        publisher.copy(stem_key, f"stems/{role}.wav", "stem", role)
+    for stem in sorted(payload.stems, key=lambda s: s.role):
+        if stem.midi_key:
+            publisher.copy(stem.midi_key, f"midi/{stem.role}.mid", "midi", stem.role)
+    publisher.copy(
+        keys.waveform_key(job.owner, job.id, pass_number), "waveform.png", "waveform", optional=True
+    )
+    publisher.copy(
+        keys.spectrogram_key(job.owner, job.id, pass_number), "spectrogram.png", "spectrogram", optional=True
+    )
+    if job.qa is not None:
+        publisher.put(json.dumps(job.qa.model_dump(mode="json"), indent=2).encode(), "qa.json", "report")
+    publisher.put(publisher.stems_zip(), "stems.zip", "stems_zip")
+    ctx.jobs.update(
+        job.id,
+        {
+            "artifacts": [a.model_dump(mode="json") for a in publisher.artifacts],
+            "status": JobStatus.SUCCEEDED.value,
+            "progress": 1.0,
+        },
+    )
+    ctx.audio.delete_prefix(work_prefix(job.owner, job.id))
+    return PublishOutput(job_id=job.id, artifact_count=len(publisher.artifacts))
+
+
+class _Publisher:
+    def __init__(self, ctx: StageContext, job: Job) -> None:
+        self._ctx = ctx
+        self._job = job
+        self.artifacts: list[Artifact] = []
+        self._zip_members: list[tuple[str, bytes]] = []
+
+    def copy(
+        self,
+        source_key: str,
+        name: str,
+        kind: ArtifactKind,
+        role: str | None = None,
+        *,
+        optional: bool = False,
+    ) -> None:
+        if optional and not self._ctx.audio.exists(source_key):
+            return
+        data = self._ctx.audio.get_bytes(source_key)
+        self.put(data, name, kind, role)
+
+    def put(self, data: bytes, name: str, kind: ArtifactKind, role: str | None = None) -> None:
+        key = keys.published_key(self._job.owner, self._job.id, name)
+        content_type = CONTENT_TYPES[name[name.rfind(".") :]]
+        self._ctx.audio.put_bytes(key, data, content_type)
+        self.artifacts.append(
+            Artifact(kind=kind, key=key, role=role, content_type=content_type, size_bytes=len(data))
+        )
+        if kind in ("stem", "midi"):
+            self._zip_members.append((name, data))
+
+    def stems_zip(self) -> bytes:
+        """Stems and MIDI in one download; stored, not deflated (WAV barely compresses)."""
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+            for name, data in self._zip_members:
+                info = zipfile.ZipInfo(f"amp-{self._job.id[:8]}/{name}", date_time=(2020, 1, 1, 0, 0, 0))
+                archive.writestr(info, data)
+        return buffer.getvalue()
