@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import boto3
 import yaml
 
 TEMPLATE_PATH = Path(__file__).resolve().parents[2] / "template.yaml"
@@ -40,7 +39,7 @@ CloudFormationLoader.add_multi_constructor("!", _construct_intrinsic)
 
 def load_template(path: Path = TEMPLATE_PATH) -> dict[str, Any]:
     with path.open(encoding="utf-8") as stream:
-        template: dict[str, Any] = yaml.load(stream, Loader=CloudFormationLoader)  # noqa: S506 (safe loader)
+        template: dict[str, Any] = yaml.load(stream, Loader=CloudFormationLoader)  # nosec B506: SafeLoader subclass
     return template
 
 
@@ -70,6 +69,8 @@ def _literal(logical_id: str, name: str, value: Any) -> Any:
 def create_template_resources(template: Mapping[str, Any] | None = None) -> TemplateResources:
     """Creates every AWS::DynamoDB::Table and AWS::S3::Bucket of the template under fresh unique names.
     Call inside an active moto mock_aws."""
+    import boto3  # lazily: conftest imports this module, and unit tests check boto3 stays unimported
+
     template = load_template() if template is None else template
     suffix = uuid.uuid4().hex[:8]
     dynamodb = boto3.client("dynamodb")
@@ -94,13 +95,19 @@ def create_template_resources(template: Mapping[str, Any] | None = None) -> Temp
     buckets: dict[str, str] = {}
     for logical_id in resources_of_type(template, "AWS::S3::Bucket"):
         name = f"amp-test-{logical_id.lower()}-{suffix}"
-        s3.create_bucket(Bucket=name)
+        region = s3.meta.region_name
+        if region == "us-east-1":
+            s3.create_bucket(Bucket=name)
+        else:  # every other region must be named explicitly
+            s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": region})  # type: ignore[typeddict-item]
         buckets[logical_id] = name
     return TemplateResources(tables=tables, buckets=buckets)
 
 
 def deployed_resources(stack_name: str) -> TemplateResources:
     """The same resources in a deployed stack, found by LogicalResourceId (the `aws` test marker)."""
+    import boto3
+
     template = load_template()
     table_ids = set(resources_of_type(template, "AWS::DynamoDB::Table"))
     bucket_ids = set(resources_of_type(template, "AWS::S3::Bucket"))

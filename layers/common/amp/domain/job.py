@@ -85,6 +85,7 @@ class Job(BaseModel):
     execution_id: str | None = Field(
         default=None, description="Step Functions execution ARN or local run id."
     )
+    parent_job_id: str | None = Field(default=None, description="The job this one retries, if any.")
     created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
     updated_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
 

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
-from pedalboard import BrickwallLimiter, HighShelfFilter, LowShelfFilter, PeakFilter, Pedalboard
+from pedalboard import BrickwallLimiter, Chain, HighShelfFilter, LowShelfFilter, PeakFilter
 from scipy import signal
 
 from amp.analysis.levels import SILENCE_LUFS, db_to_amplitude, integrated_lufs, true_peak_dbtp
@@ -26,6 +26,9 @@ MAX_REFERENCE_EQ_DB = 3.0
 REFERENCE_EQ_STRENGTH = 0.5
 """Match half of a reference's tonal difference: enough to lean toward it, never a mimic's EQ."""
 HIGHPASS_HZ = 20.0
+CLIP_KNEE_BELOW_DB = 3.0
+CLIP_ABOVE_DB = 1.0
+LIMITER_RELEASE_MS = 60.0
 
 
 @dataclass(frozen=True)
@@ -58,8 +61,8 @@ def reference_eq_gains_db(
     }
 
 
-def _eq_board(eq_gains_db: Mapping[str, float]) -> Pedalboard:
-    return Pedalboard(
+def _eq_board(eq_gains_db: Mapping[str, float]) -> Chain:
+    return Chain(
         [
             LowShelfFilter(cutoff_frequency_hz=150.0, gain_db=eq_gains_db.get("low", 0.0), q=0.707),
             PeakFilter(cutoff_frequency_hz=320.0, gain_db=eq_gains_db.get("low_mid", 0.0), q=0.8),
@@ -69,10 +72,31 @@ def _eq_board(eq_gains_db: Mapping[str, float]) -> Pedalboard:
     )
 
 
-def _highpass(audio: AudioBuffer, sample_rate: int) -> AudioBuffer:
+def soft_clip(audio: AudioBuffer, knee_db: float, ceiling_db: float) -> AudioBuffer:
+    """Linear below `knee_db`, tanh-rounded up to `ceiling_db` above it (slope 1 at the knee).
+
+    Shaves the transient peaks the limiter would otherwise pump on, so loud presets reach their
+    loudness with the limiter doing a few dB of work instead of 15."""
+    knee = db_to_amplitude(knee_db)
+    span = db_to_amplitude(ceiling_db) - knee
+    magnitude = np.abs(audio)
+    shaped = np.where(magnitude <= knee, magnitude, knee + span * np.tanh((magnitude - knee) / span))
+    return np.asarray(np.sign(audio) * shaped, dtype=np.float32)
+
+
+def dc_highpass(audio: AudioBuffer, sample_rate: int) -> AudioBuffer:
     """Removes DC and sub-audible rumble, which eat limiter headroom without being heard."""
     sos = signal.butter(2, HIGHPASS_HZ, btype="highpass", fs=sample_rate, output="sos")
     return np.asarray(signal.sosfilt(sos, audio, axis=1), dtype=np.float32)
+
+
+def _limit(prepared: AudioBuffer, sample_rate: int, gain_db: float, ceiling_db: float) -> AudioBuffer:
+    driven = prepared * np.float32(db_to_amplitude(gain_db))
+    clipped = soft_clip(
+        driven, knee_db=ceiling_db - CLIP_KNEE_BELOW_DB, ceiling_db=ceiling_db + CLIP_ABOVE_DB
+    )
+    limiter = BrickwallLimiter(ceiling_db=ceiling_db, release_ms=LIMITER_RELEASE_MS, true_peak=True)
+    return np.asarray(limiter(clipped, sample_rate), dtype=np.float32)
 
 
 def master(
@@ -88,7 +112,7 @@ def master(
         raise InvalidAudio(f"cannot master audio of shape {audio.shape}")
     if not np.all(np.isfinite(audio)):
         raise InvalidAudio("cannot master audio containing NaN or infinite samples")
-    prepared = _highpass(audio.astype(np.float32), sample_rate)
+    prepared = dc_highpass(audio.astype(np.float32), sample_rate)
     eq = dict(eq_gains_db or {})
     if any(abs(gain) > 0.01 for gain in eq.values()):
         prepared = np.asarray(_eq_board(eq)(prepared, sample_rate), dtype=np.float32)
@@ -98,18 +122,21 @@ def master(
 
     gain_db = target_lufs - start_lufs
     limiter_ceiling_db = ceiling_dbtp - LIMITER_MARGIN_DB
-    out = prepared
-    measured = start_lufs
+    best: tuple[float, float, AudioBuffer, float] | None = None  # (|error|, gain_db, audio, lufs)
     iterations = 0
-    for iterations in range(1, MAX_ITERATIONS + 1):
-        limiter = BrickwallLimiter(ceiling_db=limiter_ceiling_db, release_ms=80.0, true_peak=True)
-        out = np.asarray(limiter(prepared * np.float32(db_to_amplitude(gain_db)), sample_rate), np.float32)
+    while iterations < MAX_ITERATIONS:
+        iterations += 1
+        out = _limit(prepared, sample_rate, gain_db, limiter_ceiling_db)
         measured = integrated_lufs(out, sample_rate)
         error_lu = target_lufs - measured
+        if best is None or abs(error_lu) < best[0]:
+            best = (abs(error_lu), gain_db, out, measured)
         if abs(error_lu) <= LOUDNESS_SETTLE_LU:
             break
-        # Under heavy limiting 1 dB of drive buys less than 1 LU; overshoot the step a little.
+        # Under heavy limiting 1 dB of drive buys less than 1 LU: overshoot the step a little.
         gain_db += error_lu * (1.3 if error_lu > 0 else 1.0)
+    assert best is not None
+    _, gain_db, out, measured = best
 
     peak_dbtp = true_peak_dbtp(out)
     allowed_dbtp = ceiling_dbtp - FINAL_TRIM_MARGIN_DB

@@ -64,8 +64,7 @@ class SqliteJobStore:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
-        with self._transaction() as connection:
-            connection.executescript(_SCHEMA)
+        self._connection().executescript(_SCHEMA)  # idempotent; executescript manages its own commit
 
     def _connection(self) -> sqlite3.Connection:
         connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
@@ -128,7 +127,8 @@ class SqliteJobStore:
             except ValidationError as error:
                 raise InvalidInput(f"update of job {job_id} is invalid: {error}") from error
             connection.execute(
-                "UPDATE jobs SET owner = ?, status = ?, created_at = ?, updated_at = ?, body = ? WHERE id = ?",
+                "UPDATE jobs SET owner = ?, status = ?, created_at = ?, updated_at = ?, body = ?"
+                " WHERE id = ?",
                 (*_row(job)[1:], job_id),
             )
         return job
@@ -152,9 +152,10 @@ class SqliteJobStore:
         if not statuses:
             return []
         values = sorted(JobStatus(status).value for status in statuses)
-        marks = ", ".join("?" for _ in values)
-        query = f"SELECT body FROM jobs WHERE status IN ({marks}) ORDER BY updated_at, id"  # nosec B608: only '?'
-        rows = self._connection().execute(query, values)
+        rows = self._connection().execute(
+            "SELECT body FROM jobs WHERE status IN (SELECT value FROM json_each(?)) ORDER BY updated_at, id",
+            (json.dumps(values),),
+        )
         return [Job.model_validate_json(row[0]) for row in rows]
 
     def delete(self, job_id: str) -> None:

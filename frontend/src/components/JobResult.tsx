@@ -1,0 +1,78 @@
+import { useApi } from "../api/context";
+import type { Job } from "../api/types";
+import { artifactOf, artifactsOf, fileNameFor, formatBytes } from "../lib/jobs";
+import { DownloadLink } from "./DownloadLink";
+import { MixPlayer } from "./MixPlayer";
+import { QAReportView } from "./QAReportView";
+import { SpecView } from "./SpecView";
+import { StemMixer, type StemTrack } from "./StemMixer";
+
+function titleCase(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** Everything a finished job produced: spec, players, QA and downloads. */
+export function JobResult({ job }: { job: Job }) {
+  const api = useApi();
+  const mix = artifactOf(job, "mix");
+  const preview = artifactOf(job, "preview");
+  const waveform = artifactOf(job, "waveform");
+  const spectrogram = artifactOf(job, "spectrogram");
+  const report = artifactOf(job, "report");
+  const stemsZip = artifactOf(job, "stems_zip");
+  const midis = artifactsOf(job, "midi");
+  const stems: StemTrack[] = artifactsOf(job, "stem").map((artifact, index) => {
+    const id = artifact.role ?? `stem-${index + 1}`;
+    return { id, label: titleCase(id), url: api.resolve(artifact.url), artifact };
+  });
+
+  const downloads = [
+    mix && { key: "mix", label: "Mix (WAV)", artifact: mix },
+    preview && { key: "preview", label: "Preview", artifact: preview },
+    ...stems.map((stem) => ({ key: `stem-${stem.id}`, label: `Stem: ${stem.label}`, artifact: stem.artifact })),
+    ...midis.map((artifact, index) => ({
+      key: `midi-${artifact.role ?? index}`,
+      label: artifact.role ? `MIDI: ${titleCase(artifact.role)}` : "MIDI",
+      artifact,
+    })),
+    report && { key: "report", label: "QA report (JSON)", artifact: report },
+  ].filter((item): item is { key: string; label: string; artifact: NonNullable<typeof mix> } => Boolean(item));
+
+  return (
+    <div className="result" data-testid="job-result">
+      {mix ? (
+        <MixPlayer src={api.resolve(mix.url)} waveformUrl={waveform ? api.resolve(waveform.url) : undefined} label={`Mix of “${job.prompt}”`} />
+      ) : null}
+      {stems.length > 0 ? <StemMixer stems={stems} /> : null}
+      {job.spec ? <SpecView spec={job.spec} /> : null}
+      {job.qa ? <QAReportView qa={job.qa} spectrogramUrl={spectrogram ? api.resolve(spectrogram.url) : undefined} /> : null}
+      <section className="result-section" aria-label="Downloads">
+        <h4>Downloads</h4>
+        <ul className="downloads">
+          {downloads.map((item) => (
+            <li key={item.key}>
+              <DownloadLink href={api.resolve(item.artifact.url)} fileName={fileNameFor(job, item.artifact)}>
+                {item.label}
+              </DownloadLink>{" "}
+              <span className="muted small">{formatBytes(item.artifact.size_bytes)}</span>
+            </li>
+          ))}
+          {stems.length > 0 ? (
+            <li>
+              {stemsZip ? (
+                <DownloadLink href={api.resolve(stemsZip.url)} fileName={fileNameFor(job, stemsZip)}>
+                  All stems (ZIP)
+                </DownloadLink>
+              ) : (
+                <DownloadLink href={api.stemsZipUrl(job.id)} fileName={`amp-${job.id.slice(0, 8)}-stems.zip`} needsAuth>
+                  All stems (ZIP)
+                </DownloadLink>
+              )}{" "}
+              <span className="muted small">{stemsZip ? formatBytes(stemsZip.size_bytes) : ""}</span>
+            </li>
+          ) : null}
+        </ul>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,342 @@
+import { useId, useRef, useState, type FormEvent } from "react";
+import { ApiError } from "../api/client";
+import { useApi } from "../api/context";
+import type { CreateJobRequest, Job, MasterPreset, ProviderName, SpecOverrides } from "../api/types";
+import {
+  EMPTY_FORM,
+  MASTER_PRESETS,
+  MAX_PROMPT_CHARS,
+  MODES,
+  PITCH_CLASSES,
+  PROVIDERS,
+  TIME_SIGNATURES,
+  validateForm,
+  type FormErrors,
+  type FormValues,
+} from "../lib/validation";
+import { ErrorMessage } from "./ErrorMessage";
+import { ReferenceUpload, type ReferenceFile } from "./ReferenceUpload";
+
+export function buildCreateRequest(values: FormValues, referenceUploadId: string | null): CreateJobRequest {
+  const overrides: SpecOverrides = {};
+  if (values.bpm.trim()) overrides.bpm = Number(values.bpm);
+  if (values.key) overrides.key = values.key;
+  if (values.mode) overrides.mode = values.mode;
+  if (values.timeSignature) overrides.time_signature = values.timeSignature;
+  if (values.genre.trim()) overrides.genre = values.genre.trim();
+  const request: CreateJobRequest = {
+    prompt: values.prompt.trim(),
+    master_preset: values.masterPreset as MasterPreset,
+    provider: values.provider as ProviderName,
+  };
+  if (values.durationS.trim()) request.duration_s = Number(values.durationS);
+  if (values.seed.trim()) request.seed = Number(values.seed);
+  if (Object.keys(overrides).length > 0) request.overrides = overrides;
+  if (referenceUploadId) request.reference_upload_id = referenceUploadId;
+  return request;
+}
+
+interface FieldProps {
+  id: string;
+  label: string;
+  error: string | undefined;
+  hint?: string;
+  children: (describedBy: string | undefined) => React.ReactNode;
+}
+
+function Field({ id, label, error, hint, children }: FieldProps) {
+  const errorId = `${id}-error`;
+  const hintId = `${id}-hint`;
+  const describedBy = [hint ? hintId : null, error ? errorId : null].filter(Boolean).join(" ") || undefined;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      {children(describedBy)}
+      {hint ? (
+        <span id={hintId} className="field-hint muted">
+          {hint}
+        </span>
+      ) : null}
+      {error ? (
+        <span id={errorId} className="field-error">
+          {error}
+        </span>
+      ) : null}
+    </div>
+  );
+}
+
+type Phase = "idle" | "uploading" | "submitting";
+
+export function PromptForm({ onCreated }: { onCreated(job: Job): void }) {
+  const api = useApi();
+  const base = useId();
+  const [values, setValues] = useState<FormValues>(EMPTY_FORM);
+  const [errors, setErrors] = useState<FormErrors>({});
+  const [reference, setReference] = useState<ReferenceFile | null>(null);
+  const [phase, setPhase] = useState<Phase>("idle");
+  const [apiError, setApiError] = useState<ApiError | null>(null);
+  const [optionsOpen, setOptionsOpen] = useState(false);
+  // One key per intended job: resubmitting after a network error must not make a second job.
+  const idempotencyKey = useRef<string | null>(null);
+  const uploaded = useRef<{ file: File; uploadId: string } | null>(null);
+  const promptRef = useRef<HTMLTextAreaElement>(null);
+
+  const set = (name: keyof FormValues) => (value: string) => {
+    setValues((current) => ({ ...current, [name]: value }));
+    idempotencyKey.current = null;
+    if (errors[name]) setErrors((current) => ({ ...current, [name]: undefined }));
+  };
+
+  const ids = {
+    prompt: `${base}-prompt`,
+    durationS: `${base}-duration`,
+    bpm: `${base}-bpm`,
+    key: `${base}-key`,
+    mode: `${base}-mode`,
+    timeSignature: `${base}-ts`,
+    genre: `${base}-genre`,
+    seed: `${base}-seed`,
+    masterPreset: `${base}-preset`,
+    provider: `${base}-provider`,
+  };
+
+  const onSubmit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (phase !== "idle") return;
+    const found = validateForm(values);
+    setErrors(found);
+    setApiError(null);
+    const firstInvalid = (Object.keys(found) as (keyof FormValues)[]).find((name) => found[name]);
+    if (firstInvalid) {
+      if (firstInvalid !== "prompt") setOptionsOpen(true);
+      requestAnimationFrame(() => document.getElementById(ids[firstInvalid])?.focus());
+      return;
+    }
+    try {
+      let uploadId: string | null = null;
+      if (reference) {
+        if (uploaded.current?.file === reference.file) {
+          uploadId = uploaded.current.uploadId;
+        } else {
+          setPhase("uploading");
+          const ticket = await api.createUpload({
+            filename: reference.file.name,
+            content_type: reference.contentType,
+            size_bytes: reference.file.size,
+          });
+          await api.upload(ticket, reference.file, reference.contentType);
+          uploaded.current = { file: reference.file, uploadId: ticket.upload_id };
+          uploadId = ticket.upload_id;
+        }
+      }
+      setPhase("submitting");
+      idempotencyKey.current ??= crypto.randomUUID();
+      const job = await api.createJob(buildCreateRequest(values, uploadId), idempotencyKey.current);
+      idempotencyKey.current = null;
+      onCreated(job);
+      setValues((current) => ({ ...current, prompt: "" }));
+      setReference(null);
+      uploaded.current = null;
+      promptRef.current?.focus();
+    } catch (error) {
+      setApiError(error instanceof ApiError ? error : new ApiError(0, "unexpected", String(error)));
+    } finally {
+      setPhase("idle");
+    }
+  };
+
+  const busy = phase !== "idle";
+  const promptLength = values.prompt.trim().length;
+
+  return (
+    <form className="panel prompt-form" onSubmit={(event) => void onSubmit(event)} noValidate aria-labelledby={`${base}-title`}>
+      <h2 id={`${base}-title`}>New track</h2>
+      <Field
+        id={ids.prompt}
+        label="Prompt"
+        error={errors.prompt}
+        hint={`${promptLength} / ${MAX_PROMPT_CHARS} characters. Say the genre, mood, tempo, key and instruments you want.`}
+      >
+        {(describedBy) => (
+          <textarea
+            ref={promptRef}
+            id={ids.prompt}
+            name="prompt"
+            rows={3}
+            value={values.prompt}
+            placeholder="Dark techno at 132 bpm in A minor with a rolling bassline and airy pads"
+            aria-invalid={errors.prompt ? true : undefined}
+            aria-describedby={describedBy}
+            onChange={(event) => set("prompt")(event.target.value)}
+            onKeyDown={(event) => {
+              if (event.key === "Enter" && (event.metaKey || event.ctrlKey)) {
+                event.preventDefault();
+                event.currentTarget.form?.requestSubmit();
+              }
+            }}
+          />
+        )}
+      </Field>
+
+      <details className="options" open={optionsOpen} onToggle={(event) => setOptionsOpen(event.currentTarget.open)}>
+        <summary>Options</summary>
+        <div className="options__grid">
+          <Field id={ids.durationS} label="Duration (seconds)" error={errors.durationS}>
+            {(describedBy) => (
+              <input
+                id={ids.durationS}
+                type="number"
+                inputMode="decimal"
+                min={5}
+                max={300}
+                step="any"
+                placeholder="60"
+                value={values.durationS}
+                aria-invalid={errors.durationS ? true : undefined}
+                aria-describedby={describedBy}
+                onChange={(event) => set("durationS")(event.target.value)}
+              />
+            )}
+          </Field>
+          <Field id={ids.bpm} label="Tempo (BPM)" error={errors.bpm}>
+            {(describedBy) => (
+              <input
+                id={ids.bpm}
+                type="number"
+                inputMode="decimal"
+                min={40}
+                max={220}
+                step="any"
+                placeholder="from prompt"
+                value={values.bpm}
+                aria-invalid={errors.bpm ? true : undefined}
+                aria-describedby={describedBy}
+                onChange={(event) => set("bpm")(event.target.value)}
+              />
+            )}
+          </Field>
+          <Field id={ids.key} label="Key" error={errors.key}>
+            {(describedBy) => (
+              <select id={ids.key} value={values.key} aria-describedby={describedBy} onChange={(event) => set("key")(event.target.value)}>
+                <option value="">from prompt</option>
+                {PITCH_CLASSES.map((key) => (
+                  <option key={key} value={key}>
+                    {key}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field id={ids.mode} label="Mode" error={errors.mode}>
+            {(describedBy) => (
+              <select id={ids.mode} value={values.mode} aria-describedby={describedBy} onChange={(event) => set("mode")(event.target.value)}>
+                <option value="">from prompt</option>
+                {MODES.map((mode) => (
+                  <option key={mode} value={mode}>
+                    {mode}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field id={ids.timeSignature} label="Time signature" error={errors.timeSignature}>
+            {(describedBy) => (
+              <select
+                id={ids.timeSignature}
+                value={values.timeSignature}
+                aria-describedby={describedBy}
+                onChange={(event) => set("timeSignature")(event.target.value)}
+              >
+                <option value="">from prompt</option>
+                {TIME_SIGNATURES.map((signature) => (
+                  <option key={signature} value={signature}>
+                    {signature}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field id={ids.genre} label="Genre" error={errors.genre}>
+            {(describedBy) => (
+              <input
+                id={ids.genre}
+                type="text"
+                maxLength={64}
+                placeholder="from prompt"
+                value={values.genre}
+                aria-invalid={errors.genre ? true : undefined}
+                aria-describedby={describedBy}
+                onChange={(event) => set("genre")(event.target.value)}
+              />
+            )}
+          </Field>
+          <Field id={ids.masterPreset} label="Mastering preset" error={errors.masterPreset}>
+            {(describedBy) => (
+              <select
+                id={ids.masterPreset}
+                value={values.masterPreset}
+                aria-describedby={describedBy}
+                onChange={(event) => set("masterPreset")(event.target.value)}
+              >
+                {MASTER_PRESETS.map((preset) => (
+                  <option key={preset} value={preset}>
+                    {preset}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field id={ids.seed} label="Seed" error={errors.seed}>
+            {(describedBy) => (
+              <input
+                id={ids.seed}
+                type="number"
+                inputMode="numeric"
+                min={0}
+                step={1}
+                placeholder="random"
+                value={values.seed}
+                aria-invalid={errors.seed ? true : undefined}
+                aria-describedby={describedBy}
+                onChange={(event) => set("seed")(event.target.value)}
+              />
+            )}
+          </Field>
+          <Field id={ids.provider} label="Provider" error={errors.provider}>
+            {(describedBy) => (
+              <select
+                id={ids.provider}
+                value={values.provider}
+                aria-describedby={describedBy}
+                onChange={(event) => set("provider")(event.target.value)}
+              >
+                {PROVIDERS.map((provider) => (
+                  <option key={provider} value={provider}>
+                    {provider}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        </div>
+        <ReferenceUpload
+          value={reference}
+          disabled={busy}
+          onChange={(next) => {
+            setReference(next);
+            idempotencyKey.current = null;
+          }}
+        />
+      </details>
+
+      {apiError ? <ErrorMessage error={apiError} title="The job was not created" /> : null}
+
+      <div className="prompt-form__actions">
+        <button type="submit" className="button button--primary" disabled={busy}>
+          {phase === "uploading" ? "Uploading reference…" : phase === "submitting" ? "Starting…" : "Generate"}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,228 @@
+"""Reference-track features: tempo and beat grid, key and mode, time signature, loudness, dynamics,
+spectral balance, stereo image, onset density.
+
+librosa is imported lazily inside the functions (it is ~350 MB with llvmlite and only the analyze and
+qa container-image Lambdas ship it); NUMBA_CACHE_DIR is pointed at a writable path first."""
+
+import math
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+from scipy import signal
+
+from amp.analysis import levels
+from amp.analysis.decode import DecodedAudio
+from amp.analysis.models import ReferenceFeatures
+from amp.analysis.spectrum import spectral_balance_db
+from amp.audio_io import AudioBuffer
+from amp.domain.spec import MAX_BPM, MIN_BPM, PITCH_CLASSES
+
+ANALYSIS_RATE = 22_050
+HOP = 512
+MAX_BEATS_STORED = 2048
+
+# Krumhansl-Kessler probe-tone profiles (1982) and Temperley's Kostka-Payne profiles (2001).
+KRUMHANSL_MAJOR = (6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88)
+KRUMHANSL_MINOR = (6.33, 2.68, 3.52, 5.38, 2.60, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17)
+TEMPERLEY_MAJOR = (0.748, 0.060, 0.488, 0.082, 0.670, 0.460, 0.096, 0.715, 0.104, 0.366, 0.057, 0.400)
+TEMPERLEY_MINOR = (0.712, 0.084, 0.474, 0.618, 0.049, 0.460, 0.105, 0.747, 0.404, 0.067, 0.133, 0.330)
+
+FloatArray = npt.NDArray[np.float64]
+
+
+def librosa_module() -> ModuleType:
+    """Import librosa with a writable numba cache (Lambda's filesystem is read-only but /tmp)."""
+    if not os.environ.get("NUMBA_CACHE_DIR"):
+        os.environ["NUMBA_CACHE_DIR"] = str(Path(tempfile.gettempdir()) / "amp-numba-cache")
+    import librosa
+
+    return librosa
+
+
+@dataclass(frozen=True)
+class TempoEstimate:
+    bpm: float | None
+    confidence: float
+    beat_times_s: list[float]
+
+
+@dataclass(frozen=True)
+class KeyEstimate:
+    key: str | None
+    mode: Literal["major", "minor"] | None
+    confidence: float
+
+
+def analysis_mono(audio: AudioBuffer, sample_rate: int) -> AudioBuffer:
+    """Mid signal at 22.05 kHz: plenty for rhythm and pitch, a quarter of the work of 44.1 kHz stereo."""
+    mono = audio.astype(np.float32).mean(axis=0)
+    if sample_rate != ANALYSIS_RATE:
+        divisor = math.gcd(ANALYSIS_RATE, sample_rate)
+        mono = signal.resample_poly(mono, ANALYSIS_RATE // divisor, sample_rate // divisor).astype(np.float32)
+    return np.ascontiguousarray(mono, dtype=np.float32)
+
+
+def estimate_tempo(mono: AudioBuffer) -> TempoEstimate:
+    """Tempo (bpm) and beat grid from the onset envelope; None when the track has no pulse."""
+    librosa = librosa_module()
+    onset_env = librosa.onset.onset_strength(y=mono, sr=ANALYSIS_RATE, hop_length=HOP)
+    if float(np.max(onset_env, initial=0.0)) <= 1e-6:
+        return TempoEstimate(None, 0.0, [])
+    bpm = choose_tempo(onset_env)
+    _, beats = librosa.beat.beat_track(
+        onset_envelope=onset_env, sr=ANALYSIS_RATE, hop_length=HOP, bpm=bpm, units="time"
+    )
+    bpm = refine_bpm(bpm, np.asarray(beats, dtype=np.float64))
+    confidence = pulse_clarity(onset_env, bpm)
+    return TempoEstimate(round(bpm, 2), confidence, [round(float(t), 3) for t in beats[:MAX_BEATS_STORED]])
+
+
+def _autocorrelation(onset_env: FloatArray) -> FloatArray:
+    centred = onset_env - onset_env.mean()
+    spectrum = np.fft.rfft(centred, n=2 * centred.size)
+    ac = np.fft.irfft(np.abs(spectrum) ** 2)[: centred.size]
+    return np.asarray(ac / max(float(ac[0]), 1e-12), dtype=np.float64)
+
+
+def _ac_at_bpm(ac: FloatArray, bpm: float) -> float:
+    lag = 60.0 * ANALYSIS_RATE / HOP / bpm
+    low, high = math.floor(lag * 0.96), math.ceil(lag * 1.04)
+    if high >= ac.size:
+        return 0.0
+    return float(np.max(ac[max(1, low) : high + 1]))
+
+
+def choose_tempo(onset_env: FloatArray) -> float:
+    """librosa's tempo, then the half/double/triple relative that the onset autocorrelation and a
+    broad prior (log-normal around 120 bpm, one octave wide) favour."""
+    librosa = librosa_module()
+    first = float(
+        librosa.feature.tempo(onset_envelope=onset_env, sr=ANALYSIS_RATE, hop_length=HOP, std_bpm=2.0)[0]
+    )
+    ac = _autocorrelation(np.asarray(onset_env, dtype=np.float64))
+    best_bpm, best_score = first, -math.inf
+    for factor in (0.5, 2 / 3, 1.0, 1.5, 2.0):
+        candidate = first * factor
+        if not MIN_BPM <= candidate <= MAX_BPM:
+            continue
+        prior = math.exp(-0.5 * (math.log2(candidate / 120.0) / 1.0) ** 2)
+        score = _ac_at_bpm(ac, candidate) * prior * (1.0 if factor == 1.0 else 0.9)
+        if score > best_score:
+            best_bpm, best_score = candidate, score
+    return best_bpm
+
+
+def refine_bpm(bpm: float, beat_times_s: FloatArray) -> float:
+    """Sharpen a tempogram-bin tempo (bins are ~3% apart at 120 bpm) with a least-squares line
+    through the tracked beats; kept only when it agrees with the coarse value within 5%."""
+    if beat_times_s.size < 8:
+        return bpm
+    index = np.arange(beat_times_s.size, dtype=np.float64)
+    period_s = float(np.polyfit(index, beat_times_s, 1)[0])
+    if period_s <= 0:
+        return bpm
+    fitted = 60.0 / period_s
+    return fitted if abs(fitted / bpm - 1.0) <= 0.05 else bpm
+
+
+def pulse_clarity(onset_env: FloatArray, bpm: float) -> float:
+    """Autocorrelation of the onset envelope at one beat's lag: 1 metronomic, 0 no pulse."""
+    return round(max(0.0, min(1.0, _ac_at_bpm(_autocorrelation(np.asarray(onset_env, np.float64)), bpm))), 3)
+
+
+def estimate_key(mono: AudioBuffer) -> KeyEstimate:
+    """Key and mode by correlating the mean chroma with rotated Krumhansl and Temperley profiles."""
+    librosa = librosa_module()
+    chroma = librosa.feature.chroma_cqt(y=mono, sr=ANALYSIS_RATE, hop_length=HOP * 4)
+    profile = chroma.mean(axis=1)
+    if float(profile.max(initial=0.0)) <= 1e-6 or float(np.std(profile)) < 1e-6:
+        return KeyEstimate(None, None, 0.0)
+    scores: list[tuple[float, int, Literal["major", "minor"]]] = []
+    for tonic in range(12):
+        for mode, profiles in (
+            ("major", (KRUMHANSL_MAJOR, TEMPERLEY_MAJOR)),
+            ("minor", (KRUMHANSL_MINOR, TEMPERLEY_MINOR)),
+        ):
+            correlation = float(
+                np.mean([np.corrcoef(profile, np.roll(np.array(p), tonic))[0, 1] for p in profiles])
+            )
+            scores.append((correlation, tonic, mode))  # type: ignore[arg-type]
+    scores.sort(reverse=True)
+    best, runner_up = scores[0], scores[1]
+    # Confidence: the best fit's strength times its margin over the nearest rival (often the relative key).
+    margin = max(0.0, best[0] - runner_up[0])
+    confidence = max(0.0, min(1.0, best[0])) * min(1.0, margin * 5 + 0.3)
+    return KeyEstimate(PITCH_CLASSES[best[1]], best[2], round(confidence, 3))
+
+
+def estimate_time_signature(mono: AudioBuffer, beat_times_s: list[float]) -> str | None:
+    """'3/4' or '4/4' from the accent pattern on the beats (low-band onset strength per beat);
+    None when the accents do not repeat clearly in threes or fours."""
+    if len(beat_times_s) < 12:
+        return None
+    librosa = librosa_module()
+    mel = librosa.feature.melspectrogram(y=mono, sr=ANALYSIS_RATE, hop_length=HOP, n_mels=64, fmax=8000)
+    low = librosa.onset.onset_strength(S=librosa.power_to_db(mel[:12]), sr=ANALYSIS_RATE, hop_length=HOP)
+    full = librosa.onset.onset_strength(S=librosa.power_to_db(mel), sr=ANALYSIS_RATE, hop_length=HOP)
+    frames = librosa.time_to_frames(np.array(beat_times_s), sr=ANALYSIS_RATE, hop_length=HOP)
+    frames = frames[frames < low.size]
+    accents = np.array(
+        [
+            float(low[max(0, f - 2) : f + 3].max()) + 0.5 * float(full[max(0, f - 2) : f + 3].max())
+            for f in frames
+        ]
+    )
+    accents = accents - accents.mean()
+    if float(np.std(accents)) < 1e-9:
+        return None
+
+    def periodicity(period: int) -> float:
+        folded = [accents[offset::period].mean() for offset in range(period)]
+        return float(np.std(folded) / np.std(accents))
+
+    three, four = periodicity(3), periodicity(4)
+    if max(three, four) < 0.25:
+        return None
+    return "3/4" if three > four * 1.15 else "4/4"
+
+
+def onset_density_per_s(mono: AudioBuffer) -> float:
+    librosa = librosa_module()
+    onsets = librosa.onset.onset_detect(y=mono, sr=ANALYSIS_RATE, hop_length=HOP, units="time")
+    return round(len(onsets) / (mono.size / ANALYSIS_RATE), 3)
+
+
+def extract_features(decoded: DecodedAudio) -> ReferenceFeatures:
+    """Every feature of a decoded file; loudness at the file's own rate, rhythm and pitch at 22.05 kHz."""
+    audio, rate = decoded.audio, decoded.sample_rate
+    mono = analysis_mono(audio, rate)
+    tempo = estimate_tempo(mono)
+    key = estimate_key(mono)
+    stereo = audio if audio.shape[0] <= 2 else np.stack([audio[0::2].mean(axis=0), audio[1::2].mean(axis=0)])
+    return ReferenceFeatures(
+        duration_s=round(decoded.duration_s, 3),
+        sample_rate=rate,
+        channels=audio.shape[0],
+        source_format=decoded.source_format,
+        bpm=tempo.bpm,
+        bpm_confidence=tempo.confidence,
+        beat_times_s=tempo.beat_times_s,
+        time_signature=estimate_time_signature(mono, tempo.beat_times_s),
+        key=key.key,
+        mode=key.mode,
+        key_confidence=key.confidence,
+        integrated_lufs=round(levels.integrated_lufs(audio, rate), 2),
+        loudness_range_lu=round(levels.loudness_range_lu(audio, rate), 2),
+        true_peak_dbtp=round(levels.true_peak_dbtp(audio), 2),
+        crest_factor_db=round(levels.crest_factor_db(audio), 2),
+        spectral_balance_db={band: round(v, 2) for band, v in spectral_balance_db(audio, rate).items()},
+        stereo_width=round(min(levels.stereo_width(stereo), 10.0), 3),
+        phase_correlation=round(levels.phase_correlation(stereo), 3),
+        onset_density_per_s=onset_density_per_s(mono),
+    )

@@ -1,0 +1,16 @@
+"""The API's Lambda handler, here in the layer so `amp serve` calls exactly what API Gateway calls."""
+
+from typing import Any
+
+from aws_lambda_powertools.logging import correlation_paths
+
+from amp.api.app import get_app
+from amp.observability import logger, metrics, tracer
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@metrics.log_metrics(raise_on_empty_metrics=False)
+@tracer.capture_lambda_handler(capture_response=False)
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    response: dict[str, Any] = get_app().resolve(event, context)
+    return response

@@ -1,0 +1,124 @@
+"""Request and response bodies of the HTTP API. They are the OpenAPI schema (docs/openapi.json) the
+web app and scripts code against, so change them additively."""
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from amp.domain.job import MAX_PROMPT_CHARS, JobError, JobOptions, JobStatus, MasterPreset, ProviderName
+from amp.domain.qa import QAReport
+from amp.domain.spec import MAX_DURATION_S, MIN_DURATION_S, MusicSpec, SpecOverrides
+from amp.services.jobs import MAX_UPLOAD_BYTES
+
+HEX_ID = r"^[0-9a-f]{32}$"
+
+
+class CreateJobRequest(BaseModel):
+    """POST /jobs. Only `prompt` is required; explicit fields win over what the prompt says."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"prompt": "warm lo-fi hip hop at 80 bpm with rhodes", "duration_s": 30}]
+        },
+    )
+
+    prompt: str = Field(min_length=1, max_length=MAX_PROMPT_CHARS, description="What the song should be.")
+    duration_s: float | None = Field(default=None, ge=MIN_DURATION_S, le=MAX_DURATION_S)
+    seed: int | None = Field(default=None, ge=0, lt=2**32, description="Same seed + prompt, same song.")
+    master_preset: MasterPreset | None = Field(default=None, description="Defaults to the server's preset.")
+    provider: ProviderName = "procedural"
+    overrides: SpecOverrides = Field(default_factory=SpecOverrides)
+    reference_upload_id: str | None = Field(
+        default=None, pattern=HEX_ID, description="An upload_id from POST /uploads whose file was sent."
+    )
+
+    def options(self, default_preset: MasterPreset) -> JobOptions:
+        return JobOptions(
+            duration_s=self.duration_s,
+            seed=self.seed,
+            master_preset=self.master_preset or default_preset,
+            provider=self.provider,
+            overrides=self.overrides,
+        )
+
+
+class ArtifactResponse(BaseModel):
+    kind: str = Field(description="mix, preview, stem, midi, waveform, spectrogram, report, stems_zip, ...")
+    role: str | None = None
+    content_type: str
+    size_bytes: int
+    url: str = Field(description="A download URL valid for at most 15 minutes.")
+
+
+class JobResponse(BaseModel):
+    """A job as the web app shows it. `artifacts` is empty until the job has SUCCEEDED."""
+
+    id: str
+    prompt: str
+    status: JobStatus
+    stage: str | None = None
+    progress: float
+    options: JobOptions
+    spec: MusicSpec | None = None
+    qa: QAReport | None = None
+    error: JobError | None = None
+    created_at: datetime
+    updated_at: datetime
+    reference_key: str | None = None
+    artifacts: list[ArtifactResponse] = Field(default_factory=list)
+    status_url: str = Field(description="GET this to follow the job.")
+    parent_job_id: str | None = Field(default=None, description="The job this one retries.")
+
+
+class JobListResponse(BaseModel):
+    jobs: list[JobResponse]
+    next_cursor: str | None = Field(default=None, description="Pass as ?cursor= for the next (older) page.")
+
+
+class CreateUploadRequest(BaseModel):
+    """POST /uploads: say what you will send so type and size are refused before any byte moves."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    content_type: str = Field(min_length=1, max_length=100, examples=["audio/wav"])
+    size_bytes: int = Field(ge=1, le=MAX_UPLOAD_BYTES)
+    filename: str | None = Field(default=None, max_length=255)
+
+
+class UploadResponse(BaseModel):
+    """How to send the file: in the cloud a multipart POST of `fields` + the file to `url` (S3);
+    locally a PUT of the raw bytes to `url` with the given headers."""
+
+    upload_id: str
+    method: Literal["POST", "PUT"]
+    url: str
+    fields: dict[str, str] = Field(default_factory=dict)
+    headers: dict[str, str] = Field(default_factory=dict)
+    max_bytes: int
+    expires_in_s: int
+
+
+class UploadStoredResponse(BaseModel):
+    upload_id: str
+    content_type: str
+    size_bytes: int
+
+
+class HealthResponse(BaseModel):
+    status: Literal["ok"] = "ok"
+    backend: str
+    version: str
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(description="Stable machine-readable code, e.g. not_found, validation_error.")
+    message: str
+    details: Any = None
+
+
+class ErrorResponse(BaseModel):
+    """Every 4xx and 5xx answer has this body."""
+
+    error: ErrorDetail

@@ -1,0 +1,180 @@
+"""/jobs: create, list, read, cancel, retry, delete, and the stems zip."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Header, Query
+from aws_lambda_powertools.metrics import MetricUnit
+
+from amp.api.auth import owner_from_event
+from amp.api.dependencies import job_service
+from amp.api.models import ArtifactResponse, CreateJobRequest, JobListResponse, JobResponse
+from amp.api.routes import error_responses
+from amp.api.urls import absolute, base_url
+from amp.domain.job import Job
+from amp.observability import logger, metrics
+from amp.services.jobs import MAX_LIST_LIMIT, JobService
+
+router = Router()  # type: ignore[no-untyped-call]  # powertools leaves __init__ unannotated
+
+
+def _owner() -> str:
+    return owner_from_event(router.current_event.raw_event)
+
+
+def job_response(job: Job, service: JobService) -> JobResponse:
+    """The Job as the web app reads it: download URLs instead of store keys, and where to poll."""
+    event = router.current_event.raw_event
+    return JobResponse(
+        id=job.id,
+        prompt=job.prompt,
+        status=job.status,
+        stage=job.stage,
+        progress=job.progress,
+        options=job.options,
+        spec=job.spec,
+        qa=job.qa,
+        error=job.error,
+        created_at=job.created_at,
+        updated_at=job.updated_at,
+        reference_key=job.reference_key,
+        artifacts=[
+            ArtifactResponse(
+                kind=artifact.kind,
+                role=artifact.role,
+                content_type=artifact.content_type,
+                size_bytes=artifact.size_bytes,
+                url=absolute(event, service.download_url(artifact, job)),
+            )
+            for artifact in job.artifacts
+        ],
+        status_url=f"{base_url(event)}/jobs/{job.id}",
+        parent_job_id=job.parent_job_id,
+    )
+
+
+@router.post(
+    "/jobs",
+    status_code=202,
+    summary="Queue a new song",
+    description="Returns at once with the QUEUED job; poll `status_url`. A repeat with the same "
+    "`Idempotency-Key` returns the first job instead of creating another.",
+    responses=error_responses(400, 401, 409, 422),
+    tags=["jobs"],
+)
+def create_job(
+    request: CreateJobRequest,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            min_length=1,
+            max_length=255,
+            description="Any unique string per intended job (e.g. a UUID); kept 24 h.",
+        ),
+    ] = None,
+) -> Response[JobResponse]:
+    service = job_service()
+    job = service.create_job(
+        _owner(),
+        request.prompt,
+        request.options(service.settings.default_master_preset),
+        reference_upload_id=request.reference_upload_id,
+        idempotency_key=idempotency_key,
+    )
+    logger.append_keys(job_id=job.id)
+    metrics.add_metric(name="JobCreated", unit=MetricUnit.Count, value=1)
+    body = job_response(job, service)
+    return Response(
+        status_code=202,
+        content_type=content_types.APPLICATION_JSON,
+        body=body,
+        headers={"Location": body.status_url},
+    )
+
+
+@router.get(
+    "/jobs",
+    summary="Your jobs, newest first",
+    responses=error_responses(400, 401, 422),
+    tags=["jobs"],
+)
+def list_jobs(
+    limit: Annotated[int, Query(ge=1, le=MAX_LIST_LIMIT, description="Page size.")] = 20,
+    cursor: Annotated[
+        str | None, Query(max_length=1024, description="next_cursor of the previous page.")
+    ] = None,
+) -> JobListResponse:
+    service = job_service()
+    page = service.list_jobs(_owner(), limit=limit, cursor=cursor)
+    return JobListResponse(
+        jobs=[job_response(job, service) for job in page.jobs], next_cursor=page.next_cursor
+    )
+
+
+@router.get(
+    "/jobs/<job_id>",
+    summary="One job: status, stage, progress, spec, QA and downloads",
+    responses=error_responses(401, 404, 422),
+    tags=["jobs"],
+)
+def get_job(job_id: str) -> JobResponse:
+    service = job_service()
+    return job_response(service.get_job(_owner(), job_id), service)
+
+
+@router.post(
+    "/jobs/<job_id>/cancel",
+    summary="Stop a queued or running job",
+    responses=error_responses(401, 404, 409, 422),
+    tags=["jobs"],
+)
+def cancel_job(job_id: str) -> JobResponse:
+    service = job_service()
+    return job_response(service.cancel_job(_owner(), job_id), service)
+
+
+@router.post(
+    "/jobs/<job_id>/retry",
+    status_code=202,
+    summary="Run a failed or cancelled job again as a new job",
+    responses=error_responses(401, 404, 409, 422),
+    tags=["jobs"],
+)
+def retry_job(job_id: str) -> Response[JobResponse]:
+    service = job_service()
+    job = service.retry_job(_owner(), job_id)
+    body = job_response(job, service)
+    return Response(
+        status_code=202,
+        content_type=content_types.APPLICATION_JSON,
+        body=body,
+        headers={"Location": body.status_url},
+    )
+
+
+@router.delete(
+    "/jobs/<job_id>",
+    status_code=204,
+    summary="Delete a job and all its files",
+    responses=error_responses(401, 404, 422),
+    tags=["jobs"],
+)
+def delete_job(job_id: str) -> Response[None]:
+    job_service().delete_job(_owner(), job_id)
+    return Response(status_code=204)
+
+
+@router.get(
+    "/jobs/<job_id>/stems.zip",
+    status_code=302,
+    summary="Redirect to a zip of every stem",
+    response_description="Found: the Location header is a download URL valid for at most 15 minutes.",
+    responses=error_responses(401, 404, 409, 422),
+    tags=["jobs"],
+)
+def stems_zip(job_id: str) -> Response[None]:
+    service = job_service()
+    url = absolute(router.current_event.raw_event, service.stems_zip_url(_owner(), job_id))
+    return Response(status_code=302, headers={"Location": url, "Cache-Control": "no-store"})

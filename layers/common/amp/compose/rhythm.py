@@ -1,0 +1,250 @@
+"""Drum and percussion parts: genre patterns on a 16th grid, fills at section boundaries, swing and
+velocity/micro-timing humanisation. Pitches are General MIDI drum notes."""
+
+from collections.abc import Iterable
+
+import numpy as np
+
+from amp.compose.score import NoteEvent, Score, Section, SectionName
+from amp.compose.style import DrumFeel, Style
+
+KICK, RIM, SNARE, CLAP, CLOSED_HAT, PEDAL_HAT, OPEN_HAT = 36, 37, 38, 39, 42, 44, 46
+TOM_LOW, TOM_MID, TOM_HIGH, CRASH, RIDE, TAMBOURINE, COWBELL = 45, 47, 50, 49, 51, 54, 56
+BONGO_HIGH, BONGO_LOW, CONGA_MUTE, CONGA_OPEN, CONGA_LOW, SHAKER, CLAVES = 60, 61, 62, 63, 64, 70, 75
+
+Hit = tuple[float, int, int]
+"""(step in 16ths from the bar start, GM note, velocity)."""
+
+STEP_QN = 0.25
+
+
+def _four_four_bar(feel: DrumFeel, energy: float, variant: int, rng: np.random.Generator) -> list[Hit]:
+    hits: list[Hit] = []
+    eighths = range(0, 16, 2)
+    busy = energy > 0.7
+    kicks: tuple[int, ...]
+    if feel is DrumFeel.FOUR_ON_THE_FLOOR:
+        hits += [(s, KICK, 122) for s in (0, 4, 8, 12)]
+        if energy > 0.3:
+            hits += [(s, CLAP, 108) for s in (4, 12)]
+        hat = OPEN_HAT if busy else CLOSED_HAT
+        hits += [(s, hat, 92) for s in (2, 6, 10, 14)]
+        if energy > 0.55:
+            hits += [(s, CLOSED_HAT, 52) for s in (1, 3, 5, 7, 9, 11, 13, 15)]
+    elif feel is DrumFeel.BREAKBEAT:
+        kicks = (0, 10) if variant % 2 == 0 else (0, 2, 10)
+        hits += [(s, KICK, 120) for s in kicks]
+        hits += [(s, SNARE, 118) for s in (4, 12)]
+        if energy > 0.4:
+            hits += [(s, SNARE, 48) for s in ((7, 15) if variant % 2 == 0 else (7, 9, 15))]
+        hits += [(s, CLOSED_HAT, 88 if s % 4 == 0 else 62) for s in eighths]
+        if busy:
+            hits += [(s, CLOSED_HAT, 42) for s in range(1, 16, 2)]
+        if variant % 4 == 3:
+            hits.append((14, OPEN_HAT, 80))
+    elif feel is DrumFeel.BOOM_BAP:
+        kicks = (0, 7, 10) if variant % 2 == 0 else (0, 2, 10, 13)
+        hits += [(s, KICK, 116) for s in kicks]
+        hits += [(s, SNARE, 112) for s in (4, 12)]
+        hits += [(s, CLOSED_HAT, 84 if s % 4 == 0 else 58) for s in eighths]
+        if energy > 0.5:
+            hits.append((15, SNARE, 40))
+    elif feel is DrumFeel.TRAP:
+        kicks = (0, 10) if variant % 2 == 0 else (0, 3, 10, 14)
+        hits += [(s, KICK, 118) for s in kicks]
+        hits += [(8, CLAP, 115), (8, SNARE, 90)]
+        for beat in range(4):
+            roll = energy > 0.45 and rng.random() < 0.35
+            if roll:
+                division = 3 if rng.random() < 0.5 else 4
+                hits += [(beat * 4 + i * 4 / division, CLOSED_HAT, 70 + 8 * i) for i in range(division)]
+            else:
+                hits += [(beat * 4 + s, CLOSED_HAT, 86 if s == 0 else 60) for s in (0, 2)]
+        if variant % 2 == 1:
+            hits.append((14, OPEN_HAT, 76))
+    elif feel is DrumFeel.HALF_TIME:
+        hits += [(s, KICK, 120) for s in ((0, 11) if variant % 2 == 0 else (0, 3, 11))]
+        hits += [(8, SNARE, 120)]
+        hits += [(s, CLOSED_HAT, 82 if s % 4 == 0 else 56) for s in eighths]
+    elif feel is DrumFeel.SWING:
+        hits += [(s, RIDE, 96 if s in (0, 8) else 80) for s in (0, 4, 6, 8, 12, 14)]
+        hits += [(s, PEDAL_HAT, 70) for s in (4, 12)]
+        hits += [(s, KICK, 46) for s in (0, 4, 8, 12)]
+        for step in (6, 10, 14):
+            if rng.random() < 0.3 + 0.3 * energy:
+                hits.append((step, SNARE, int(40 + 40 * rng.random())))
+    elif feel is DrumFeel.DEMBOW:
+        hits += [(s, KICK, 120) for s in (0, 4, 8, 12)]
+        hits += [(s, SNARE, 104) for s in (3, 6, 11, 14)]
+        hits += [(s, CLOSED_HAT, 72) for s in eighths]
+    elif feel is DrumFeel.AMBIENT:
+        hits += [(s, KICK, 96) for s in (0, 8)]
+        hits += [(12, RIM, 70)]
+        hits += [(s, CLOSED_HAT, 54 if s % 4 else 66) for s in eighths]
+    else:  # BACKBEAT (rock, pop, soul) and anything else
+        kicks = (0, 8, 10) if energy > 0.5 else (0, 8)
+        hits += [(s, KICK, 118) for s in kicks]
+        hits += [(s, SNARE, 114) for s in (4, 12)]
+        hits += [(s, CLOSED_HAT, 86 if s % 4 == 0 else 64) for s in eighths]
+        if busy:
+            hits.append((14, OPEN_HAT, 78))
+    return hits
+
+
+def beat_groups(beats_per_bar: int, beat_unit: int) -> list[int]:
+    """Pulse groups in 16th steps: 6/8 -> [6, 6], 7/8 -> [4, 4, 6], 3/4 -> [4, 4, 4], 5/4 -> 3+2 beats."""
+    if beat_unit == 8:
+        if beats_per_bar % 3 == 0:
+            return [6] * (beats_per_bar // 3)
+        twos, threes = {5: (1, 1), 7: (2, 1)}.get(beats_per_bar, (beats_per_bar // 2, 0))
+        return [4] * twos + [6] * threes
+    step = 16 // beat_unit
+    return [step] * beats_per_bar
+
+
+def _generic_bar(groups: list[int], feel: DrumFeel, energy: float) -> list[Hit]:
+    """Any meter: kick on the bar's downbeat (and the middle group in long bars), snare/backbeat on
+    the other pulses (oom-pah-pah in 3/4), hats on every eighth."""
+    hits: list[Hit] = []
+    starts = [sum(groups[:i]) for i in range(len(groups))]
+    total = sum(groups)
+    compound = all(g == 6 for g in groups)
+    for index, start in enumerate(starts):
+        if index == 0:
+            hits.append((start, KICK, 120))
+        elif compound or len(groups) == 2:
+            hits.append((start, SNARE, 110))
+        elif feel is DrumFeel.WALTZ or len(groups) == 3:
+            hits.append((start, SNARE if energy > 0.35 else RIM, 86 if index == 1 else 78))
+        elif index == len(groups) // 2:
+            hits += [(start, KICK, 104), (start, SNARE, 100)] if len(groups) > 4 else [(start, SNARE, 108)]
+        else:
+            hits.append((start, SNARE, 96))
+    hat = RIDE if feel is DrumFeel.SWING else CLOSED_HAT
+    hits += [(s, hat, 84 if s in starts else 58) for s in range(0, total, 2)]
+    if energy > 0.7:
+        hits += [(s, CLOSED_HAT, 40) for s in range(1, total, 2)]
+    return hits
+
+
+def _fill(steps_per_bar: int, energy: float, rng: np.random.Generator) -> list[Hit]:
+    """A fill over the bar's last beat (two beats at high energy): snare 16ths rising, or toms."""
+    length = 8 if energy > 0.65 and steps_per_bar >= 12 else 4
+    start = steps_per_bar - length
+    toms = rng.random() < 0.5
+    hits: list[Hit] = []
+    for i in range(length):
+        note = (TOM_HIGH, TOM_MID, TOM_LOW)[min(2, 3 * i // length)] if toms else SNARE
+        hits.append((start + i, note, int(70 + 50 * (i + 1) / length)))
+    return hits
+
+
+def _section_bar_hits(
+    score: Score, style: Style, section: Section, bar: int, rng: np.random.Generator
+) -> list[Hit]:
+    steps_per_bar = round(score.bar_qn * 4)
+    groups = beat_groups(score.beats_per_bar, score.beat_unit)
+    index_in_section = bar - section.start_bar
+    last_bar = index_in_section == section.bars - 1
+    energy = section.energy
+    if steps_per_bar == 16:
+        base = _four_four_bar(style.drum_feel, energy, index_in_section, rng)
+    else:
+        base = _generic_bar(groups, style.drum_feel, energy)
+
+    name = section.name
+    if name is SectionName.BREAKDOWN:
+        hits = (
+            [h for h in base if h[1] in (CLOSED_HAT, RIDE)] if index_in_section >= section.bars // 2 else []
+        )
+        hits = [(s, n, v // 2) for s, n, v in hits]
+    elif name is SectionName.INTRO:
+        keep = (
+            {CLOSED_HAT, OPEN_HAT, RIDE, PEDAL_HAT, KICK}
+            if index_in_section >= section.bars // 2
+            else {CLOSED_HAT, RIDE, PEDAL_HAT, KICK}
+        )
+        hits = [h for h in base if h[1] in keep]
+    elif name is SectionName.BUILD:
+        hits = [h for h in base if h[1] in (KICK, CLOSED_HAT, RIDE)]
+        progress = (index_in_section + 1) / section.bars
+        division = 4 if progress <= 0.5 else 2 if progress < 1.0 else 1
+        hits += [
+            (float(s), SNARE, int(60 + 60 * progress * (s + 1) / steps_per_bar))
+            for s in range(0, steps_per_bar, division)
+        ]
+    elif name is SectionName.OUTRO and index_in_section >= section.bars - 2:
+        hits = [h for h in base if h[1] in (KICK, CLOSED_HAT, RIDE)]
+    else:
+        hits = base
+
+    next_bar_starts_section = any(s.start_bar == bar + 1 for s in score.sections)
+    if last_bar and next_bar_starts_section and name not in (SectionName.BUILD, SectionName.BREAKDOWN):
+        fill = _fill(steps_per_bar, energy, rng)
+        fill_start = fill[0][0]
+        hits = [h for h in hits if h[0] < fill_start or h[1] in (KICK, CLOSED_HAT)] + fill
+    if index_in_section == 0 and name in (SectionName.DROP, SectionName.GROOVE) and bar > 0:
+        hits.append((0.0, CRASH, 110))
+    return hits
+
+
+def _humanise(
+    events: Iterable[tuple[float, int, int]],
+    score: Score,
+    style: Style,
+    rng: np.random.Generator,
+    length_qn: float,
+) -> list[NoteEvent]:
+    """Swing the off-positions, then jitter timing (kick tightest) and velocity, deterministically."""
+    jitter_qn = style.humanise_ms / 1000.0 / score.seconds_per_qn
+    unit = style.swing_unit_qn
+    notes: list[NoteEvent] = []
+    for grid_qn, pitch, velocity in events:
+        start_qn = grid_qn
+        position = grid_qn % unit
+        if abs(position - unit / 2) < 1e-6 and style.swing_pct != 50.0:
+            start_qn = grid_qn + unit * style.swing_pct / 100.0 - position
+        tightness = 0.25 if pitch == KICK else 1.0
+        offset = float(rng.normal(0.0, jitter_qn * tightness))
+        offset = max(-jitter_qn * 2, min(jitter_qn * 2, offset))
+        vel = int(np.clip(velocity + rng.normal(0.0, 6.0), 1, 127))
+        notes.append(NoteEvent(max(0.0, start_qn + offset), length_qn, pitch, vel))
+    notes.sort(key=lambda n: (n.start_qn, n.pitch))
+    return notes
+
+
+def drum_part_notes(score: Score, style: Style, rng: np.random.Generator) -> tuple[NoteEvent, ...]:
+    raw: list[tuple[float, int, int]] = []
+    for section in score.sections:
+        for bar in range(section.start_bar, section.end_bar):
+            for step, pitch, velocity in _section_bar_hits(score, style, section, bar, rng):
+                raw.append((bar * score.bar_qn + step * STEP_QN, pitch, velocity))
+    return tuple(_humanise(raw, score, style, rng, STEP_QN))
+
+
+def percussion_part_notes(score: Score, style: Style, rng: np.random.Generator) -> tuple[NoteEvent, ...]:
+    """Shakers, congas, tambourine and claves layered over the kit; denser with energy."""
+    steps_per_bar = round(score.bar_qn * 4)
+    raw: list[tuple[float, int, int]] = []
+    latin = style.drum_feel in (DrumFeel.DEMBOW,)
+    for section in score.sections:
+        if section.name is SectionName.INTRO and section.bars > 1:
+            continue
+        energy = section.energy
+        conga_steps = sorted(
+            rng.choice(steps_per_bar, size=max(2, steps_per_bar // 5), replace=False).tolist()
+        )
+        for bar in range(section.start_bar, section.end_bar):
+            bar_qn = bar * score.bar_qn
+            for step in range(steps_per_bar):
+                accent = step % 4 == 2
+                if step % 2 == 0 or energy > 0.5:
+                    raw.append((bar_qn + step * STEP_QN, SHAKER, 72 if accent else 44))
+            if section.name is not SectionName.BREAKDOWN:
+                for step in conga_steps:
+                    raw.append((bar_qn + step * STEP_QN, CONGA_MUTE if step % 4 else CONGA_OPEN, 84))
+                if energy > 0.6:
+                    raw += [(bar_qn + s * STEP_QN, TAMBOURINE, 70) for s in range(4, steps_per_bar, 8)]
+            if latin:
+                raw += [(bar_qn + s * STEP_QN, CLAVES, 90) for s in (0, 6, 12) if s < steps_per_bar]
+    return tuple(_humanise(raw, score, style, rng, STEP_QN))

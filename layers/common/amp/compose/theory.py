@@ -1,0 +1,50 @@
+"""Scales, modes and diatonic chords: pitch-class arithmetic the composer builds on."""
+
+from amp.domain.errors import InvalidInput
+from amp.domain.spec import PITCH_CLASSES, Mode
+
+MODE_INTERVALS: dict[Mode, tuple[int, ...]] = {
+    Mode.MAJOR: (0, 2, 4, 5, 7, 9, 11),
+    Mode.MINOR: (0, 2, 3, 5, 7, 8, 10),
+    Mode.AEOLIAN: (0, 2, 3, 5, 7, 8, 10),
+    Mode.DORIAN: (0, 2, 3, 5, 7, 9, 10),
+    Mode.PHRYGIAN: (0, 1, 3, 5, 7, 8, 10),
+    Mode.LYDIAN: (0, 2, 4, 6, 7, 9, 11),
+    Mode.MIXOLYDIAN: (0, 2, 4, 5, 7, 9, 10),
+    Mode.LOCRIAN: (0, 1, 3, 5, 6, 8, 10),
+}
+
+MINOR_FAMILY = frozenset({Mode.MINOR, Mode.AEOLIAN, Mode.DORIAN, Mode.PHRYGIAN, Mode.LOCRIAN})
+"""Modes with a minor third over the tonic: key detection calls these 'minor'."""
+
+
+def key_to_pitch_class(key: str) -> int:
+    try:
+        return PITCH_CLASSES.index(key)
+    except ValueError as error:
+        raise InvalidInput(f"unknown key {key!r}; expected one of {', '.join(PITCH_CLASSES)}") from error
+
+
+def scale_pitch_classes(key_pc: int, mode: Mode) -> tuple[int, ...]:
+    return tuple((key_pc + step) % 12 for step in MODE_INTERVALS[mode])
+
+
+def diatonic_chord(scale_pcs: tuple[int, ...], degree: int, size: int = 3) -> tuple[int, ...]:
+    """Stack thirds on a scale degree: size 3 gives a triad, 4 a seventh chord."""
+    return tuple(scale_pcs[(degree + 2 * i) % 7] for i in range(size))
+
+
+def nearest_pitch(pitch_class: int, target_pitch: int) -> int:
+    """The MIDI pitch of this pitch class closest to target_pitch."""
+    base = target_pitch - ((target_pitch - pitch_class) % 12)
+    return base + 12 if target_pitch - base > 6 else base
+
+
+def pitch_in_range(pitch_class: int, low: int, high: int) -> int:
+    """The lowest pitch of the class at or above low (wrapped to stay under high)."""
+    pitch = low + ((pitch_class - low) % 12)
+    return pitch if pitch <= high else pitch - 12
+
+
+def midi_to_hz(pitch: float) -> float:
+    return float(440.0 * 2.0 ** ((pitch - 69.0) / 12.0))

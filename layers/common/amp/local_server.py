@@ -1,0 +1,357 @@
+"""`amp serve`'s HTTP front: plays API Gateway (REST, v1 proxy events) in front of the same Lambda
+handler the cloud runs, acts as the authorizer for local API keys, streams signed local downloads,
+and serves the built web app, all on one port.
+
+stdlib ThreadingHTTPServer: no extra dependency and enough for one machine. The powertools resolver
+keeps the current event in a class attribute, so handler calls are serialised by a lock; they take a
+few milliseconds (job renders run on the worker pool, not here), and file streaming runs outside it.
+"""
+
+import base64
+import contextlib
+import json
+import mimetypes
+import shutil
+import threading
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from amp.adapters.local.fs_audio import FilesystemAudioStore
+from amp.api.auth import ApiKeyLookup, local_authorizer
+from amp.api.errors import Unauthenticated, error_body
+from amp.api.routes.files import SignatureInvalid, byte_range, resolve_download
+from amp.domain.errors import InvalidInput, NotFound
+from amp.observability import logger
+from amp.services.jobs import MAX_UPLOAD_BYTES
+
+LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
+
+MAX_BODY_BYTES = 1024 * 1024
+"""JSON requests: far above any valid body (prompts are capped at 2000 characters)."""
+MAX_UPLOAD_BODY_BYTES = MAX_UPLOAD_BYTES
+STREAM_CHUNK_BYTES = 256 * 1024
+API_PREFIXES = ("/jobs", "/uploads", "/health", "/docs", "/openapi.json", "/files")
+_TEXT_TYPES = ("application/json", "text/", "application/x-www-form-urlencoded")
+
+
+@dataclass
+class LocalLambdaContext:
+    """What powertools reads from a Lambda context; API Gateway gives a handler 29 s."""
+
+    function_name: str = "amp-local-api"
+    memory_limit_in_mb: int = 1024
+    invoked_function_arn: str = "arn:aws:lambda:local:000000000000:function:amp-local-api"
+    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    deadline: float = field(default_factory=lambda: time.monotonic() + 29)
+
+    def get_remaining_time_in_millis(self) -> int:
+        return max(0, int((self.deadline - time.monotonic()) * 1000))
+
+
+def is_api_path(path: str) -> bool:
+    return any(path == prefix or path.startswith(prefix + "/") for prefix in API_PREFIXES)
+
+
+def build_event(
+    *,
+    method: str,
+    path: str,
+    query: str,
+    headers: Mapping[str, str],
+    body: bytes,
+    source_ip: str,
+    authorizer: Mapping[str, str] | None,
+) -> dict[str, Any]:
+    """An API Gateway REST proxy event (payload v1), as the cloud would deliver it."""
+    multi_headers: dict[str, list[str]] = {}
+    for name, value in headers.items():
+        multi_headers.setdefault(name, []).append(value)
+    multi_query = parse_qs(query, keep_blank_values=True) if query else {}
+    content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
+    text_body: str | None = None
+    is_base64 = False
+    if body:
+        if content_type.lower().startswith(_TEXT_TYPES):
+            try:
+                text_body = body.decode("utf-8")
+            except UnicodeDecodeError:
+                text_body = None
+        if text_body is None:
+            text_body = base64.b64encode(body).decode("ascii")
+            is_base64 = True
+    request_id = str(uuid.uuid4())
+    context: dict[str, Any] = {
+        "resourcePath": path,
+        "httpMethod": method,
+        "path": path,
+        "stage": "local",
+        "requestId": request_id,
+        "requestTimeEpoch": int(time.time() * 1000),
+        "protocol": "HTTP/1.1",
+        "apiId": "local",
+        "identity": {"sourceIp": source_ip, "userAgent": headers.get("User-Agent", "")},
+    }
+    if authorizer:
+        context["authorizer"] = dict(authorizer)
+    return {
+        "resource": path,
+        "path": path,
+        "httpMethod": method,
+        "headers": {name: values[-1] for name, values in multi_headers.items()},
+        "multiValueHeaders": multi_headers,
+        "queryStringParameters": {k: v[-1] for k, v in multi_query.items()} or None,
+        "multiValueQueryStringParameters": multi_query or None,
+        "pathParameters": None,
+        "stageVariables": None,
+        "requestContext": context,
+        "body": text_body,
+        "isBase64Encoded": is_base64,
+    }
+
+
+@dataclass
+class ServerConfig:
+    handler: LambdaHandler
+    keys: ApiKeyLookup
+    audio: FilesystemAudioStore | None
+    web_dir: Path | None
+    allow_anonymous: bool
+    access_log: bool = False
+    handler_lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class _RequestHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "amp"
+    sys_version = ""
+    config: ServerConfig  # set on the subclass made per server
+
+    # -- plumbing -------------------------------------------------------------------------------
+
+    def log_message(self, format: str, *args: Any) -> None:
+        if self.config.access_log:
+            logger.info("http", extra={"client": self.client_address[0], "line": format % args})
+
+    def do_GET(self) -> None:
+        self._dispatch()
+
+    def do_HEAD(self) -> None:
+        self._dispatch()
+
+    def do_POST(self) -> None:
+        self._dispatch()
+
+    def do_PUT(self) -> None:
+        self._dispatch()
+
+    def do_DELETE(self) -> None:
+        self._dispatch()
+
+    def do_PATCH(self) -> None:
+        self._dispatch()
+
+    def do_OPTIONS(self) -> None:
+        self._dispatch()
+
+    def _send(self, status: int, headers: Mapping[str, str | list[str]], body: bytes) -> None:
+        self.send_response(status)
+        for name, value in headers.items():
+            if name.lower() in ("content-length", "connection", "transfer-encoding"):
+                continue
+            for item in value if isinstance(value, list) else [value]:
+                self.send_header(name, item)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.end_headers()
+        if self.command != "HEAD" and body:
+            self.wfile.write(body)
+
+    def _send_error(
+        self, status: int, code: str, message: str, headers: Mapping[str, str] | None = None
+    ) -> None:
+        body = json.dumps(error_body(code, message)).encode()
+        self._send(status, {"Content-Type": "application/json", **(headers or {})}, body)
+
+    # -- routing --------------------------------------------------------------------------------
+
+    def _dispatch(self) -> None:
+        url = urlsplit(self.path)
+        path = url.path or "/"
+        try:
+            if path.startswith("/files/") and self.command in ("GET", "HEAD"):
+                self._serve_file(path, url.query)
+            elif (
+                self.config.web_dir is not None and self.command in ("GET", "HEAD") and not is_api_path(path)
+            ):
+                self._serve_static(path)
+            else:
+                self._serve_api(path, url.query)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+        except Exception:
+            logger.exception("local server error")
+            self.close_connection = True
+            with contextlib.suppress(OSError):
+                self._send_error(500, "internal_error", "Something went wrong on our side.")
+
+    def _read_body(self, path: str) -> bytes | None:
+        """The body within the route's limit; None after answering 411/413 (nothing was read)."""
+        limit = (
+            MAX_UPLOAD_BODY_BYTES
+            if self.command == "PUT" and path.startswith("/uploads/")
+            else MAX_BODY_BYTES
+        )
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            self.close_connection = True
+            self._send_error(
+                411, "length_required", "Send a Content-Length; chunked bodies are not accepted."
+            )
+            return None
+        raw_length = self.headers.get("Content-Length", "0").strip() or "0"
+        try:
+            length = int(raw_length)
+        except ValueError:
+            length = -1
+        if length < 0:
+            self.close_connection = True
+            self._send_error(400, "bad_request", "Content-Length is not a number.")
+            return None
+        if length > limit:
+            self.close_connection = True  # the unread body must not be taken for the next request
+            self._send_error(413, "payload_too_large", f"The body is larger than {limit} bytes.")
+            return None
+        return self.rfile.read(length) if length else b""
+
+    def _serve_api(self, path: str, query: str) -> None:
+        body = self._read_body(path)
+        if body is None:
+            return
+        headers = {name: value for name, value in self.headers.items()}
+        try:
+            authorizer = local_authorizer(
+                headers, self.config.keys, allow_anonymous=self.config.allow_anonymous
+            )
+        except Unauthenticated as error:
+            self._send_error(401, "unauthorized", str(error), {"WWW-Authenticate": "Bearer"})
+            return
+        headers.setdefault("X-Forwarded-Proto", "http")
+        event = build_event(
+            method=self.command,
+            path=path,
+            query=query,
+            headers=headers,
+            body=body,
+            source_ip=self.client_address[0],
+            authorizer=authorizer,
+        )
+        with self.config.handler_lock:
+            result = self.config.handler(event, LocalLambdaContext())
+        response_headers: dict[str, str | list[str]] = {}
+        for name, values in (result.get("multiValueHeaders") or {}).items():
+            response_headers[name] = list(values)
+        for name, value in (result.get("headers") or {}).items():
+            response_headers[name] = str(value)
+        payload = result.get("body") or ""
+        data = base64.b64decode(payload) if result.get("isBase64Encoded") else str(payload).encode()
+        self._send(int(result.get("statusCode", 200)), response_headers, data)
+
+    def _serve_file(self, path: str, query: str) -> None:
+        if self.config.audio is None:
+            self._send_error(404, "not_found", "No local file store.")
+            return
+        try:
+            download = resolve_download(self.config.audio, path, query)
+        except SignatureInvalid as error:
+            self._send_error(403, "forbidden", str(error))
+            return
+        except (NotFound, InvalidInput):
+            self._send_error(404, "not_found", "The file was not found.")
+            return
+        size = download.size_bytes
+        try:
+            span = byte_range(self.headers.get("Range"), size)
+        except InvalidInput:
+            self._send_error(
+                416, "range_not_satisfiable", "Range not satisfiable.", {"Content-Range": f"bytes */{size}"}
+            )
+            return
+        start, end = span if span is not None else (0, size - 1)
+        length = max(0, end - start + 1)
+        self.send_response(HTTPStatus.PARTIAL_CONTENT if span is not None else HTTPStatus.OK)
+        self.send_header("Content-Type", download.content_type)
+        self.send_header("Content-Disposition", download.content_disposition)
+        self.send_header("Accept-Ranges", "bytes")
+        self.send_header("Cache-Control", "private, max-age=300")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        if span is not None:
+            self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
+        self.send_header("Content-Length", str(length))
+        self.end_headers()
+        if self.command == "HEAD" or length == 0:
+            return
+        with download.path.open("rb") as source:
+            source.seek(start)
+            remaining = length
+            while remaining > 0:
+                chunk = source.read(min(STREAM_CHUNK_BYTES, remaining))
+                if not chunk:
+                    break
+                self.wfile.write(chunk)
+                remaining -= len(chunk)
+
+    def _serve_static(self, path: str) -> None:
+        """The built SPA: a file if it exists, else index.html so client-side routes load."""
+        root = self.config.web_dir
+        assert root is not None
+        relative = path.lstrip("/")
+        candidate = (root / relative).resolve() if relative else root / "index.html"
+        if not candidate.is_relative_to(root) or not candidate.is_file():
+            candidate = root / "index.html"
+        if not candidate.is_file():
+            self._send_error(404, "not_found", "The web app is not built (npm run build in frontend/).")
+            return
+        content_type = mimetypes.guess_type(candidate.name)[0] or "application/octet-stream"
+        immutable = "/assets/" in path
+        cache = "public, max-age=31536000, immutable" if immutable else "no-cache"
+        size = candidate.stat().st_size
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(size))
+        self.send_header("Cache-Control", cache)
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.end_headers()
+        if self.command != "HEAD":
+            with candidate.open("rb") as source:
+                shutil.copyfileobj(source, self.wfile, STREAM_CHUNK_BYTES)
+
+
+class LocalServer:
+    """One ThreadingHTTPServer; `serve_forever` in the caller's thread, `shutdown` from another."""
+
+    def __init__(self, host: str, port: int, config: ServerConfig) -> None:
+        if config.web_dir is not None:
+            config.web_dir = config.web_dir.resolve()
+        handler_class = type("AmpRequestHandler", (_RequestHandler,), {"config": config})
+        self.httpd = ThreadingHTTPServer((host, port), handler_class)
+        self.httpd.daemon_threads = True
+        self.config = config
+
+    @property
+    def port(self) -> int:
+        return int(self.httpd.server_address[1])
+
+    def serve_forever(self) -> None:
+        self.httpd.serve_forever(poll_interval=0.2)
+
+    def shutdown(self) -> None:
+        self.httpd.shutdown()
+
+    def close(self) -> None:
+        self.httpd.server_close()

@@ -1,0 +1,172 @@
+"""The local JobLauncher: a bounded pool of worker threads running the same ASL in-process.
+
+`amp serve` owns one. The pool size bounds CPU use (rendering is heavy); extra jobs wait QUEUED in the
+executor's queue. On start it recovers what a crash left behind, so no job stays stuck.
+"""
+
+import os
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+from amp.domain.errors import Conflict, NotFound
+from amp.domain.job import TERMINAL_STATUSES, Job, JobError, JobStatus
+from amp.domain.ports import JobStore
+from amp.observability import logger
+
+WORKERS_ENV = "AMP_LOCAL_WORKERS"
+DEFAULT_WORKERS = 2
+MAX_WORKERS = 32
+INTERRUPTED_REASON = "interrupted: the server stopped while this job ran"
+
+Runner = Callable[..., Any]
+"""`run_job_locally(job_id, *, should_stop)`; injectable so tests can use a fast pipeline."""
+
+
+def workers_from_env() -> int:
+    """AMP_LOCAL_WORKERS, else 2; clamped to 1..32 so a typo cannot fork a hundred renders."""
+    raw = os.environ.get(WORKERS_ENV, "")
+    try:
+        workers = int(raw) if raw.strip() else DEFAULT_WORKERS
+    except ValueError:
+        workers = DEFAULT_WORKERS
+    return max(1, min(MAX_WORKERS, workers))
+
+
+def _default_runner(job_id: str, *, should_stop: Callable[[], bool]) -> Any:
+    from amp.orchestration.local_pipeline import run_job_locally  # heavy: imported on first job only
+
+    return run_job_locally(job_id, should_stop=should_stop)
+
+
+class LocalJobLauncher:
+    """Runs jobs on a ThreadPoolExecutor. `stop` sets a per-job flag the runner polls between states."""
+
+    def __init__(self, jobs: JobStore, *, workers: int | None = None, runner: Runner | None = None) -> None:
+        self.jobs = jobs
+        self.workers = workers if workers is not None else workers_from_env()
+        self._runner = runner or _default_runner
+        self._executor = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="amp-job")
+        self._lock = threading.Lock()
+        self._stops: dict[str, threading.Event] = {}
+        self._futures: dict[str, Future[None]] = {}
+
+    def start(self, job: Job) -> str:
+        execution_id = f"local:{job.id}"
+        stop = threading.Event()
+        with self._lock:
+            self._stops[job.id] = stop
+            self._futures[job.id] = self._executor.submit(self._run, job.id, stop)
+        return execution_id
+
+    def stop(self, job: Job, reason: str) -> None:
+        with self._lock:
+            stop = self._stops.get(job.id)
+            future = self._futures.get(job.id)
+        if stop is not None:
+            stop.set()
+        if future is not None and future.cancel():  # not started yet: it never will be
+            self._forget(job.id)
+        logger.info("job stop requested", extra={"job_id": job.id, "reason": reason})
+
+    def active_count(self) -> int:
+        """Jobs submitted and not yet finished (running plus queued)."""
+        with self._lock:
+            return sum(1 for future in self._futures.values() if not future.done())
+
+    def wait(self, job_id: str, timeout_s: float | None = None) -> bool:
+        """Block until this job's run ends; True if it did (used by tests and a graceful shutdown)."""
+        with self._lock:
+            future = self._futures.get(job_id)
+        if future is None:
+            return True
+        try:
+            future.result(timeout=timeout_s)
+        except TimeoutError:
+            return False
+        except Exception:  # _run already recorded it on the job
+            return True
+        return True
+
+    def recover(self) -> tuple[int, int]:
+        """Re-queue jobs left QUEUED by a crash and fail the ones it left mid-stage.
+
+        A stage that was interrupted may have written partial work files, so resuming it blindly is
+        unsafe; the owner can retry. Returns (requeued, failed)."""
+        requeued = failed = 0
+        stranded = self.jobs.list_by_status(frozenset(JobStatus) - TERMINAL_STATUSES)
+        for job in stranded:
+            if job.status is JobStatus.QUEUED:
+                self.start(job)
+                requeued += 1
+                continue
+            error = JobError(
+                stage=job.stage or "unknown", reason=INTERRUPTED_REASON, error_type="Interrupted"
+            )
+            try:
+                self.jobs.update(
+                    job.id, {"status": JobStatus.FAILED.value, "error": error.model_dump(mode="json")}
+                )
+                failed += 1
+            except (Conflict, NotFound):
+                pass  # it finished or was deleted meanwhile
+        if stranded:
+            logger.info("recovered jobs after restart", extra={"requeued": requeued, "failed": failed})
+        return requeued, failed
+
+    def shutdown(self, *, wait: bool = False, cancel_running: bool = False) -> None:
+        """Stop taking work and drop jobs not yet started (they stay QUEUED and are re-queued by the
+        next `recover`). With cancel_running the running renders are asked to stop as well."""
+        with self._lock:
+            stops = list(self._stops.values())
+        if cancel_running:
+            for stop in stops:
+                stop.set()
+        self._executor.shutdown(wait=wait, cancel_futures=True)
+
+    def _run(self, job_id: str, stop: threading.Event) -> None:
+        try:
+            job = self.jobs.get(job_id)
+        except NotFound:
+            self._forget(job_id)
+            return  # deleted while queued
+        if job.status.terminal or stop.is_set():
+            self._forget(job_id)
+            return  # cancelled while queued
+
+        def should_stop() -> bool:
+            return stop.is_set()
+
+        try:
+            result = self._runner(job_id, should_stop=should_stop)
+            error_name = getattr(result, "error", None) or "pipeline ended"
+            reason = f"{error_name}: {getattr(result, 'cause', None) or ''}"
+        except Exception as error:  # a runner crash must still end the job
+            logger.exception("local run crashed", extra={"job_id": job_id})
+            reason = f"{type(error).__name__}: {error}"
+        try:
+            self._ensure_terminal(job_id, stopped=stop.is_set(), reason=reason.strip(": "))
+        finally:
+            self._forget(job_id)
+
+    def _ensure_terminal(self, job_id: str, *, stopped: bool, reason: str) -> None:
+        """The pipeline's MarkFailed normally ends the job; this catches what it could not."""
+        try:
+            job = self.jobs.get(job_id)
+            if job.status.terminal:
+                return
+            status = JobStatus.CANCELLED if stopped else JobStatus.FAILED
+            error = JobError(
+                stage=job.stage or "pipeline",
+                reason="cancelled" if stopped else reason[:500],
+                error_type="JobCancelled" if stopped else "PipelineError",
+            )
+            self.jobs.update(job_id, {"status": status.value, "error": error.model_dump(mode="json")})
+        except (Conflict, NotFound):
+            return
+
+    def _forget(self, job_id: str) -> None:
+        with self._lock:
+            self._stops.pop(job_id, None)
+            self._futures.pop(job_id, None)

@@ -1,0 +1,389 @@
+"""The rule-based prompt parser: text in, a complete `MusicSpec` out, with the provenance of every
+field. Pure: no I/O, no clock, no random state; the same text, options and seed source always give
+the same spec. It never raises on odd text; only explicit options that cannot be honoured raise
+`InvalidInput`.
+"""
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+from amp.domain.errors import InvalidInput
+from amp.domain.job import JobOptions
+from amp.domain.spec import (
+    DEFAULT_DURATION_S,
+    MAX_BPM,
+    MAX_DURATION_S,
+    MIN_BPM,
+    MIN_DURATION_S,
+    Instrument,
+    Mode,
+    MusicSpec,
+    Provenance,
+    Role,
+)
+from amp.prompt.extract import (
+    VALID_METERS,
+    find_bpm,
+    find_duration,
+    find_energy,
+    find_exclusions,
+    find_feels,
+    find_key,
+    find_moods,
+    find_seed,
+    find_structure,
+    find_tempo_word,
+    find_time_signature,
+    parse_key_name,
+    says_a_cappella,
+    says_instrumental,
+)
+from amp.prompt.genres import (
+    DEFAULT_GENRE,
+    GENRE_PATTERN,
+    GENRES_BY_NAME,
+    GenreProfile,
+    genre_for_alias,
+    profile_for,
+)
+from amp.prompt.instruments import INSTRUMENT_PATTERN, InstrumentEntry, entry_for_alias, instrument_named
+from amp.prompt.text import NegationScopes, clean_text
+from amp.prompt.words import GENERIC_TEMPO_RANGE, MOOD_GENRES, MoodWord
+
+MAX_INSTRUMENTS = 12
+MAX_MOODS = 6
+_ONLY_BEFORE = re.compile(
+    r"(?:^|[\s(])(?:solo|just|only|nothing but|unaccompanied|purely)\s+(?:an?\s+|the\s+)?$"
+)
+_ONLY_AFTER = re.compile(r"^\s*(?:only|alone|by itself|on its own)(?![\w-])")
+_FALLBACK_PARTS = (("synth pad", Role.PAD), ("piano", Role.CHORDS), ("synth lead", Role.LEAD))
+_DECIDED = (Provenance.STATED, Provenance.OVERRIDDEN)
+
+
+def derive_seed(source: str) -> int:
+    """A 32-bit seed from a string (the job id): the first 4 bytes of its SHA-256."""
+    digest = hashlib.sha256(source.encode("utf-8", "surrogatepass")).digest()
+    return int.from_bytes(digest[:4], "big")
+
+
+@dataclass
+class _Parse:
+    """One parse in progress: the text in its two cases, what was found so far, and the notes."""
+
+    cleaned: str
+    lowered: str
+    negations: NegationScopes
+    options: JobOptions
+    provenance: dict[str, Provenance] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    moods: list[MoodWord] = field(default_factory=list)
+    tempo_word: tuple[float, str] | None = None
+    profile: GenreProfile = field(default_factory=lambda: GENRES_BY_NAME[DEFAULT_GENRE])
+
+    @property
+    def derived(self) -> Provenance:
+        """Provenance of a value taken from the genre: inferred, unless the genre itself is a default."""
+        genre = self.provenance.get("genre")
+        return Provenance.DEFAULTED if genre == Provenance.DEFAULTED else Provenance.INFERRED
+
+
+def parse_prompt(text: str, *, options: JobOptions | None = None, seed_source: str = "") -> MusicSpec:
+    """Parse a listener's prompt into a MusicSpec. Explicit options win over the text (OVERRIDDEN);
+    the text wins over what the genre implies. The seed, when not given, comes from `seed_source`
+    (the job id) or, when that is empty, from the text itself."""
+    cleaned, notes = clean_text(text)
+    lowered = cleaned.lower()
+    state = _Parse(cleaned, lowered, NegationScopes.find(lowered), options or JobOptions(), notes=notes)
+    prov = state.provenance
+
+    seed = _choose_seed(state, seed_source or text)
+    genre_spans = [
+        (match.start(), match.end(), profile)
+        for match in GENRE_PATTERN.finditer(lowered)
+        if (profile := genre_for_alias(match.group(0))) is not None
+    ]
+    stated, only_stated = _stated_instruments(state, genre_spans)
+    state.moods = [word for _, word in find_moods(lowered, state.negations)]
+    state.profile = _choose_genre(state, genre_spans, stated)
+    state.tempo_word = find_tempo_word(lowered, state.negations)
+
+    bpm = _choose_bpm(state)
+    key, mode = _choose_key_and_mode(state, seed)
+    time_signature = _choose_time_signature(state)
+    duration_s = _choose_duration(state)
+    mood = list(dict.fromkeys(word.mood for word in state.moods))[:MAX_MOODS]
+    if mood:
+        prov["mood"] = Provenance.STATED
+    else:
+        mood, prov["mood"] = list(state.profile.moods), state.derived
+    energy = _choose_energy(state)
+    hints = list(dict.fromkeys(find_structure(lowered, state.negations) + find_feels(lowered)))
+    prov["structure_hints"] = Provenance.STATED if hints else Provenance.DEFAULTED
+    excluded = _choose_exclusions(state, stated)
+    instruments = _choose_instruments(state, stated, only_stated, excluded)
+
+    if cleaned.strip() and not any(p in _DECIDED for p in prov.values()):
+        state.notes.append("no musical terms recognised; every value is inferred or a default")
+    return MusicSpec(
+        genre=state.profile.name,
+        bpm=bpm,
+        key=key,
+        mode=mode,
+        time_signature=time_signature,
+        duration_s=duration_s,
+        instruments=instruments,
+        mood=mood,
+        energy=energy,
+        excluded_roles=excluded,
+        structure_hints=hints,
+        seed=seed,
+        provenance=dict(sorted(prov.items())),
+        notes=state.notes,
+    )
+
+
+def _choose_seed(state: _Parse, source: str) -> int:
+    stated = find_seed(state.lowered)
+    if state.options.seed is not None:
+        state.provenance["seed"] = Provenance.OVERRIDDEN
+        return state.options.seed
+    if stated is not None:
+        state.provenance["seed"] = Provenance.STATED
+        return stated
+    state.provenance["seed"] = Provenance.DEFAULTED
+    return derive_seed(source)
+
+
+def _stated_instruments(
+    state: _Parse, genre_spans: list[tuple[int, int, GenreProfile]]
+) -> tuple[list[InstrumentEntry], bool]:
+    """Named, non-negated instruments in order of mention, and whether the text asks for those alone
+    ("solo piano", "just strings", "guitar only"). Words inside a genre name ("drum" and "bass" in
+    "drum and bass") are not instruments."""
+    entries: list[InstrumentEntry] = []
+    only = False
+    lowered = state.lowered
+    for match in INSTRUMENT_PATTERN.finditer(lowered):
+        start, end = match.span()
+        if state.negations.covers(start) or any(s <= start and end <= e for s, e, _ in genre_spans):
+            continue
+        entry = entry_for_alias(match.group(0))
+        if entry not in entries:
+            entries.append(entry)
+        if _ONLY_BEFORE.search(lowered[max(0, start - 20) : start]) or _ONLY_AFTER.match(lowered, end):
+            only = True
+    return entries, only
+
+
+def _choose_genre(
+    state: _Parse, genre_spans: list[tuple[int, int, GenreProfile]], stated: list[InstrumentEntry]
+) -> GenreProfile:
+    """Override, else the first specific genre named, else one implied by an instrument or mood."""
+    prov = state.provenance
+    override = state.options.overrides.genre
+    if override is not None:
+        prov["genre"] = Provenance.OVERRIDDEN
+        return profile_for(override)
+    found = [profile for start, _, profile in genre_spans if not state.negations.covers(start)]
+    specific = [profile for profile in found if not profile.generic]
+    if found:
+        prov["genre"] = Provenance.STATED
+        return (specific or found)[0]
+    for entry in stated:
+        if entry.suggests_genre:
+            prov["genre"] = Provenance.INFERRED
+            state.notes.append(f"genre {entry.suggests_genre} inferred from the {entry.name}")
+            return GENRES_BY_NAME[entry.suggests_genre]
+    for word in state.moods:
+        if word.mood in MOOD_GENRES:
+            prov["genre"] = Provenance.INFERRED
+            state.notes.append(f"genre {MOOD_GENRES[word.mood]} inferred from the mood '{word.mood}'")
+            return GENRES_BY_NAME[MOOD_GENRES[word.mood]]
+    prov["genre"] = Provenance.DEFAULTED
+    return GENRES_BY_NAME[DEFAULT_GENRE]
+
+
+def _clamp(value: float, low: float, high: float) -> float:
+    return min(high, max(low, value))
+
+
+def _choose_bpm(state: _Parse) -> float:
+    """Override, else a stated number (clamped), else a tempo word placed in the genre's range."""
+    prov = state.provenance
+    override = state.options.overrides.bpm
+    if override is not None:
+        prov["bpm"] = Provenance.OVERRIDDEN
+        return override
+    found = find_bpm(state.lowered)
+    if found is not None:
+        prov["bpm"] = Provenance.STATED
+        bpm = _clamp(found.bpm, MIN_BPM, MAX_BPM)
+        if bpm != found.bpm:
+            state.notes.append(
+                f"tempo {found.bpm:g} bpm is outside {MIN_BPM:g}-{MAX_BPM:g}; clamped to {bpm:g}"
+            )
+        return bpm
+    profile = state.profile
+    if state.tempo_word is not None:
+        position, word = state.tempo_word
+        generic = state.derived == Provenance.DEFAULTED
+        low, high = GENERIC_TEMPO_RANGE if generic else (profile.bpm_min, profile.bpm_max)
+        bpm = float(round(low + (high - low) * position))
+        prov["bpm"] = Provenance.INFERRED
+        state.notes.append(f"tempo word '{word}' read as {bpm:g} bpm (range {low:g}-{high:g})")
+        return bpm
+    prov["bpm"] = state.derived
+    return profile.default_bpm
+
+
+def _choose_key_and_mode(state: _Parse, seed: int) -> tuple[str, Mode]:
+    """Overrides, else the stated key/mode, else mode from mood valence and key from the genre."""
+    prov = state.provenance
+    overrides = state.options.overrides
+    key: str | None = None
+    mode: Mode | None = overrides.mode
+    if mode is not None:
+        prov["mode"] = Provenance.OVERRIDDEN
+    if overrides.key is not None:
+        key, key_mode = parse_key_name(overrides.key)
+        prov["key"] = Provenance.OVERRIDDEN
+        if mode is None and key_mode is not None:
+            mode, prov["mode"] = key_mode, Provenance.OVERRIDDEN
+    found = find_key(state.cleaned)
+    if found is not None:
+        if key is None and found.key is not None:
+            key, prov["key"] = found.key, Provenance.STATED
+        if mode is None and found.mode is not None:
+            mode, prov["mode"] = found.mode, Provenance.STATED
+    if mode is None:
+        valence = sum(word.valence for word in state.moods)
+        if valence:
+            mode, prov["mode"] = (Mode.MINOR if valence < 0 else Mode.MAJOR), Provenance.INFERRED
+        else:
+            mode, prov["mode"] = state.profile.modes[0], state.derived
+    if key is None:
+        key, prov["key"] = state.profile.keys[seed % len(state.profile.keys)], state.derived
+    return key, mode
+
+
+def _choose_time_signature(state: _Parse) -> str:
+    prov = state.provenance
+    override = state.options.overrides.time_signature
+    if override is not None:
+        meter = override.replace(" ", "")
+        if not VALID_METERS.match(meter):
+            raise InvalidInput(f"time signature {override!r} is not supported (e.g. 4/4, 3/4, 6/8, 7/8)")
+        prov["time_signature"] = Provenance.OVERRIDDEN
+        return meter
+    found, _, notes = find_time_signature(state.lowered)
+    state.notes.extend(notes)
+    if found is not None:
+        prov["time_signature"] = Provenance.STATED
+        return found
+    prov["time_signature"] = state.derived
+    return state.profile.time_signature
+
+
+def _choose_duration(state: _Parse) -> float:
+    """The option (already validated), else a stated length clamped to 5..300 s, else 60 s."""
+    prov = state.provenance
+    if state.options.duration_s is not None:
+        prov["duration_s"] = Provenance.OVERRIDDEN
+        return state.options.duration_s
+    found = find_duration(state.lowered, state.negations)
+    if found is None:
+        prov["duration_s"] = Provenance.DEFAULTED
+        return DEFAULT_DURATION_S
+    prov["duration_s"] = Provenance.STATED if found.stated else Provenance.INFERRED
+    seconds = _clamp(found.seconds, MIN_DURATION_S, MAX_DURATION_S)
+    if seconds != found.seconds:
+        state.notes.append(
+            f"duration {found.seconds:g} s is outside {MIN_DURATION_S:g}-{MAX_DURATION_S:g} s; "
+            f"clamped to {seconds:g} s"
+        )
+    return round(seconds, 1)
+
+
+def _choose_energy(state: _Parse) -> float:
+    """Override, else an explicit energy phrase, else the mean of the mood words' energies nudged by a
+    tempo word, else the genre's energy."""
+    prov = state.provenance
+    if state.options.overrides.energy is not None:
+        prov["energy"] = Provenance.OVERRIDDEN
+        return state.options.overrides.energy
+    found = find_energy(state.lowered)
+    if found is not None:
+        prov["energy"] = Provenance.STATED
+        return round(found[0], 2)
+    hints = [word.energy for word in state.moods if word.energy is not None]
+    tempo_word = state.tempo_word
+    if hints or tempo_word:
+        base = sum(hints) / len(hints) if hints else state.profile.energy
+        shift = (tempo_word[0] - 0.5) * 0.2 if tempo_word else 0.0
+        prov["energy"] = Provenance.INFERRED
+        return round(_clamp(base + shift, 0.0, 1.0), 2)
+    prov["energy"] = state.derived
+    return state.profile.energy
+
+
+def _choose_exclusions(state: _Parse, stated: list[InstrumentEntry]) -> list[Role]:
+    prov = state.provenance
+    override = state.options.overrides.excluded_roles
+    if override is not None:
+        prov["excluded_roles"] = Provenance.OVERRIDDEN
+        return list(dict.fromkeys(override))
+    roles = find_exclusions(state.lowered, state.negations)
+    names_a_voice = any(entry.role == Role.VOCAL for entry in stated)
+    if Role.VOCAL not in roles and not names_a_voice and says_instrumental(state.lowered):
+        roles.append(Role.VOCAL)
+    prov["excluded_roles"] = Provenance.STATED if roles else Provenance.DEFAULTED
+    return roles
+
+
+def _choose_instruments(
+    state: _Parse, stated: list[InstrumentEntry], only_stated: bool, excluded: list[Role]
+) -> list[Instrument]:
+    """The named instruments, then the genre's band for every role they leave open (unless the text
+    asks for the named ones alone), minus excluded roles; never empty."""
+    prov = state.provenance
+    if says_a_cappella(state.lowered):
+        only_stated = True
+        if not any(entry.role == Role.VOCAL for entry in stated):
+            stated = [*stated, entry_for_alias("vocals")]
+    kept: list[Instrument] = []
+    for entry in stated:
+        if entry.role in excluded:
+            state.notes.append(f"{entry.name} left out: its role '{entry.role.value}' is excluded")
+        else:
+            kept.append(entry.instrument())
+    if len(kept) > MAX_INSTRUMENTS:
+        state.notes.append(f"{len(kept)} instruments named; kept the first {MAX_INSTRUMENTS}")
+        kept = kept[:MAX_INSTRUMENTS]
+    stated_roles = {instrument.role for instrument in kept}
+    for role in stated_roles:
+        prov[f"instruments.{role.value}"] = Provenance.STATED
+    if only_stated and kept:
+        state.notes.append("only the named instruments are used")
+    else:
+        for instrument in state.profile.instrumentation:
+            if instrument.role not in stated_roles and instrument.role not in excluded:
+                kept.append(instrument)
+                prov.setdefault(f"instruments.{instrument.role.value}", state.derived)
+    if not kept:
+        kept.append(_fallback_part(excluded, state.notes))
+        prov[f"instruments.{kept[0].role.value}"] = Provenance.DEFAULTED
+    prov["instruments"] = Provenance.STATED if stated_roles else state.derived
+    return kept
+
+
+def _fallback_part(excluded: list[Role], notes: list[str]) -> Instrument:
+    """Something must play: the first of pad, chords, lead that is not excluded; if all are, a pad
+    anyway (and PAD is taken off the excluded list)."""
+    for name, role in _FALLBACK_PARTS:
+        if role not in excluded:
+            notes.append(f"nothing left to play after the exclusions; added a {name}")
+            return instrument_named(name)
+    excluded.remove(Role.PAD)
+    notes.append("every role was excluded; kept a synth pad so the track is not silent")
+    return instrument_named("synth pad")

@@ -1,0 +1,60 @@
+"""The provider interface the generate stage renders through, and the choice by job option."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from amp.audio_io import SAMPLE_RATE, AudioBuffer
+from amp.config import Settings
+from amp.domain.errors import InvalidInput
+from amp.domain.spec import MusicSpec, Role
+
+
+@dataclass(frozen=True)
+class RenderedStem:
+    audio: AudioBuffer
+    """(2, frames) float32 at SAMPLE_RATE, frames == stem_frames(spec)."""
+    midi: bytes | None
+    """A Standard MIDI File of the part, when the provider knows the notes."""
+
+
+class StemProvider(Protocol):
+    name: str
+
+    def render_stem(self, spec: MusicSpec, role: Role, *, reference: bytes | None = None) -> RenderedStem:
+        """Render one role of the song; every role of one spec yields the same length."""
+        ...
+
+
+def stem_frames(spec: MusicSpec) -> int:
+    """Every stem of a job has exactly this many frames, so the mixer can sum them."""
+    return round(spec.duration_s * SAMPLE_RATE)
+
+
+def check_role(spec: MusicSpec, role: Role) -> None:
+    if role in spec.excluded_roles:
+        raise InvalidInput(f"role {role.value!r} is excluded by the spec; it has no stem")
+
+
+def parse_role(value: str) -> Role:
+    try:
+        return Role(value)
+    except ValueError as error:
+        raise InvalidInput(
+            f"unknown role {value!r}; expected one of {', '.join(r.value for r in Role)}"
+        ) from error
+
+
+ProviderFactory = Callable[[Settings], StemProvider]
+
+
+def provider_for(name: str, settings: Settings) -> StemProvider:
+    if name == "procedural":
+        from amp.providers.procedural import ProceduralProvider
+
+        return ProceduralProvider()
+    if name == "stability":
+        from amp.providers.stability import StabilityProvider
+
+        return StabilityProvider.from_settings(settings)
+    raise InvalidInput(f"unknown provider {name!r}; expected 'procedural' or 'stability'")

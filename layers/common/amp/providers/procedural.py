@@ -1,0 +1,30 @@
+"""The offline provider: compose the whole song from the seed, render only the requested role."""
+
+from functools import lru_cache
+
+from amp.compose import Score, compose_song
+from amp.compose.midi import has_midi, part_to_midi
+from amp.domain.spec import MusicSpec, Role
+from amp.providers.base import RenderedStem, check_role, stem_frames
+from amp.synth.render import render_part
+
+
+@lru_cache(maxsize=4)
+def _score_for(spec_json: str) -> Score:
+    """Warm Lambdas rendering several roles of one job compose once."""
+    return compose_song(MusicSpec.model_validate_json(spec_json))
+
+
+class ProceduralProvider:
+    name = "procedural"
+
+    def compose(self, spec: MusicSpec) -> Score:
+        return _score_for(spec.model_dump_json())
+
+    def render_stem(self, spec: MusicSpec, role: Role, *, reference: bytes | None = None) -> RenderedStem:
+        check_role(spec, role)
+        score = self.compose(spec)
+        part = score.parts[role]
+        audio = render_part(score, part, stem_frames(spec), spec.seed)
+        midi = part_to_midi(score, part) if has_midi(role) else None
+        return RenderedStem(audio=audio, midi=midi)

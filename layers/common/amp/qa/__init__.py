@@ -1,0 +1,1 @@
+"""QA a mastering engineer would sign: each check has a value, a bound, a verdict and a sentence."""

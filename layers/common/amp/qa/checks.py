@@ -1,0 +1,229 @@
+"""The individual checks. Each returns one `QACheck`; `remasterable` marks what another mastering
+pass (louder/quieter, lower ceiling) can fix, which is what the ASL's remaster loop acts on."""
+
+from collections.abc import Iterable
+
+import numpy as np
+import numpy.typing as npt
+from scipy import signal
+
+from amp.analysis import levels
+from amp.analysis.spectrum import BANDS_HZ
+from amp.audio_io import AudioBuffer
+from amp.domain.qa import QACheck
+from amp.domain.spec import Role
+from amp.mastering.chain import dc_highpass
+
+LOUDNESS_TOLERANCE_LU = 0.5
+TRUE_PEAK_CEILING_DBTP = -1.0
+MAX_DC_OFFSET = 0.001
+"""-60 dBFS: the master's high-pass leaves far less; more means a broken chain."""
+MIN_PHASE_CORRELATION = 0.0
+"""Below zero, folding to mono (phones, club subs) cancels more than it adds."""
+MAX_SILENCE_GAP_S = 2.0
+SILENCE_DBFS = -60.0
+SILENCE_WINDOW_S = 0.05
+FloatArray = npt.NDArray[np.float64]
+STEM_BLOCK_S = 0.05
+MAX_STEM_RESIDUAL_DB = -15.0
+"""How far the mastered mix may stray from the sum of its stems: a club master's clipper leaves about
+-22 dB, a streaming master -45 dB; a missing chords stem shows as -8 dB, missing drums as -4 dB."""
+
+
+def loudness_check(integrated_lufs: float, target_lufs: float) -> QACheck:
+    error_lu = integrated_lufs - target_lufs
+    passed = abs(error_lu) <= LOUDNESS_TOLERANCE_LU
+    if passed:
+        message = f"Integrated loudness {integrated_lufs:.1f} LUFS is on the {target_lufs:.1f} LUFS target."
+    else:
+        direction = "louder" if error_lu > 0 else "quieter"
+        message = (
+            f"Integrated loudness {integrated_lufs:.1f} LUFS is {abs(error_lu):.1f} LU {direction} "
+            f"than the {target_lufs:.1f} LUFS target."
+        )
+    return QACheck(
+        name="integrated_loudness",
+        value=round(integrated_lufs, 2),
+        threshold=f"{target_lufs:.1f} +- {LOUDNESS_TOLERANCE_LU} LUFS",
+        passed=passed,
+        message=message,
+        remasterable=True,
+    )
+
+
+def true_peak_check(true_peak_dbtp: float, ceiling_dbtp: float = TRUE_PEAK_CEILING_DBTP) -> QACheck:
+    passed = true_peak_dbtp <= ceiling_dbtp
+    message = (
+        f"True peak {true_peak_dbtp:.2f} dBTP is under the {ceiling_dbtp:.1f} dBTP ceiling."
+        if passed
+        else f"True peak {true_peak_dbtp:.2f} dBTP exceeds the {ceiling_dbtp:.1f} dBTP ceiling: "
+        "lossy encoders and cheap DACs will distort."
+    )
+    return QACheck(
+        name="true_peak",
+        value=round(true_peak_dbtp, 2),
+        threshold=f"<= {ceiling_dbtp:.1f} dBTP (4x oversampled)",
+        passed=passed,
+        message=message,
+        remasterable=True,
+    )
+
+
+def clipping_check(audio: AudioBuffer) -> QACheck:
+    clipped = levels.count_clipped_samples(audio)
+    return QACheck(
+        name="clipping",
+        value=float(clipped),
+        threshold="0 consecutive full-scale samples",
+        passed=clipped == 0,
+        message="No clipped samples." if clipped == 0 else f"{clipped} samples sit at full scale (clipped).",
+        remasterable=True,
+    )
+
+
+def silence_gaps_s(audio: AudioBuffer, sample_rate: int) -> tuple[list[tuple[float, float]], bool]:
+    """Silent stretches (start_s, end_s) strictly inside the track, and whether it is silent throughout.
+
+    Silence touching the start or the end is intro/outro and not listed."""
+    window = max(1, round(SILENCE_WINDOW_S * sample_rate))
+    mono = np.abs(audio).max(axis=0)
+    count = mono.size // window
+    if count == 0:
+        return [], float(mono.max(initial=0.0)) < levels.db_to_amplitude(SILENCE_DBFS)
+    peaks = mono[: count * window].reshape(count, window).max(axis=1)
+    silent = peaks < levels.db_to_amplitude(SILENCE_DBFS)
+    if bool(silent.all()):
+        return [], True
+    sounding = np.flatnonzero(~silent)
+    first, last = int(sounding[0]), int(sounding[-1])
+    gaps: list[tuple[float, float]] = []
+    start: int | None = None
+    for index in range(first, last + 1):
+        if silent[index] and start is None:
+            start = index
+        elif not silent[index] and start is not None:
+            gaps.append((start * SILENCE_WINDOW_S, index * SILENCE_WINDOW_S))
+            start = None
+    return gaps, False
+
+
+def silence_check(audio: AudioBuffer, sample_rate: int) -> QACheck:
+    gaps, all_silent = silence_gaps_s(audio, sample_rate)
+    long_gaps = [(a, b) for a, b in gaps if b - a > MAX_SILENCE_GAP_S]
+    longest = max((b - a for a, b in gaps), default=0.0)
+    if all_silent:
+        message = "The mix is silent throughout."
+    elif long_gaps:
+        listed = ", ".join(f"{a:.1f}-{b:.1f} s" for a, b in long_gaps[:3])
+        message = f"{len(long_gaps)} silent gap(s) over {MAX_SILENCE_GAP_S:.0f} s inside the track: {listed}."
+    else:
+        message = f"No silence longer than {MAX_SILENCE_GAP_S:.0f} s between intro and outro."
+    return QACheck(
+        name="silence",
+        value=None if all_silent else round(longest, 2),
+        threshold=f"no gap > {MAX_SILENCE_GAP_S:.0f} s below {SILENCE_DBFS:.0f} dBFS outside intro/outro",
+        passed=not all_silent and not long_gaps,
+        message=message,
+    )
+
+
+def dc_offset_check(audio: AudioBuffer) -> QACheck:
+    offset = levels.dc_offset(audio)
+    passed = offset <= MAX_DC_OFFSET
+    return QACheck(
+        name="dc_offset",
+        value=round(offset, 6),
+        threshold=f"<= {MAX_DC_OFFSET} of full scale",
+        passed=passed,
+        message=f"DC offset {offset:.5f} is negligible."
+        if passed
+        else f"DC offset {offset:.4f} of full scale wastes headroom and thumps on edits.",
+    )
+
+
+def phase_check(audio: AudioBuffer) -> QACheck:
+    correlation = levels.phase_correlation(audio)
+    passed = correlation >= MIN_PHASE_CORRELATION
+    return QACheck(
+        name="phase_correlation",
+        value=round(correlation, 3),
+        threshold=f">= {MIN_PHASE_CORRELATION:.1f} (left/right correlation)",
+        passed=passed,
+        message=f"Left/right correlation {correlation:.2f}: mono-compatible."
+        if passed
+        else f"Left/right correlation {correlation:.2f}: parts cancel when played in mono.",
+    )
+
+
+def _block_residual(mix: FloatArray, total: FloatArray, block: int) -> float:
+    """Energy left after fitting one least-squares gain per block of `total` to `mix`."""
+    count = mix.shape[1] // block
+    shaped_mix = mix[:, : count * block].reshape(mix.shape[0], count, block)
+    shaped_sum = total[:, : count * block].reshape(total.shape[0], count, block)
+    cross = np.sum(shaped_mix * shaped_sum, axis=(0, 2))
+    power = np.sum(shaped_sum * shaped_sum, axis=(0, 2))
+    gains = np.divide(cross, power, out=np.zeros_like(cross), where=power > 0)
+    residual = shaped_mix - gains[None, :, None] * shaped_sum
+    return float(np.sum(residual * residual))
+
+
+def stems_residual_db(mix: AudioBuffer, stems: Iterable[AudioBuffer], sample_rate: int) -> float:
+    """How much of the mix its stems do not explain, in dB relative to the mix.
+
+    The stems are post-fader and pre-master. Both signals are split into the four balance bands and
+    the stem sum gets a least-squares gain per band per 50 ms block: that absorbs the master's gain,
+    limiter riding and reference EQ, and leaves clipper colour or a stem that is missing or extra."""
+    stem_list = list(stems)
+    frames = min([mix.shape[1], *(stem.shape[1] for stem in stem_list)])
+    block = max(1, round(STEM_BLOCK_S * sample_rate))
+    if frames < block or not stem_list:
+        return 0.0
+    # The master's DC high-pass shifts the bass's phase: put the stems through the same filter.
+    total = dc_highpass(np.sum([stem[:, :frames] for stem in stem_list], axis=0, dtype=np.float32), sample_rate)
+    reference = mix[:, :frames].astype(np.float64)
+    mix_energy = float(np.sum(reference * reference))
+    if mix_energy == 0.0:
+        return 0.0
+    edges_hz = [low for low, _ in BANDS_HZ.values()][1:]
+    residual_energy = 0.0
+    for index in range(len(edges_hz) + 1):
+        if index == 0:
+            sos = signal.butter(4, edges_hz[0], btype="lowpass", fs=sample_rate, output="sos")
+        elif index == len(edges_hz):
+            sos = signal.butter(4, edges_hz[-1], btype="highpass", fs=sample_rate, output="sos")
+        else:
+            band = (edges_hz[index - 1], edges_hz[index])
+            sos = signal.butter(4, band, btype="bandpass", fs=sample_rate, output="sos")
+        residual_energy += _block_residual(
+            signal.sosfilt(sos, reference, axis=1), signal.sosfilt(sos, total.astype(np.float64), axis=1), block
+        )
+    return float(10 * np.log10(max(residual_energy, 1e-30) / mix_energy))
+
+
+def stems_sum_check(mix: AudioBuffer, stems: Iterable[AudioBuffer], sample_rate: int) -> QACheck:
+    stem_list = list(stems)
+    residual_db = stems_residual_db(mix, stem_list, sample_rate)
+    passed = residual_db <= MAX_STEM_RESIDUAL_DB
+    return QACheck(
+        name="stems_sum_to_mix",
+        value=round(residual_db, 2),
+        threshold=f"residual <= {MAX_STEM_RESIDUAL_DB:.0f} dB of the mix",
+        passed=passed,
+        message=f"The {len(stem_list)} stems sum to the mix (residual {residual_db:.1f} dB)."
+        if passed
+        else f"The stems do not add up to the mix (residual {residual_db:.1f} dB).",
+    )
+
+
+def excluded_roles_check(stem_roles: Iterable[str], excluded: Iterable[Role]) -> QACheck:
+    present = sorted(set(stem_roles) & {role.value for role in excluded})
+    excluded_list = sorted(role.value for role in excluded)
+    return QACheck(
+        name="excluded_roles_absent",
+        value=float(len(present)),
+        threshold="0 stems of an excluded role",
+        passed=not present,
+        message=f"Excluded roles ({', '.join(excluded_list) or 'none'}) are absent."
+        if not present
+        else f"Excluded role(s) {', '.join(present)} are in the mix.",
+    )

@@ -1,0 +1,408 @@
+"""Job use-cases: create, read, cancel, retry, delete, reference uploads and the stems zip.
+
+The API, the CLI and batch all call these, so the rules (prompt limits, ownership, idempotency,
+what may be cancelled or retried) are enforced in one place whatever the entrypoint.
+"""
+
+import contextlib
+import io
+import re
+import time
+import uuid
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function
+from aws_lambda_powertools.utilities.idempotency.exceptions import (
+    IdempotencyAlreadyInProgressError,
+    IdempotencyValidationError,
+)
+from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePersistenceLayer
+
+from amp.config import Settings
+from amp.domain.errors import Conflict, InvalidAudio, InvalidInput, NotFound
+from amp.domain.job import (
+    JOB_ID_PATTERN,
+    MAX_PROMPT_CHARS,
+    Artifact,
+    Job,
+    JobError,
+    JobOptions,
+    JobStatus,
+    job_prefix,
+    owner_slug,
+    work_prefix,
+)
+from amp.domain.keys import published_key, reference_upload_key
+from amp.domain.ports import AudioStore, JobLauncher, JobPage, JobStore
+from amp.domain.spec import MAX_DURATION_S, MIN_DURATION_S
+from amp.observability import logger
+
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+"""A reference track larger than this is refused before any byte is stored."""
+
+UPLOAD_CONTENT_TYPES: dict[str, str] = {
+    "audio/wav": ".wav",
+    "audio/x-wav": ".wav",
+    "audio/wave": ".wav",
+    "audio/vnd.wave": ".wav",
+    "audio/flac": ".flac",
+    "audio/x-flac": ".flac",
+    "audio/mpeg": ".mp3",
+    "audio/mp3": ".mp3",
+    "audio/ogg": ".ogg",
+    "audio/aiff": ".aiff",
+    "audio/x-aiff": ".aiff",
+}
+"""Reference track types we accept, with the extension the stored key gets."""
+
+UPLOAD_ID_PATTERN = re.compile(r"^[0-9a-f]{32}$")
+MAX_LIST_LIMIT = 100
+IDEMPOTENCY_TTL_S = 24 * 3600
+IN_PROGRESS_BUDGET_MS = 25_000
+"""How long a create may hold its Idempotency-Key before a retry may take over (under API Gateway's 29 s)."""
+DUPLICATE_WAIT_S = 10.0
+"""How long a concurrent duplicate waits for the first request to finish before answering 409."""
+CANCEL_REASON = "cancelled by the owner"
+
+
+class IdempotencyKeyReused(InvalidInput):
+    """The Idempotency-Key was already used by this owner for a different request."""
+
+
+class UploadTooLarge(InvalidAudio):
+    """The upload exceeds MAX_UPLOAD_BYTES; refused before it is stored."""
+
+
+class UnsupportedUploadType(InvalidAudio):
+    """The declared content type is not one of UPLOAD_CONTENT_TYPES."""
+
+
+class _FixedBudget:
+    """Stands in for the Lambda context powertools asks for the in-progress expiry: a crashed create
+    frees its key after IN_PROGRESS_BUDGET_MS instead of blocking retries for the whole TTL."""
+
+    def get_remaining_time_in_millis(self) -> int:
+        return IN_PROGRESS_BUDGET_MS
+
+
+@dataclass(frozen=True)
+class UploadTicket:
+    """A reserved place for a reference track: where it will be stored and what it may be."""
+
+    upload_id: str
+    key: str
+    content_type: str
+    max_bytes: int
+
+
+def _sniff_matches(extension: str, data: bytes) -> bool:
+    """Magic bytes per container, so a renamed text file is refused before it is stored."""
+    head = data[:12]
+    if extension == ".wav":
+        return head[:4] in (b"RIFF", b"RF64") and head[8:12] == b"WAVE"
+    if extension == ".flac":
+        return head[:4] == b"fLaC"
+    if extension == ".ogg":
+        return head[:4] == b"OggS"
+    if extension == ".aiff":
+        return head[:4] == b"FORM" and head[8:12] in (b"AIFF", b"AIFC")
+    if extension == ".mp3":
+        return head[:3] == b"ID3" or (len(head) >= 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0)
+    return False
+
+
+class JobService:
+    """The job use-cases over the ports. One instance per process (it holds the idempotency wrapper)."""
+
+    def __init__(
+        self,
+        *,
+        jobs: JobStore,
+        audio: AudioStore,
+        launcher: JobLauncher,
+        settings: Settings,
+        idempotency_store: BasePersistenceLayer | None = None,
+    ) -> None:
+        self.jobs = jobs
+        self.audio = audio
+        self.launcher = launcher
+        self.settings = settings
+        self._create_once: Callable[..., dict[str, Any]] | None = None
+        if idempotency_store is not None:
+            config = IdempotencyConfig(
+                event_key_jmespath="[owner, idempotency_key]",
+                payload_validation_jmespath="request",
+                raise_on_no_idempotency_key=True,
+                expires_after_seconds=IDEMPOTENCY_TTL_S,
+            )
+            config.register_lambda_context(_FixedBudget())  # type: ignore[arg-type]
+            self._create_once = idempotent_function(
+                data_keyword_argument="claim",
+                persistence_store=idempotency_store,
+                config=config,
+            )(self._create_claimed)
+
+    # -- create ---------------------------------------------------------------------------------
+
+    def create_job(
+        self,
+        owner: str,
+        prompt: str,
+        options: JobOptions | None = None,
+        *,
+        reference_upload_id: str | None = None,
+        idempotency_key: str | None = None,
+        job_id: str | None = None,
+    ) -> Job:
+        """Validate, store QUEUED and launch. With an idempotency key, a repeat (even a concurrent one)
+        returns the first job instead of creating a second. A caller-chosen `job_id` (batch: derived
+        from manifest + line) makes a repeat raise Conflict instead (used without an idempotency key)."""
+        options = options or JobOptions()
+        prompt = self._checked_prompt(prompt)
+        self._check_duration(options)
+        reference_key = self._reference_key(owner, reference_upload_id) if reference_upload_id else None
+        if idempotency_key is None or self._create_once is None:
+            return self._create_new(owner, prompt, options, reference_key, job_id=job_id)
+        claim = {
+            "owner": owner,
+            "idempotency_key": idempotency_key,
+            "request": {
+                "prompt": prompt,
+                "options": options.model_dump(mode="json"),
+                "reference_key": reference_key,
+            },
+        }
+        deadline = time.monotonic() + DUPLICATE_WAIT_S
+        delay_s = 0.05
+        while True:
+            try:
+                result = self._create_once(claim=claim)
+                break
+            except IdempotencyValidationError as error:
+                raise IdempotencyKeyReused(
+                    "this Idempotency-Key was already used for a different request"
+                ) from error
+            except IdempotencyAlreadyInProgressError as error:
+                if time.monotonic() >= deadline:
+                    raise Conflict("a request with this Idempotency-Key is still being processed") from error
+                time.sleep(delay_s)
+                delay_s = min(delay_s * 2, 0.5)
+        try:
+            return self.jobs.get(str(result["job_id"]))
+        except NotFound as error:
+            raise Conflict("the job created with this Idempotency-Key has been deleted") from error
+
+    def _create_claimed(self, *, claim: dict[str, Any]) -> dict[str, Any]:
+        """The part that runs once per (owner, Idempotency-Key); its result is what a repeat receives."""
+        request = claim["request"]
+        job = self._create_new(
+            claim["owner"],
+            request["prompt"],
+            JobOptions.model_validate(request["options"]),
+            request["reference_key"],
+        )
+        return {"job_id": job.id}
+
+    def _create_new(
+        self,
+        owner: str,
+        prompt: str,
+        options: JobOptions,
+        reference_key: str | None,
+        parent_job_id: str | None = None,
+        *,
+        job_id: str | None = None,
+    ) -> Job:
+        job = Job(
+            owner=owner,
+            prompt=prompt,
+            options=options,
+            reference_key=reference_key,
+            parent_job_id=parent_job_id,
+        )
+        if job_id is not None:  # validated like a generated id (32 hex digits)
+            job = Job.model_validate({**job.model_dump(), "id": job_id})
+        self.jobs.create(job)
+        try:
+            execution_id = self.launcher.start(job)
+        except Exception as error:
+            failure = JobError(
+                stage="launch", reason=f"could not start the job: {error}", error_type=type(error).__name__
+            )
+            self.jobs.update(
+                job.id,
+                {"status": JobStatus.FAILED.value, "error": failure.model_dump(mode="json")},
+                allow_terminal=True,
+            )
+            raise
+        current = self.jobs.get(job.id)
+        if current.execution_id != execution_id:
+            current = self.jobs.update(job.id, {"execution_id": execution_id}, allow_terminal=True)
+        logger.info("job created", extra={"job_id": job.id})
+        return current
+
+    @staticmethod
+    def _checked_prompt(prompt: str) -> str:
+        cleaned = prompt.strip()
+        if not cleaned:
+            raise InvalidInput("prompt is empty")
+        if len(cleaned) > MAX_PROMPT_CHARS:
+            raise InvalidInput(f"prompt is longer than {MAX_PROMPT_CHARS} characters")
+        return cleaned
+
+    @staticmethod
+    def _check_duration(options: JobOptions) -> None:
+        duration_s = options.duration_s
+        if duration_s is not None and not MIN_DURATION_S <= duration_s <= MAX_DURATION_S:
+            raise InvalidInput(
+                f"duration_s must be between {MIN_DURATION_S:g} and {MAX_DURATION_S:g} seconds"
+            )
+
+    def _reference_key(self, owner: str, upload_id: str) -> str:
+        """The stored upload under this owner's prefix; another owner's id is simply not found there."""
+        if not UPLOAD_ID_PATTERN.match(upload_id):
+            raise InvalidInput("reference_upload_id is not a valid upload id")
+        prefix = f"uploads/{owner_slug(owner)}/{upload_id}"
+        keys = [
+            key for key in self.audio.list_keys(prefix) if key.rsplit("/", 1)[-1].split(".")[0] == upload_id
+        ]
+        if not keys:
+            raise InvalidInput("reference_upload_id does not name an uploaded file")
+        return keys[0]
+
+    # -- read -----------------------------------------------------------------------------------
+
+    def get_job(self, owner: str, job_id: str) -> Job:
+        """Someone else's job is NotFound, never Forbidden, so ids do not leak existence."""
+        if not JOB_ID_PATTERN.match(job_id):
+            raise NotFound("job not found")
+        job = self.jobs.get(job_id)
+        if job.owner != owner:
+            raise NotFound("job not found")
+        return job
+
+    def list_jobs(self, owner: str, *, limit: int = 20, cursor: str | None = None) -> JobPage:
+        if not 1 <= limit <= MAX_LIST_LIMIT:
+            raise InvalidInput(f"limit must be between 1 and {MAX_LIST_LIMIT}")
+        try:
+            page = self.jobs.list_by_owner(owner, limit=limit, cursor=cursor)
+        except (ValueError, KeyError, TypeError) as error:
+            raise InvalidInput("cursor is not valid") from error
+        return JobPage(jobs=[job for job in page.jobs if job.owner == owner], next_cursor=page.next_cursor)
+
+    # -- change ---------------------------------------------------------------------------------
+
+    def cancel_job(self, owner: str, job_id: str) -> Job:
+        """Mark CANCELLED first (stages stop at their next `begin`), then stop the execution."""
+        job = self.get_job(owner, job_id)
+        if job.status.terminal:
+            raise Conflict(f"job is already {job.status.value}")
+        cancelled = self.jobs.update(
+            job.id,
+            {
+                "status": JobStatus.CANCELLED.value,
+                "error": JobError(
+                    stage=job.stage or "queued", reason=CANCEL_REASON, error_type="JobCancelled"
+                ).model_dump(mode="json"),
+            },
+            allow_terminal=False,
+        )
+        self.launcher.stop(cancelled, CANCEL_REASON)
+        return cancelled
+
+    def retry_job(self, owner: str, job_id: str) -> Job:
+        """A FAILED or CANCELLED job runs again as a new job with the same request, linked to the old one."""
+        job = self.get_job(owner, job_id)
+        if job.status not in (JobStatus.FAILED, JobStatus.CANCELLED):
+            raise Conflict(f"only failed or cancelled jobs can be retried; this one is {job.status.value}")
+        if job.reference_key and not self.audio.exists(job.reference_key):
+            raise Conflict("the reference track of this job has expired; upload it again")
+        return self._create_new(owner, job.prompt, job.options, job.reference_key, parent_job_id=job.id)
+
+    def delete_job(self, owner: str, job_id: str) -> None:
+        """Stop it if it runs, remove its published and work files, then the record."""
+        job = self.get_job(owner, job_id)
+        if not job.status.terminal:
+            with contextlib.suppress(Conflict):  # it finished meanwhile; deleting is still wanted
+                self.cancel_job(owner, job_id)
+        prefixes = (job_prefix(job.owner, job.id), work_prefix(job.owner, job.id))
+        for prefix in prefixes:
+            self.audio.delete_prefix(prefix)
+        self.jobs.delete(job.id)
+        for prefix in prefixes:  # a stage that was mid-write when cancelled may have added a file
+            self.audio.delete_prefix(prefix)
+
+    # -- files ----------------------------------------------------------------------------------
+
+    def download_url(self, artifact: Artifact, job: Job) -> str:
+        name = artifact.key.rsplit("/", 1)[-1]
+        filename = f"amp-{job.id[:8]}-{artifact.role}-{name}" if artifact.role else f"amp-{job.id[:8]}-{name}"
+        return self.audio.download_url(
+            artifact.key, expires_s=self.settings.presigned_url_expiry_s, filename=filename
+        )
+
+    def stems_zip_url(self, owner: str, job_id: str) -> str:
+        """The published zip if there is one; otherwise build it once from the stems and store it."""
+        job = self.get_job(owner, job_id)
+        if job.status is not JobStatus.SUCCEEDED:
+            raise Conflict(f"stems are ready when the job has SUCCEEDED; it is {job.status.value}")
+        published = job.artifact("stems_zip")
+        if published is not None and self.audio.exists(published.key):
+            return self.download_url(published, job)
+        stems = [artifact for artifact in job.artifacts if artifact.kind == "stem"]
+        if not stems:
+            raise NotFound("this job has no stems")
+        key = published_key(job.owner, job.id, "stems.zip")
+        if not self.audio.exists(key):
+            buffer = io.BytesIO()
+            with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+                for stem in stems:
+                    archive.writestr(f"{stem.role or 'stem'}.wav", self.audio.get_bytes(stem.key))
+            self.audio.put_bytes(key, buffer.getvalue(), "application/zip")
+        return self.download_url(Artifact(kind="stems_zip", key=key, content_type="application/zip"), job)
+
+    def reserve_upload(self, owner: str, content_type: str, size_bytes: int) -> UploadTicket:
+        """Check type and size before anything is sent, and name the key the upload must land on."""
+        extension = self._upload_extension(content_type)
+        self._check_upload_size(size_bytes)
+        upload_id = uuid.uuid4().hex
+        return UploadTicket(
+            upload_id=upload_id,
+            key=reference_upload_key(owner, upload_id, extension),
+            content_type=content_type,
+            max_bytes=MAX_UPLOAD_BYTES,
+        )
+
+    def store_upload(self, owner: str, upload_id: str, content_type: str, data: bytes) -> UploadTicket:
+        """The local direct upload: checked for id, type, size and magic bytes before it is written."""
+        if not UPLOAD_ID_PATTERN.match(upload_id):
+            raise NotFound("upload not found")
+        extension = self._upload_extension(content_type)
+        self._check_upload_size(len(data))
+        if not _sniff_matches(extension, data):
+            raise InvalidAudio(f"the file is not {content_type} audio")
+        key = reference_upload_key(owner, upload_id, extension)
+        self.audio.put_bytes(key, data, content_type)
+        return UploadTicket(
+            upload_id=upload_id, key=key, content_type=content_type, max_bytes=MAX_UPLOAD_BYTES
+        )
+
+    @staticmethod
+    def _upload_extension(content_type: str) -> str:
+        extension = UPLOAD_CONTENT_TYPES.get(content_type.split(";", maxsplit=1)[0].strip().lower())
+        if extension is None:
+            raise UnsupportedUploadType(
+                f"content type {content_type!r} is not accepted; "
+                f"use one of {', '.join(sorted(UPLOAD_CONTENT_TYPES))}"
+            )
+        return extension
+
+    @staticmethod
+    def _check_upload_size(size_bytes: int) -> None:
+        if size_bytes <= 0:
+            raise InvalidAudio("the file is empty")
+        if size_bytes > MAX_UPLOAD_BYTES:
+            raise UploadTooLarge(f"the file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")

@@ -1,0 +1,79 @@
+"""QA: measure the mastered mix, store the report on the job, draw its pictures, and tell the ASL
+whether to publish, remaster (with adjusted settings) or give up."""
+
+from amp import plots
+from amp.analysis import levels
+from amp.audio_io import AudioBuffer, decode_audio
+from amp.domain import keys
+from amp.domain.job import Job, JobStatus
+from amp.domain.qa import QACheck, QAReport
+from amp.domain.stage_io import QAInput, QAOutput
+from amp.observability import logger
+from amp.qa import checks
+from amp.qa.report import build_report, next_mastering, should_remaster, summary
+from amp.stages.context import StageContext
+
+
+def evaluate(
+    mix: AudioBuffer,
+    sample_rate: int,
+    *,
+    target_lufs: float,
+    stems: dict[str, AudioBuffer],
+    job: Job,
+    payload: QAInput,
+) -> QAReport:
+    """Every check on one mix; storage-free apart from what is passed in."""
+    integrated = levels.integrated_lufs(mix, sample_rate)
+    peak = levels.true_peak_dbtp(mix)
+    results: list[QACheck] = [
+        checks.loudness_check(integrated, target_lufs),
+        checks.true_peak_check(peak),
+        checks.clipping_check(mix),
+        checks.silence_check(mix, sample_rate),
+        checks.dc_offset_check(mix),
+        checks.phase_check(mix),
+    ]
+    if stems:
+        results.append(checks.stems_sum_check(mix, stems.values(), sample_rate))
+    roles = set(payload.mix.stem_keys) | {stem.role for stem in payload.stems}
+    results.append(checks.excluded_roles_check(roles, job.spec.excluded_roles if job.spec else []))
+    return build_report(
+        results,
+        integrated_lufs=integrated,
+        true_peak_dbtp=peak,
+        target_lufs=target_lufs,
+        mastering=payload.mastering,
+    )
+
+
+def run(payload: QAInput, ctx: StageContext) -> QAOutput:
+    job = ctx.begin(payload.job_id, JobStatus.CHECKING, "qa", 0.9)
+    mix, sample_rate = decode_audio(ctx.audio.get_bytes(payload.mix.mix_key), what="the mastered mix")
+    stems = {
+        role: decode_audio(ctx.audio.get_bytes(key), what=f"mixed stem {role!r}")[0]
+        for role, key in payload.mix.stem_keys.items()
+    }
+    report = evaluate(
+        mix, sample_rate, target_lufs=payload.mix.target_lufs, stems=stems, job=job, payload=payload
+    )
+    mastering_pass = payload.mix.mastering_pass
+    ctx.audio.put_bytes(
+        keys.waveform_key(job.owner, job.id, mastering_pass),
+        plots.waveform_png(mix, sample_rate),
+        "image/png",
+    )
+    ctx.audio.put_bytes(
+        keys.spectrogram_key(job.owner, job.id, mastering_pass),
+        plots.spectrogram_png(mix, sample_rate),
+        "image/png",
+    )
+    ctx.jobs.update(job.id, {"qa": report.model_dump(mode="json")})
+    text = summary(report)
+    logger.info("qa", extra={"job_id": job.id, "passed": report.passed, "summary": text})
+    return QAOutput(
+        passed=report.passed,
+        remaster=should_remaster(report),
+        next_mastering=next_mastering(report),
+        summary=text,
+    )

@@ -1,0 +1,143 @@
+"""The mix stage end to end over the local adapters: stems in the store -> post-fader stems, a
+mastered 24-bit mix on target and a 320 kbps MP3 preview, and the job moved through MIXING/MASTERING."""
+
+import io
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from amp.adapters.factory import stage_context
+from amp.analysis import levels
+from amp.audio_io import SAMPLE_RATE, decode_audio, encode_wav
+from amp.domain import keys
+from amp.domain.errors import InvalidAudio, JobCancelled
+from amp.domain.job import Job, JobOptions, JobStatus, MasterPreset
+from amp.domain.qa import MasterAdjustments
+from amp.domain.spec import Instrument, Mode, MusicSpec, Role
+from amp.domain.stage_io import GenerateOutput, MasteringSettings, MixInput
+from amp.mixing.mixer import mix_stems
+from amp.stages import mix
+from amp.stages.context import StageContext
+from tests.audio.signals import song_stems
+
+OWNER = "tester"
+
+
+def _job(ctx: StageContext, preset: MasterPreset = "streaming", genre: str = "techno") -> Job:
+    spec = MusicSpec(
+        genre=genre,
+        bpm=120,
+        key="A",
+        mode=Mode.MINOR,
+        duration_s=8,
+        seed=1,
+        instruments=[Instrument(name=n, role=Role(n)) for n in ("drums", "bass", "chords", "lead")],
+    )
+    job = Job(owner=OWNER, prompt="a test", spec=spec, options=JobOptions(master_preset=preset))
+    ctx.jobs.create(job)
+    return job
+
+
+def _payload(ctx: StageContext, job: Job, mastering: MasteringSettings | None = None) -> MixInput:
+    outputs = []
+    for role, audio in song_stems(seconds=8.0).items():
+        key = keys.raw_stem_key(job.owner, job.id, role)
+        ctx.audio.put_bytes(key, encode_wav(audio), "audio/wav")
+        outputs.append(GenerateOutput(role=role, stem_key=key))
+    return MixInput(job_id=job.id, stems=outputs, mastering=mastering or MasteringSettings())
+
+
+@pytest.mark.parametrize(
+    ("preset", "target_lufs"), [("streaming", -14.0), ("club", -9.0), ("broadcast", -23.0)]
+)
+def test_mix_masters_to_preset_loudness_under_true_peak_ceiling(
+    preset: MasterPreset, target_lufs: float
+) -> None:
+    ctx = stage_context()
+    job = _job(ctx, preset)
+    out = mix.run(_payload(ctx, job), ctx)
+
+    assert out.target_lufs == target_lufs
+    assert out.mix_key == keys.mix_key(OWNER, job.id, 1)
+    audio, rate = decode_audio(ctx.audio.get_bytes(out.mix_key))
+    assert rate == SAMPLE_RATE
+    assert abs(levels.integrated_lufs(audio, rate) - target_lufs) <= 0.5
+    assert levels.true_peak_dbtp(audio) <= -1.0
+    assert sf.info(io.BytesIO(ctx.audio.get_bytes(out.mix_key))).subtype == "PCM_24"
+
+
+def test_post_fader_stems_are_24_bit_and_sum_to_the_premaster_mix() -> None:
+    ctx = stage_context()
+    job = _job(ctx)
+    out = mix.run(_payload(ctx, job), ctx)
+
+    assert set(out.stem_keys) == {"drums", "bass", "chords", "lead"}
+    stems = []
+    for role, key in out.stem_keys.items():
+        assert key == keys.mixed_stem_key(OWNER, job.id, 1, role)
+        assert sf.info(io.BytesIO(ctx.audio.get_bytes(key))).subtype == "PCM_24"
+        stems.append(decode_audio(ctx.audio.get_bytes(key))[0])
+    stem_sum = np.sum(stems, axis=0)
+    raw = {
+        role: decode_audio(ctx.audio.get_bytes(keys.raw_stem_key(OWNER, job.id, role)))[0]
+        for role in out.stem_keys
+    }
+    premaster = mix_stems(raw, SAMPLE_RATE, "techno").mix
+    # 24-bit quantisation of four stems: at most 4 * 2^-24 per sample.
+    assert np.max(np.abs(stem_sum - premaster)) < 4 * 2.0**-23
+
+
+def test_preview_is_a_320_kbps_mp3_of_the_mix() -> None:
+    ctx = stage_context()
+    job = _job(ctx)
+    mix.run(_payload(ctx, job), ctx)
+    data = ctx.audio.get_bytes(keys.preview_key(OWNER, job.id, 1))
+    info = sf.info(io.BytesIO(data))
+    assert info.format == "MP3"
+    kbps = len(data) * 8 / info.duration / 1000
+    assert 300 <= kbps <= 340
+
+
+def test_remaster_pass_applies_the_adjustments_and_writes_under_its_pass() -> None:
+    ctx = stage_context()
+    job = _job(ctx)
+    settings = MasteringSettings(
+        mastering_pass=2, adjustments=MasterAdjustments(loudness_offset_lu=-2.0, ceiling_offset_db=-1.0)
+    )
+    out = mix.run(_payload(ctx, job, settings), ctx)
+    assert out.mastering_pass == 2
+    assert out.mix_key == keys.mix_key(OWNER, job.id, 2)
+    assert out.target_lufs == -14.0  # QA judges against the real target, not the offset one
+    audio, rate = decode_audio(ctx.audio.get_bytes(out.mix_key))
+    assert abs(levels.integrated_lufs(audio, rate) - -16.0) <= 0.5
+    assert levels.true_peak_dbtp(audio) <= -2.0
+
+
+def test_mix_moves_the_job_to_mastering() -> None:
+    ctx = stage_context()
+    job = _job(ctx)
+    mix.run(_payload(ctx, job), ctx)
+    after = ctx.jobs.get(job.id)
+    assert after.status == JobStatus.MASTERING
+    assert after.stage == "mix"
+    assert after.progress == pytest.approx(0.75)
+
+
+def test_silent_stems_fail_with_invalid_audio() -> None:
+    ctx = stage_context()
+    job = _job(ctx)
+    key = keys.raw_stem_key(job.owner, job.id, "pad")
+    ctx.audio.put_bytes(key, encode_wav(np.zeros((2, SAMPLE_RATE), dtype=np.float32)), "audio/wav")
+    with pytest.raises(InvalidAudio, match="silent"):
+        mix.run(MixInput(job_id=job.id, stems=[GenerateOutput(role="pad", stem_key=key)]), ctx)
+
+
+def test_cancelled_job_is_not_mixed() -> None:
+    ctx = stage_context()
+    job = _job(ctx)
+    payload = _payload(ctx, job)
+    ctx.jobs.update(job.id, {"status": JobStatus.CANCELLED.value}, allow_terminal=True)
+    with pytest.raises(JobCancelled):
+        mix.run(payload, ctx)
+    assert not ctx.audio.exists(keys.mix_key(OWNER, job.id, 1))

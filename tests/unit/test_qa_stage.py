@@ -1,0 +1,122 @@
+"""The QA stage over the local adapters: a good master passes and publishes; a master off target asks
+for a remaster with settings that fix it; pictures and the report land in the store and on the job."""
+
+import numpy as np
+import pytest
+
+from amp.adapters.factory import stage_context
+from amp.audio_io import SAMPLE_RATE, encode_wav
+from amp.domain import keys
+from amp.domain.job import Job
+from amp.domain.qa import MasterAdjustments
+from amp.domain.spec import Instrument, Mode, MusicSpec, Role
+from amp.domain.stage_io import (
+    MAX_MASTERING_PASSES,
+    GenerateOutput,
+    MasteringSettings,
+    MixInput,
+    MixOutput,
+    QAInput,
+)
+from amp.stages import mix, qa
+from amp.stages.context import StageContext
+from tests.audio.signals import song_stems
+
+OWNER = "tester"
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def _job(ctx: StageContext, excluded: list[Role] | None = None) -> Job:
+    spec = MusicSpec(
+        genre="house",
+        bpm=120,
+        key="A",
+        mode=Mode.MINOR,
+        duration_s=8,
+        seed=1,
+        instruments=[Instrument(name=n, role=Role(n)) for n in ("drums", "bass", "chords", "lead")],
+        excluded_roles=excluded or [],
+    )
+    job = Job(owner=OWNER, prompt="a test", spec=spec)
+    ctx.jobs.create(job)
+    return job
+
+
+def _mixed(ctx: StageContext, job: Job, mastering: MasteringSettings | None = None) -> QAInput:
+    outputs = []
+    for role, audio in song_stems(seconds=8.0).items():
+        key = keys.raw_stem_key(job.owner, job.id, role)
+        ctx.audio.put_bytes(key, encode_wav(audio), "audio/wav")
+        outputs.append(GenerateOutput(role=role, stem_key=key))
+    settings = mastering or MasteringSettings()
+    out = mix.run(MixInput(job_id=job.id, stems=outputs, mastering=settings), ctx)
+    return QAInput(job_id=job.id, mix=out, stems=outputs, mastering=settings)
+
+
+def test_good_master_passes_every_check_and_stores_the_report() -> None:
+    ctx = stage_context()
+    job = _job(ctx)
+    payload = _mixed(ctx, job)
+    out = qa.run(payload, ctx)
+
+    stored = ctx.jobs.get(job.id).qa
+    assert stored is not None
+    assert out.passed, out.summary
+    assert not out.remaster
+    assert out.summary == f"all {len(stored.checks)} checks passed"
+    names = {check.name for check in stored.checks}
+    assert {"integrated_loudness", "true_peak", "clipping", "silence", "dc_offset", "phase_correlation"} <= names
+    assert {"stems_sum_to_mix", "excluded_roles_absent"} <= names
+    assert stored.integrated_lufs is not None and abs(stored.integrated_lufs - -14.0) <= 0.5
+    assert stored.true_peak_dbtp is not None and stored.true_peak_dbtp <= -1.0
+    for check in stored.checks:
+        assert check.message and check.threshold
+    for key in (keys.waveform_key(OWNER, job.id, 1), keys.spectrogram_key(OWNER, job.id, 1)):
+        assert ctx.audio.get_bytes(key).startswith(PNG_MAGIC)
+
+
+def test_too_quiet_master_asks_for_a_louder_remaster() -> None:
+    ctx = stage_context()
+    job = _job(ctx)
+    payload = _mixed(ctx, job, MasteringSettings(adjustments=MasterAdjustments(loudness_offset_lu=-3.0)))
+    out = qa.run(payload, ctx)
+
+    assert not out.passed
+    assert out.remaster
+    assert out.next_mastering.mastering_pass == 2
+    assert out.next_mastering.adjustments.loudness_offset_lu == pytest.approx(0.0, abs=0.3)
+    assert "integrated_loudness" in out.summary
+
+    # The loop closes: mastering again with QA's settings passes.
+    second = _mixed(ctx, job, out.next_mastering)
+    assert qa.run(second, ctx).passed
+
+
+def test_hot_peaks_on_the_last_pass_fail_without_remaster() -> None:
+    ctx = stage_context()
+    job = _job(ctx)
+    rng = np.random.default_rng(3)
+    hot = np.clip(rng.standard_normal((2, SAMPLE_RATE * 4)) * 0.5, -1.0, 1.0).astype(np.float32)
+    mix_key = keys.mix_key(OWNER, job.id, MAX_MASTERING_PASSES)
+    ctx.audio.put_bytes(mix_key, encode_wav(hot), "audio/wav")
+    last = MasteringSettings(mastering_pass=MAX_MASTERING_PASSES)
+    payload = QAInput(
+        job_id=job.id,
+        mix=MixOutput(mix_key=mix_key, stem_keys={}, mastering_pass=MAX_MASTERING_PASSES, target_lufs=-14.0),
+        mastering=last,
+    )
+    out = qa.run(payload, ctx)
+    assert not out.passed
+    assert not out.remaster
+    assert "true_peak" in out.summary and "clipping" in out.summary
+    assert out.next_mastering.mastering_pass == MAX_MASTERING_PASSES
+    assert out.next_mastering.adjustments.ceiling_offset_db < 0
+
+
+def test_excluded_role_in_the_mix_fails_and_is_not_remasterable() -> None:
+    ctx = stage_context()
+    job = _job(ctx, excluded=[Role.LEAD])
+    out = qa.run(_mixed(ctx, job), ctx)
+    assert not out.passed
+    assert not out.remaster
+    assert "excluded_roles_absent" in out.summary
