@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 
-from amp.stages import STAGES
 from tests.support.template_resources import load_template, resources_of_type
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,7 +60,9 @@ def test_every_zip_function_handler_exists(logical_id: str) -> None:
     source = ROOT / properties["CodeUri"] / f"{module}.py"
     assert source.is_file(), f"{logical_id}: {source.relative_to(ROOT)} is missing"
     assert attribute == "lambda_handler"
-    assert defines_lambda_handler(source), f"{logical_id}: {source.relative_to(ROOT)} defines no lambda_handler"
+    assert defines_lambda_handler(source), (
+        f"{logical_id}: {source.relative_to(ROOT)} defines no lambda_handler"
+    )
     assert properties.get("Runtime") == "python3.13"
 
 
@@ -110,7 +111,9 @@ def test_image_function_dockerfile_builds_from_files_in_the_repository(logical_i
     assert copies
     for *sources, _destination in copies:
         for source in sources:
-            assert (context / source).exists(), f"{dockerfile.name}: COPY source {source} is not in the repository"
+            assert (context / source).exists(), (
+                f"{dockerfile.name}: COPY source {source} is not in the repository"
+            )
             assert dockerignore_allows(source), f"{dockerfile.name}: .dockerignore drops COPY source {source}"
     runs = " ".join(arguments for keyword, arguments in instructions if keyword == "RUN")
     assert "[analysis]" in runs, "the image must install the project with its analysis extra"
@@ -121,16 +124,6 @@ def test_image_function_dockerfile_builds_from_files_in_the_repository(logical_i
     app_copy = next(sources for *sources, _ in copies if any(s.endswith(f"{module}.py") for s in sources))
     assert attribute == "lambda_handler"
     assert defines_lambda_handler(context / app_copy[0])
-
-
-def test_every_pipeline_stage_has_its_function_and_substitution() -> None:
-    substitutions = TEMPLATE["Resources"]["PipelineStateMachine"]["Properties"]["DefinitionSubstitutions"]
-    for stage in STAGES.values():
-        assert stage.function_id in FUNCTIONS, f"stage {stage.name}: no {stage.function_id} in template.yaml"
-        assert substitutions.get(f"{stage.function_id}Arn") == {"Fn::GetAtt": [stage.function_id, "Arn"]}
-    definition = (ROOT / "statemachine" / "pipeline.asl.json").read_text(encoding="utf-8")
-    for name in set(re.findall(r"\$\{([^}]+)\}", definition)):
-        assert name in substitutions, f"the ASL uses ${{{name}}}, which template.yaml does not substitute"
 
 
 def inline_statements() -> list[tuple[str, dict[str, Any]]]:

@@ -327,7 +327,7 @@ def test_map_runs_at_most_max_concurrency_iterations_at_once() -> None:
         with lock:
             running += 1
             peak = max(peak, running)
-        time.sleep(0.03)
+        time.sleep(0.1)
         with lock:
             running -= 1
         return payload["index"]
@@ -529,7 +529,7 @@ def test_task_over_its_timeout_raises_states_timeout_which_task_failed_does_not_
     started = time.monotonic()
     result = m.execute({})
     release.set()
-    assert 0.9 < time.monotonic() - started < 2.5
+    assert 0.9 < time.monotonic() - started < 4.0
     assert result.output["error"]["Error"] == "States.Timeout"
     assert ("S", "TaskTimedOut") in result.history
     assert ("S", "TaskStateRetry") not in result.history
@@ -580,7 +580,7 @@ def test_should_stop_aborts_a_running_task_without_waiting_for_it() -> None:
     result = machine({"S": task(TimeoutSeconds=60)}, {FN: long_task}).execute({}, should_stop=stop.is_set)
     release.set()
     assert result.status is ExecutionStatus.ABORTED
-    assert time.monotonic() - started < 1.0
+    assert time.monotonic() - started < 2.0
 
 
 def test_state_machine_timeout_ends_timed_out() -> None:

@@ -2,25 +2,44 @@
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
-
 from amp.adapters.local.fs_audio import FilesystemAudioStore
 from amp.adapters.local.sqlite_jobs import SqliteJobStore
 from amp.batch.manifest import MAX_MANIFEST_BYTES, ManifestSource, read_report
 from amp.config import get_settings
+from amp.domain.job import Job
 from amp.entrypoints.batch import CONTINUATION_KEY, BatchDeps, BatchTask, handle_event, tasks_from_event
 from amp.services.jobs import JobService
+
 from tests.conftest import FakeLambdaContext
-from tests.unit.test_batch_runner import RecordingLauncher
 
 BUCKET = "amp-audio-test"
+
+
+@dataclass
+class RecordingLauncher:
+    """Records each start; executions are named after the job, so one start per job is the contract."""
+
+    started: list[str] = field(default_factory=list)
+
+    def start(self, job: Job) -> str:
+        self.started.append(job.id)
+        return f"test:{job.id}"
+
+    def stop(self, job: Job, reason: str) -> None:
+        raise AssertionError("batch never stops jobs")
+
+
 KEY = "batch/alice/songs.jsonl"
 
 
-def eventbridge_event(key: str = KEY, *, bucket: str = BUCKET, version: str = "v1", size: int = 100) -> dict[str, Any]:
+def eventbridge_event(
+    key: str = KEY, *, bucket: str = BUCKET, version: str = "v1", size: int = 100
+) -> dict[str, Any]:
     return {
         "version": "0",
         "detail-type": "Object Created",

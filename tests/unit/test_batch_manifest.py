@@ -3,7 +3,6 @@
 import json
 
 import pytest
-
 from amp.batch.manifest import (
     MAX_LINE_BYTES,
     MAX_MANIFEST_BYTES,

@@ -5,7 +5,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-
 from amp.adapters.local.fs_audio import FilesystemAudioStore
 from amp.adapters.local.sqlite_jobs import SqliteJobStore
 from amp.batch.manifest import ManifestSource, parse_manifest
@@ -85,7 +84,12 @@ def test_a_repeated_manifest_starts_nothing_new(service: JobService, launcher: R
     lines = parse_manifest(MANIFEST)
     first = start_jobs(lines, SOURCE, owner="alice", service=service, default_preset="streaming")
     second = start_jobs(lines, SOURCE, owner="alice", service=service, default_preset="streaming")
-    assert [line.status for line in second.report] == ["already_started", "invalid", "already_started", "invalid"]
+    assert [line.status for line in second.report] == [
+        "already_started",
+        "invalid",
+        "already_started",
+        "invalid",
+    ]
     assert [line.job_id for line in second.report] == [line.job_id for line in first.report]
     assert len(launcher.started) == 2
     assert len(service.jobs.list_by_owner("alice", limit=50).jobs) == 2
@@ -147,4 +151,6 @@ def test_a_store_outage_propagates_so_the_chunk_is_retried(service: JobService, 
         settings=service.settings,
     )
     with pytest.raises(ProviderUnavailable):
-        start_jobs(parse_manifest(MANIFEST), SOURCE, owner="alice", service=broken, default_preset="streaming")
+        start_jobs(
+            parse_manifest(MANIFEST), SOURCE, owner="alice", service=broken, default_preset="streaming"
+        )

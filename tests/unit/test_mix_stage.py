@@ -6,7 +6,6 @@ import io
 import numpy as np
 import pytest
 import soundfile as sf
-
 from amp.adapters.factory import stage_context
 from amp.analysis import levels
 from amp.audio_io import SAMPLE_RATE, decode_audio, encode_wav
@@ -19,6 +18,7 @@ from amp.domain.stage_io import GenerateOutput, MasteringSettings, MixInput
 from amp.mixing.mixer import mix_stems
 from amp.stages import mix
 from amp.stages.context import StageContext
+
 from tests.audio.signals import song_stems
 
 OWNER = "tester"

@@ -3,7 +3,6 @@ for a remaster with settings that fix it; pictures and the report land in the st
 
 import numpy as np
 import pytest
-
 from amp.adapters.factory import stage_context
 from amp.audio_io import SAMPLE_RATE, encode_wav
 from amp.domain import keys
@@ -20,6 +19,7 @@ from amp.domain.stage_io import (
 )
 from amp.stages import mix, qa
 from amp.stages.context import StageContext
+
 from tests.audio.signals import song_stems
 
 OWNER = "tester"
@@ -65,7 +65,14 @@ def test_good_master_passes_every_check_and_stores_the_report() -> None:
     assert not out.remaster
     assert out.summary == f"all {len(stored.checks)} checks passed"
     names = {check.name for check in stored.checks}
-    assert {"integrated_loudness", "true_peak", "clipping", "silence", "dc_offset", "phase_correlation"} <= names
+    assert {
+        "integrated_loudness",
+        "true_peak",
+        "clipping",
+        "silence",
+        "dc_offset",
+        "phase_correlation",
+    } <= names
     assert {"stems_sum_to_mix", "excluded_roles_absent"} <= names
     assert stored.integrated_lufs is not None and abs(stored.integrated_lufs - -14.0) <= 0.5
     assert stored.true_peak_dbtp is not None and stored.true_peak_dbtp <= -1.0

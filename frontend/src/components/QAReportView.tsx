@@ -70,7 +70,7 @@ export function QAReportView({ qa, spectrogramUrl }: { qa: QAReport; spectrogram
       </div>
       {spectrogramUrl ? (
         <figure className="spectrogram">
-          <img src={spectrogramUrl} alt="Spectrogram of the mastered mix" loading="lazy" />
+          <img src={spectrogramUrl} alt="Spectrogram of the mastered mix" />
           <figcaption className="muted small">Spectrogram of the mastered mix</figcaption>
         </figure>
       ) : null}

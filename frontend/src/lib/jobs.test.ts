@@ -1,6 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { makeJob } from "../test/fixtures";
-import { elapsedSeconds, failureSentence, fileNameFor, formatDuration, mergeJobs, statusOfStage } from "./jobs";
+import { makeJob, succeededJob } from "../test/fixtures";
+import {
+  elapsedSeconds,
+  failureSentence,
+  fileNameFor,
+  formatDuration,
+  mergeJobs,
+  statusOfStage,
+  urlExpiresAt,
+  withStableUrls,
+} from "./jobs";
 
 describe("job helpers", () => {
   it("says in words where and why a job failed", () => {
@@ -40,5 +49,43 @@ describe("job helpers", () => {
       "amp-abababab-stem-bass.wav",
     );
     expect(fileNameFor(job, { kind: "midi", role: null, content_type: "audio/midi", url: "/download?k=1" })).toBe("amp-abababab-midi.mid");
+  });
+});
+
+describe("signed download URLs across polls", () => {
+  const now = Date.parse("2026-11-26T10:00:00Z");
+  const unix = (ms: number) => Math.floor(ms / 1000);
+  const local = (path: string, expiresMs: number) => `http://127.0.0.1:8000/files/${path}?expires=${unix(expiresMs)}&signature=abc${expiresMs}`;
+
+  it("reads the expiry of local and S3 (SigV4) links", () => {
+    expect(urlExpiresAt(local("a/mix.wav", now + 900_000))).toBe(now + 900_000);
+    expect(urlExpiresAt("https://b.s3.amazonaws.com/k?X-Amz-Date=20261126T100000Z&X-Amz-Expires=900&X-Amz-Signature=x")).toBe(now + 900_000);
+    expect(urlExpiresAt("/jobs/abc/stems.zip")).toBeNull();
+  });
+
+  it("keeps the URL the page already uses while it has time to live, and the same object when nothing changed", () => {
+    const first = succeededJob();
+    first.artifacts = first.artifacts.map((artifact) => ({ ...artifact, url: local(artifact.url, now + 900_000) }));
+    const repoll = { ...first, artifacts: first.artifacts.map((artifact) => ({ ...artifact, url: artifact.url.replace(/expires=\d+/, `expires=${unix(now + 901_000)}`).replace(/signature=\w+/, "signature=fresh") })) };
+    expect(repoll.artifacts[0]?.url).not.toBe(first.artifacts[0]?.url);
+    expect(withStableUrls(first, repoll, now + 1000)).toBe(first);
+    const [merged] = mergeJobs([first], [repoll], now + 1000);
+    expect(merged).toBe(first);
+  });
+
+  it("takes the fresh URL when the old one is about to expire or the file moved", () => {
+    const first = succeededJob();
+    first.artifacts = first.artifacts.map((artifact) => ({ ...artifact, url: local(artifact.url, now + 100_000) }));
+    const repoll = { ...first, artifacts: first.artifacts.map((artifact) => ({ ...artifact, url: `${artifact.url}x` })) };
+    const next = withStableUrls(first, repoll, now);
+    expect(next).not.toBe(first);
+    expect(next.artifacts[0]?.url).toBe(repoll.artifacts[0]?.url);
+  });
+
+  it("passes on real changes (status, progress) while keeping URLs", () => {
+    const first = makeJob({ status: "MIXING", progress: 0.6 });
+    const next = withStableUrls(first, { ...first, status: "MASTERING", progress: 0.8 }, now);
+    expect(next).not.toBe(first);
+    expect(next.status).toBe("MASTERING");
   });
 });

@@ -121,10 +121,66 @@ export function sortNewestFirst(jobs: Job[]): Job[] {
   });
 }
 
+/** When a signed download URL stops working (ms since epoch), or null when it does not say. */
+export function urlExpiresAt(url: string): number | null {
+  let parsed: URL;
+  try {
+    parsed = new URL(url, "http://relative.invalid");
+  } catch {
+    return null;
+  }
+  const params = parsed.searchParams;
+  const amzDate = params.get("X-Amz-Date");
+  const amzExpires = params.get("X-Amz-Expires");
+  if (amzDate && amzExpires) {
+    const match = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(amzDate);
+    if (!match) return null;
+    const [, y, mo, d, h, mi, se] = match.map(Number) as [number, number, number, number, number, number, number];
+    return Date.UTC(y, mo - 1, d, h, mi, se) + Number(amzExpires) * 1000;
+  }
+  const unix = params.get("expires") ?? params.get("Expires");
+  if (unix && /^\d+$/.test(unix)) return Number(unix) * 1000;
+  return null;
+}
+
+/** Keep a signed URL while it has this long to live, so players and images do not reload on every poll. */
+export const URL_REUSE_MARGIN_MS = 120_000;
+
+function samePath(a: string, b: string): boolean {
+  return a.split("?")[0] === b.split("?")[0];
+}
+
+/**
+ * The fresher copy of a job, but with the download URLs the page already uses wherever those are
+ * still valid (each poll signs new ones), and the very same object when nothing changed.
+ */
+export function withStableUrls(previous: Job | undefined, next: Job, nowMs: number): Job {
+  if (!previous) return next;
+  const artifacts = next.artifacts.map((artifact) => {
+    const old = previous.artifacts.find(
+      (candidate) => candidate.kind === artifact.kind && (candidate.role ?? null) === (artifact.role ?? null),
+    );
+    if (!old) return artifact;
+    const expiresAt = urlExpiresAt(old.url);
+    const reuse =
+      old.url === artifact.url ||
+      (samePath(old.url, artifact.url) && expiresAt !== null && expiresAt - nowMs > URL_REUSE_MARGIN_MS);
+    if (!reuse) return artifact;
+    const sameOtherwise = old.content_type === artifact.content_type && old.size_bytes === artifact.size_bytes;
+    return sameOtherwise ? old : { ...artifact, url: old.url };
+  });
+  const artifactsSame =
+    artifacts.length === previous.artifacts.length && artifacts.every((artifact, index) => artifact === previous.artifacts[index]);
+  const { artifacts: _next, ...nextRest } = next;
+  const { artifacts: _previous, ...previousRest } = previous;
+  if (artifactsSame && JSON.stringify(nextRest) === JSON.stringify(previousRest)) return previous;
+  return { ...next, artifacts };
+}
+
 /** Replaces known jobs by id with fresher copies and adds new ones, newest first. */
-export function mergeJobs(current: Job[], incoming: Job[]): Job[] {
+export function mergeJobs(current: Job[], incoming: Job[], nowMs: number = Date.now()): Job[] {
   const byId = new Map(current.map((job) => [job.id, job] as const));
-  for (const job of incoming) byId.set(job.id, job);
+  for (const job of incoming) byId.set(job.id, withStableUrls(byId.get(job.id), job, nowMs));
   return sortNewestFirst([...byId.values()]);
 }
 

@@ -79,10 +79,8 @@ def build_event(
     is_base64 = False
     if body:
         if content_type.lower().startswith(_TEXT_TYPES):
-            try:
-                text_body = body.decode("utf-8")
-            except UnicodeDecodeError:
-                text_body = None
+            # API Gateway hands text bodies over as text; invalid UTF-8 then fails JSON validation (422)
+            text_body = body.decode("utf-8", errors="replace")
         if text_body is None:
             text_body = base64.b64encode(body).decode("ascii")
             is_base64 = True
@@ -159,6 +157,12 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
     def do_OPTIONS(self) -> None:
         self._dispatch()
+
+    def do_TRACE(self) -> None:
+        self._dispatch()  # answered 405 by the API, not echoed
+
+    def version_string(self) -> str:
+        return "amp"
 
     def _send(self, status: int, headers: Mapping[str, str | list[str]], body: bytes) -> None:
         self.send_response(status)

@@ -161,35 +161,41 @@ def estimate_key(mono: AudioBuffer) -> KeyEstimate:
     return KeyEstimate(PITCH_CLASSES[best[1]], best[2], round(confidence, 3))
 
 
-def estimate_time_signature(mono: AudioBuffer, beat_times_s: list[float]) -> str | None:
-    """'3/4' or '4/4' from the accent pattern on the beats (low-band onset strength per beat);
-    None when the accents do not repeat clearly in threes or fours."""
-    if len(beat_times_s) < 12:
+MIN_PULSE_CLARITY = 0.3
+"""Below this the onset envelope has no steady beat (a drone, a pad, speech): no metre is claimed."""
+
+
+def estimate_time_signature(mono: AudioBuffer, tempo: TempoEstimate) -> str | None:
+    """'3/4' or '4/4' from the accent pattern on the beats (per-band onset strength per beat);
+    None when there is no clear pulse or the accents do not repeat in threes or fours."""
+    beat_times_s = tempo.beat_times_s
+    if len(beat_times_s) < 12 or tempo.confidence < MIN_PULSE_CLARITY:
         return None
     librosa = librosa_module()
-    mel = librosa.feature.melspectrogram(y=mono, sr=ANALYSIS_RATE, hop_length=HOP, n_mels=64, fmax=8000)
-    low = librosa.onset.onset_strength(S=librosa.power_to_db(mel[:12]), sr=ANALYSIS_RATE, hop_length=HOP)
-    full = librosa.onset.onset_strength(S=librosa.power_to_db(mel), sr=ANALYSIS_RATE, hop_length=HOP)
-    frames = librosa.time_to_frames(np.array(beat_times_s), sr=ANALYSIS_RATE, hop_length=HOP)
-    frames = frames[frames < low.size]
-    accents = np.array(
-        [
-            float(low[max(0, f - 2) : f + 3].max()) + 0.5 * float(full[max(0, f - 2) : f + 3].max())
-            for f in frames
-        ]
+    mel_db = librosa.power_to_db(
+        librosa.feature.melspectrogram(y=mono, sr=ANALYSIS_RATE, hop_length=HOP, n_mels=64, fmax=8000)
     )
-    accents = accents - accents.mean()
-    if float(np.std(accents)) < 1e-9:
-        return None
-
-    def periodicity(period: int) -> float:
-        folded = [accents[offset::period].mean() for offset in range(period)]
-        return float(np.std(folded) / np.std(accents))
-
-    three, four = periodicity(3), periodicity(4)
-    if max(three, four) < 0.25:
-        return None
-    return "3/4" if three > four * 1.15 else "4/4"
+    frames = librosa.time_to_frames(np.array(beat_times_s), sr=ANALYSIS_RATE, hop_length=HOP)
+    # Kick/bass (lowest mel bands), snare/chords (middle), and everything: a waltz accents its
+    # downbeat in the bass, a backbeat accents 2 and 4 in the snare band.
+    scores: dict[int, float] = dict.fromkeys((2, 3, 4), 0.0)
+    for band in (slice(0, 12), slice(12, 40), slice(0, 64)):
+        strength = librosa.onset.onset_strength(S=mel_db[band], sr=ANALYSIS_RATE, hop_length=HOP)
+        usable = frames[frames < strength.size]
+        accents = np.array([float(strength[max(0, f - 2) : f + 3].max()) for f in usable])
+        if accents.size < 12 or float(np.std(accents)) < 1e-9:
+            continue
+        centred = accents - accents.mean()
+        for period, best in list(scores.items()):
+            folded = [centred[offset::period].mean() for offset in range(period)]
+            scores[period] = max(best, float(np.std(folded) / np.std(centred)))
+    two, three, four = scores[2], scores[3], scores[4]
+    if three >= 0.25 and three > four * 1.15:
+        return "3/4"
+    # Accents repeating in twos or fours (backbeat, strong-weak) are duple: call it 4/4.
+    if max(two, four) >= 0.2 and four >= three:
+        return "4/4"
+    return None
 
 
 def onset_density_per_s(mono: AudioBuffer) -> float:
@@ -213,7 +219,7 @@ def extract_features(decoded: DecodedAudio) -> ReferenceFeatures:
         bpm=tempo.bpm,
         bpm_confidence=tempo.confidence,
         beat_times_s=tempo.beat_times_s,
-        time_signature=estimate_time_signature(mono, tempo.beat_times_s),
+        time_signature=estimate_time_signature(mono, tempo),
         key=key.key,
         mode=key.mode,
         key_confidence=key.confidence,

@@ -90,6 +90,10 @@ def _unavailable(error: Exception) -> Response[str]:
     return error_response(503, "service_unavailable", "A backing service is unavailable; retry later.")
 
 
+def _bad_encoding(error: Exception) -> Response[str]:
+    return error_response(400, "bad_encoding", "The request body is not valid UTF-8.")
+
+
 def _service_error(error: Exception) -> Response[str]:
     status = HTTPStatus(error.status_code if isinstance(error, ServiceError) else 500)
     message = str(error.msg) if isinstance(error, ServiceError) else status.phrase
@@ -124,6 +128,7 @@ ERROR_HANDLERS: list[tuple[type[Exception], Callable[[Exception], Response[str]]
     (JobCancelled, _with_message(409, "conflict")),
     (ProviderThrottled, _throttled),
     (ProviderUnavailable, _unavailable),
+    (UnicodeDecodeError, _bad_encoding),
     (ServiceError, _service_error),
     (Exception, _unexpected),
 ]
@@ -135,6 +140,17 @@ def register_error_handlers(app: APIGatewayRestResolver) -> None:
         app.exception_handler(exception_class)(handle)
 
     def no_route(error: Exception) -> Response[str]:
+        """405 with Allow when the path exists under other methods, else 404."""
+        path = app.current_event.path
+        routes = [*app._static_routes, *app._dynamic_routes]
+        allowed = sorted({route.method for route in routes if route.rule.match(path)})
+        if allowed:
+            return error_response(
+                405,
+                "method_not_allowed",
+                "Method not allowed on this path.",
+                headers={"Allow": ", ".join(allowed)},
+            )
         return error_response(404, "not_found", "No such route.")
 
     app.not_found(no_route)

@@ -107,14 +107,27 @@ def bass_notes(score: Score, style: Style, rng: np.random.Generator, patch: str)
     return tuple(notes)
 
 
-def _chord_rhythm(patch: str, bar_qn: float, energy: float) -> list[tuple[float, float]]:
+_STRUCK = frozenset({"piano", "guitar", "dist_guitar", "organ", "rhodes", "pluck", "stab", "bell", "mallet"})
+
+
+def _chord_rhythm(patch: str, score: Score, energy: float) -> list[tuple[float, float]]:
     """(offset, length) of chord hits inside a bar, by how the instrument is played."""
+    bar_qn = score.bar_qn
     if abs(bar_qn - 4.0) > 1e-9:
-        return [(0.0, bar_qn * 0.98)]
+        if patch not in _STRUCK:
+            return [(0.0, bar_qn * 0.98)]
+        starts = _group_starts_qn(score)
+        ends = [*starts[1:], bar_qn]
+        hits = list(zip(starts, ends, strict=True))
+        if len(hits) == 3:  # waltz: the bass takes beat one, the chord answers on two and three
+            hits = hits[1:]
+        return [(start, (end - start) * 0.9) for start, end in hits]
     if patch == "stab":
         return [(0.5, 0.3), (1.5, 0.3), (2.5, 0.3), (3.5, 0.3)] if energy > 0.5 else [(1.5, 0.4), (3.5, 0.4)]
     if patch == "guitar":
         return [(s * 0.5, 0.45) for s in range(8)]
+    if patch == "dist_guitar":
+        return [(s * 0.5, 0.3 if s % 4 else 0.45) for s in range(8)] if energy > 0.5 else [(0.0, 1.9), (2.0, 1.9)]
     if patch in ("piano", "organ"):
         return [(0.0, 1.9), (2.0, 1.4), (3.5, 0.5)] if energy > 0.5 else [(0.0, 3.9)]
     if patch == "rhodes":
@@ -126,15 +139,24 @@ def _chord_rhythm(patch: str, bar_qn: float, energy: float) -> list[tuple[float,
     return [(0.0, 3.95)]
 
 
+def _power_chords(score: Score) -> list[tuple[int, ...]]:
+    """Root, fifth and octave low on the neck: what an overdriven guitar plays."""
+    voicings = []
+    for chord in score.chords:
+        root = _pitch(chord.root_pc, 40)
+        voicings.append((root, root + 7, root + 12))
+    return voicings
+
+
 def chord_notes(score: Score, patch: str, rng: np.random.Generator) -> tuple[NoteEvent, ...]:
-    voicings = voice_lead(score.chords, 52, 76, 64)
+    voicings = _power_chords(score) if patch == "dist_guitar" else voice_lead(score.chords, 52, 76, 64)
     notes: list[NoteEvent] = []
     for chord, voicing in zip(score.chords, voicings, strict=True):
         for bar in range(chord.start_bar, chord.start_bar + chord.bars):
             section = score.section_at_bar(bar)
             if section.name is SectionName.INTRO and bar < section.start_bar + section.bars // 2:
                 continue
-            for offset, length in _chord_rhythm(patch, score.bar_qn, section.energy):
+            for offset, length in _chord_rhythm(patch, score, section.energy):
                 velocity = int(60 + 45 * section.energy + rng.normal(0, 4))
                 for voice, pitch in enumerate(voicing):
                     strum = 0.012 * voice if patch == "guitar" else 0.0

@@ -16,7 +16,7 @@ _GM_PROGRAMS: dict[str, int] = {
     "piano": 0,
     "rhodes": 4,
     "organ": 16,
-    "guitar": 25,
+    "guitar": 25, "dist_guitar": 30,
     "pluck": 25,
     "upright": 32,
     "finger_bass": 33,

@@ -63,8 +63,8 @@ _FAMILY_KEYWORDS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("drum and bass", "drum & bass", "drum n bass", "dnb", "jungle", "liquid", "neurofunk"), "dnb"),
     (("dubstep", "half time", "halftime", "riddim"), "dubstep"),
     (("trap", "drill", "phonk"), "trap"),
-    (("boom bap", "boom-bap", "hip hop", "hip-hop", "hiphop", "rap"), "boom_bap"),
     (("lofi", "lo-fi", "lo fi", "chillhop"), "lofi"),
+    (("boom bap", "boom-bap", "hip hop", "hip-hop", "hiphop", "rap"), "boom_bap"),
     (("jazz", "swing", "bebop", "bossa"), "jazz"),
     (("neo soul", "neo-soul", "soul", "r&b", "rnb", "funk", "motown"), "soul"),
     (("techno", "minimal"), "techno"),
@@ -127,22 +127,53 @@ _GROUP_FEEL: dict[str, DrumFeel] = {
 }
 
 
-def drum_feel_for(genre: str, beats_per_bar: int) -> DrumFeel:
-    """The genre's drum feel; odd meters (3/4, 6/8, ...) always get the waltz/triple feel.
+_PROFILE_FEELS: dict[str, DrumFeel] = {
+    "four_on_the_floor": DrumFeel.FOUR_ON_THE_FLOOR,
+    "breakbeat": DrumFeel.BREAKBEAT,
+    "boom_bap": DrumFeel.BOOM_BAP,
+    "trap": DrumFeel.TRAP,
+    "half_time": DrumFeel.HALF_TIME,
+    "waltz": DrumFeel.WALTZ,
+    "straight_rock": DrumFeel.BACKBEAT,
+    "none": DrumFeel.AMBIENT,
+}
+"""amp.prompt.genres.DrumFeel values -> the composer's feels (which split jazz swing and dembow out)."""
 
-    Prefers amp.prompt.genres.profile_for when that module exists and knows the feel.
-    """
+
+def _profile(genre: str) -> object | None:
+    """The parser's GenreProfile for the genre, or None when the genre is not in its table."""
+    from amp.domain.errors import AmpError
+    from amp.prompt.genres import profile_for
+
+    try:
+        return profile_for(genre)
+    except (AmpError, LookupError):
+        return None
+
+
+def drum_feel_for(genre: str, beats_per_bar: int) -> DrumFeel:
+    """The genre's drum feel, from the parser's genre profile (amp.prompt.genres) so both stages
+    agree; the composer's own keyword groups refine jazz (swing ride) and reggaeton (dembow) and
+    cover genres the table does not know. Triple meters always get the waltz/triple feel."""
     if beats_per_bar in (3, 6, 9, 12):
         return DrumFeel.WALTZ
-    try:
-        from amp.prompt.genres import profile_for  # type: ignore[import-not-found,unused-ignore]
+    group = genre_group(genre)
+    if group in ("jazz", "reggaeton"):
+        return _GROUP_FEEL[group]
+    profile = _profile(genre)
+    feel = str(getattr(profile, "drum_feel", "")) if profile is not None else ""
+    return _PROFILE_FEELS.get(feel, _GROUP_FEEL[group])
 
-        feel = str(getattr(profile_for(genre), "drum_feel", "")).lower()
-        if feel in DrumFeel.__members__.values():
-            return DrumFeel(feel)
-    except (ImportError, LookupError, ValueError, AttributeError):
-        pass
-    return _GROUP_FEEL[genre_group(genre)]
+
+def swing_for(genre: str, group: str) -> tuple[float, float]:
+    """(swing_pct, swing unit in qn): the profile's swing (0 straight .. 1 triplet) as an MPC-style
+    percentage; jazz swings eighths, everything else sixteenths."""
+    unit = 1.0 if group == "jazz" else 0.5
+    profile = _profile(genre)
+    amount = getattr(profile, "swing", None)
+    if isinstance(amount, float | int):
+        return 50.0 + (200.0 / 3.0 - 50.0) * min(1.0, max(0.0, float(amount))), unit
+    return _SWING.get(group, (50.0, 0.5))
 
 
 _DEFAULTS: dict[str, dict[Role, str]] = {
@@ -245,7 +276,7 @@ _SWING: dict[str, tuple[float, float]] = {
 
 def style_for(genre: str, beats_per_bar: int) -> Style:
     group = genre_group(genre)
-    swing_pct, swing_unit_qn = _SWING.get(group, (50.0, 0.5))
+    swing_pct, swing_unit_qn = swing_for(genre, group)
     family = _FAMILY[group]
     return Style(
         family=family,
@@ -260,57 +291,76 @@ def style_for(genre: str, beats_per_bar: int) -> Style:
     )
 
 
-_INSTRUMENT_KEYWORDS: tuple[tuple[tuple[str, ...], str], ...] = (
+_BASS_KEYWORDS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("reese",), "reese"),
     (("303", "acid"), "acid"),
     (("808",), "808"),
     (("wobble", "growl"), "wobble"),
     (("sub",), "sub_bass"),
-    (("upright", "double bass", "contrabass", "walking"), "upright"),
-    (("slap", "finger", "bass guitar", "electric bass"), "finger_bass"),
+    (("upright", "double bass", "contrabass", "walking", "acoustic bass"), "upright"),
+    (("slap", "finger", "bass guitar", "electric bass", "fretless"), "finger_bass"),
+    (("tuba", "sousaphone", "brass"), "brass"),
+    (("rolling",), "rolling_bass"),
+)
+
+_INSTRUMENT_KEYWORDS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (
+        ("distorted", "overdrive", "power chord", "electric guitar lead", "lead guitar", "metal guitar"),
+        "dist_guitar",
+    ),
     (("rhodes", "electric piano", "e-piano", "epiano", "wurli", "keys"), "rhodes"),
     (("piano", "grand"), "piano"),
-    (("organ", "hammond"), "organ"),
+    (("organ", "hammond", "accordion", "harmonium", "melodica"), "organ"),
     (("supersaw", "trance", "hoover"), "supersaw"),
-    (("string", "violin", "cello", "viola", "orchestra"), "strings"),
-    (("guitar", "pluck", "harp", "koto", "banjo", "mandolin", "sitar"), "pluck"),
+    (("string", "violin", "cello", "viola", "orchestra", "fiddle"), "strings"),
+    (("guitar",), "guitar"),
+    (("pluck", "harp", "koto", "banjo", "mandolin", "sitar", "oud", "ukulele"), "pluck"),
     (("bell", "glock", "celesta", "music box", "chime"), "bell"),
-    (("marimba", "vibraphone", "vibes", "mallet", "xylophone", "kalimba"), "mallet"),
-    (("brass", "horn", "trumpet", "trombone", "sax"), "brass"),
-    (("flute", "whistle", "pan pipe", "ocarina", "recorder"), "flute"),
-    (("choir", "vocal", "voice", "ooh", "aah", "vox", "singer"), "choir"),
-    (("stab", "chord"), "stab"),
+    (("marimba", "vibraphone", "vibes", "mallet", "xylophone", "kalimba", "steel drum"), "mallet"),
+    (("brass", "horn", "trumpet", "trombone", "sax", "tuba"), "brass"),
+    (("flute", "whistle", "pan pipe", "ocarina", "recorder", "bansuri", "harmonica"), "flute"),
+    (("choir", "vocal", "voice", "ooh", "aah", "vox", "singer", "chant"), "choir"),
+    (("stab", "clav", "synth chord"), "stab"),
     (("square", "chiptune", "8-bit", "8bit", "chip"), "square_lead"),
-    (("pad", "warm", "atmos"), "warm_pad"),
-    (("saw", "lead", "synth"), "saw_lead"),
+    (("acid", "303"), "acid"),
+    (("drone", "dark pad"), "dark_pad"),
+    (("warm pad", "lush"), "warm_pad"),
 )
+"""Specific instrument words, checked before the generic ones ('synth lead', 'pad') that fall back
+to the genre's default patch for the role."""
 
 _DRUM_KITS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("808", "trap"), "kit808"),
     (("909", "techno", "house"), "kit909"),
-    (("acoustic", "live", "jazz", "brush", "rock", "real"), "acoustic"),
+    (("acoustic", "live", "jazz", "brush", "rock", "real", "kit", "snare", "cymbal"), "acoustic"),
     (("break", "amen", "jungle"), "breaks"),
 )
 
 
+def _match(text: str, table: tuple[tuple[tuple[str, ...], str], ...]) -> str | None:
+    return next((patch for keywords, patch in table if any(keyword in text for keyword in keywords)), None)
+
+
 def patch_for(role: Role, instrument_names: list[str], style: Style) -> str:
     """Map the spec's instrument names for a role to a synth patch by keyword; the genre's default
-    patch for the role otherwise. Guitar under the chords role becomes the strummed guitar patch."""
+    patch for the role when no name is specific ('synth bass', 'synth pad', or no name at all)."""
     for name in instrument_names:
         text = name.lower()
-        if role in (Role.DRUMS, Role.PERCUSSION):
-            for keywords, kit in _DRUM_KITS:
-                if any(keyword in text for keyword in keywords):
-                    return kit if role is Role.DRUMS else "percussion"
-            continue
-        if role is Role.BASS and "808" not in text and "reese" not in text and "303" not in text:
-            for keywords, patch in _INSTRUMENT_KEYWORDS[:6]:
-                if any(keyword in text for keyword in keywords):
-                    return patch
-        for keywords, patch in _INSTRUMENT_KEYWORDS:
-            if any(keyword in text for keyword in keywords):
-                if patch == "pluck" and role is Role.CHORDS and "guitar" in text:
-                    return "guitar"
+        if role is Role.DRUMS:
+            kit = _match(text, _DRUM_KITS)
+            if kit:
+                return kit
+        elif role is Role.PERCUSSION:
+            return "percussion"
+        elif role is Role.FX:
+            return "fx"
+        elif role is Role.BASS:
+            patch = _match(text, _BASS_KEYWORDS)
+            if patch:
+                return patch
+        else:
+            patch = _match(text, _INSTRUMENT_KEYWORDS)
+            if patch:
                 return patch
     if role is Role.DRUMS:
         return {

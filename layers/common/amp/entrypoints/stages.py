@@ -4,7 +4,8 @@ import importlib
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.metrics import MetricUnit, single_metric
+from aws_lambda_powertools.metrics.functions import is_metrics_disabled
 from pydantic import BaseModel
 
 from amp.adapters.factory import stage_context
@@ -25,14 +26,18 @@ def stage_handler(stage_name: str) -> LambdaHandler:
     module: _StageModule = importlib.import_module(stage.module)
 
     @logger.inject_lambda_context(correlation_id_path="job_id")
-    @metrics.log_metrics(raise_on_empty_metrics=False)
     @tracer.capture_lambda_handler(capture_response=False)
     def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-        logger.append_keys(stage=stage.name)
+        # Thread-safe keys and a self-contained metric: locally, Map iterations run this handler
+        # concurrently in threads of one process, unlike Lambda.
+        logger.thread_safe_append_keys(stage=stage.name)
         payload = stage.input_model.model_validate(event)
         result = module.run(payload, stage_context())
-        metrics.add_dimension(name="stage", value=stage.name)
-        metrics.add_metric(name="StageCompleted", unit=MetricUnit.Count, value=1)
+        if not is_metrics_disabled():  # single_metric prints regardless of POWERTOOLS_METRICS_DISABLED
+            with single_metric(
+                name="StageCompleted", unit=MetricUnit.Count, value=1, namespace=metrics.namespace
+            ) as metric:
+                metric.add_dimension(name="stage", value=stage.name)
         return result.model_dump(mode="json")
 
     lambda_handler.__name__ = f"{stage.name}_handler"

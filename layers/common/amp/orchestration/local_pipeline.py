@@ -147,6 +147,11 @@ def _lambda_like(stage_name: str) -> TaskHandler:
     return invoke
 
 
+def stage_handlers() -> dict[str, TaskHandler]:
+    """The real handler of every stage, by stage name (what a run uses unless overridden)."""
+    return {name: _lambda_like(name) for name in STAGES}
+
+
 def build_state_machine(
     handlers: Mapping[str, TaskHandler] | None = None, *, sleep: Callable[[float], None] = time.sleep
 ) -> StateMachine:
@@ -156,10 +161,8 @@ def build_state_machine(
     if unknown:
         raise KeyError(f"no such stage(s): {', '.join(unknown)}; known: {', '.join(STAGES)}")
     definition = substitute(load_definition(), stage_substitutions())
-    resources: dict[str, TaskHandler] = {}
-    for name, stage in STAGES.items():
-        override = (handlers or {}).get(name)
-        resources[function_arn(stage.function_id)] = override if override is not None else _lambda_like(name)
+    chosen = {**stage_handlers(), **(handlers or {})}
+    resources = {function_arn(stage.function_id): chosen[name] for name, stage in STAGES.items()}
     return StateMachine(definition, resources, name="amp-pipeline", sleep=sleep)
 
 

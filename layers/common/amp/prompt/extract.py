@@ -30,7 +30,7 @@ _BPM_AFTER = re.compile(
     r"(?![a-z])"
 )
 _BPM_BEFORE = re.compile(
-    r"(?<![\w-])(?:bpm|tempo)\s*(?:of|is|=|:|at|around|about|~|near|set to)?\s*"
+    r"(?<![\w-])(?:bpm|tempo)\s*(?:of|is|=|:|at|around|about|~|near|set to|to)?\s*"
     rf"(?:around|about|~|roughly|approx\.?|approximately|of)?\s*(?P<n>{_NUMBER})(?![\d])(?!\s*(?:%|x\b|bars?))"
 )
 _BPM_AT = re.compile(
@@ -447,6 +447,8 @@ def find_structure(lowered: str, negations: NegationScopes) -> list[str]:
     hints: list[str] = []
     for match in _STRUCTURE_PATTERN.finditer(lowered):
         hint = STRUCTURE_WORDS[normalise_alias(match.group(0))]
+        if hint == "loop" and lowered[max(0, match.start() - 5) : match.start()] in ("drum ", "drum-"):
+            continue  # "drum loop" is an instrument, not a request for a loopable track
         if not negations.covers(match.start()) and hint not in hints:
             hints.append(hint)
     return hints

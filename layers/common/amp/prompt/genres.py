@@ -11,6 +11,7 @@ from enum import StrEnum
 from amp.domain.errors import InvalidInput
 from amp.domain.spec import Instrument, Mode
 from amp.prompt.instruments import alias_pattern, instrument_named, normalise_alias
+from amp.prompt.words import MOOD_WORDS
 
 
 class DrumFeel(StrEnum):
@@ -120,7 +121,7 @@ def _g(  # noqa: PLR0917 - positional on purpose: one compact table row per genr
         keys=keys,
         instrumentation=tuple(instrument_named(n) for n in band),
         energy=energy,
-        moods=moods,
+        moods=tuple(dict.fromkeys(MOOD_WORDS[m].mood if m in MOOD_WORDS else m for m in moods)),
         time_signature=time_signature,
         generic=generic,
     )
@@ -224,7 +225,7 @@ GENRES: tuple[GenreProfile, ...] = (
                     "indietronica"),
        (100, 130, 118), 0.0, F.STRAIGHT_ROCK, (MIN, MAJ), ("A", "E", "C", "G", "D"),
        ("drum machine", "synth bass", "synth chords", "synth lead", "arpeggiator"), 0.65, ("nostalgic",)),
-    _g("synthwave", ("retrowave", "outrun", "darksynth", "dreamwave", "80s synth", "80s synthwave"),
+    _g("synthwave", ("retrowave", "outrun", "darksynth", "dreamwave", "80s synthwave"),
        (80, 118, 100), 0.0, F.STRAIGHT_ROCK, (MIN,), ("A", "E", "F#", "D", "C"),
        ("drum machine", "synth bass", "synth pad", "synth lead", "arpeggiator"), 0.6,
        ("nostalgic", "dreamy")),
@@ -353,11 +354,15 @@ GENRES: tuple[GenreProfile, ...] = (
     _g("chiptune", ("8-bit", "8 bit", "8bit", "chip music", "chiptunes", "bitpop", "16-bit", "nes music"),
        (120, 170, 140), 0.0, F.STRAIGHT_ROCK, (MAJ, MIN), ("C", "A", "G", "E"),
        ("drum machine", "synth bass", "chiptune lead", "arpeggiator"), 0.75, ("playful", "nostalgic")),
-    _g("world", ("world music", "ethnic", "traditional music", "indian classical", "bollywood",
+    _g("world", ("world music", "ethnic", "traditional music", "bollywood",
                  "middle eastern", "arabic music", "african music", "asian music", "regional music",
-                 "oriental", "raga", "carnatic", "hindustani", "devotional", "qawwali", "klezmer"),
+                 "oriental", "devotional", "qawwali", "klezmer"),
        (70, 130, 100), 0.1, F.STRAIGHT_ROCK, (PHR, DOR, MIN, MAJ), ("D", "C#", "E", "A", "G"),
        ("tabla", "percussion", "sitar", "drone", "bass"), 0.55, ("spiritual",), generic=True),
+    _g("indian classical", ("hindustani", "hindustani classical", "carnatic", "carnatic music", "raga",
+                            "indian classical music", "hindustani classical music"),
+       (60, 140, 90), 0.0, F.NONE, (PHR, DOR, MAJ), ("C#", "D", "E", "C"),
+       ("tabla", "drone", "sitar", "bansuri"), 0.45, ("spiritual", "meditative")),
     _g("waltz", ("waltz music", "valse", "viennese waltz", "jazz waltz"),
        (84, 180, 150), 0.0, F.WALTZ, (MAJ, MIN), ("D", "G", "C", "F", "A"),
        ("drum kit", "upright bass", "piano", "strings", "accordion"), 0.45, ("elegant", "romantic"), "3/4"),
@@ -377,6 +382,12 @@ GENRES: tuple[GenreProfile, ...] = (
        ("snare", "tuba", "brass section", "trumpet", "cymbals"), 0.7, ("triumphant", "proud"), "2/4"),
 )
 # fmt: on
+
+
+class UnknownGenre(InvalidInput, LookupError):
+    """A genre name that is neither a table name nor an alias. Also a LookupError, so callers that
+    treat "not in the table" like a missing key can catch it as one."""
+
 
 DEFAULT_GENRE = "electronic"
 """Used when the text names no genre and nothing implies one."""
@@ -398,8 +409,8 @@ def genre_for_alias(alias: str) -> GenreProfile | None:
 
 def profile_for(genre_name: str) -> GenreProfile:
     """The profile of a genre name or alias ("dnb" -> drum and bass). A name that is not an alias is
-    searched for a known genre inside it ("dark minimal techno" -> techno); raises InvalidInput when
-    none is found."""
+    searched for a known genre inside it ("dark minimal techno" -> techno); raises UnknownGenre (an
+    InvalidInput) when none is found."""
     profile = genre_for_alias(genre_name)
     if profile is not None:
         return profile
@@ -408,5 +419,5 @@ def profile_for(genre_name: str) -> GenreProfile:
     chosen = specific or [p for p in found if p is not None]
     if not chosen:
         known = ", ".join(sorted(GENRES_BY_NAME))
-        raise InvalidInput(f"unknown genre {genre_name!r}; known genres: {known}")
+        raise UnknownGenre(f"unknown genre {genre_name!r}; known genres: {known}")
     return chosen[0]

@@ -56,7 +56,7 @@ MAX_MOODS = 6
 _ONLY_BEFORE = re.compile(
     r"(?:^|[\s(])(?:solo|just|only|nothing but|unaccompanied|purely)\s+(?:an?\s+|the\s+)?$"
 )
-_ONLY_AFTER = re.compile(r"^\s*(?:only|alone|by itself|on its own)(?![\w-])")
+_ONLY_AFTER = re.compile(r"\s*(?:only|alone|by itself|on its own)(?![\w-])")
 _FALLBACK_PARTS = (("synth pad", Role.PAD), ("piano", Role.CHORDS), ("synth lead", Role.LEAD))
 _DECIDED = (Provenance.STATED, Provenance.OVERRIDDEN)
 
@@ -190,7 +190,8 @@ def _choose_genre(
     if found:
         prov["genre"] = Provenance.STATED
         return (specific or found)[0]
-    for entry in stated:
+    # a singer suggests pop only when no other instrument suggests anything
+    for entry in sorted(stated, key=lambda entry: entry.role == Role.VOCAL):
         if entry.suggests_genre:
             prov["genre"] = Provenance.INFERRED
             state.notes.append(f"genre {entry.suggests_genre} inferred from the {entry.name}")

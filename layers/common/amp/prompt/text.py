@@ -52,6 +52,7 @@ _SCOPE_END = re.compile(
     r"|deep|fat|punchy|driving|rolling|soft|bright|dark|strong|plenty|more|add|use|keep|make))(?![\w-])"
 )
 _MAX_SCOPE_CHARS = 48
+_DEGREE = re.compile(r"\s+(?:too|so|very|overly|that|really|particularly|super|quite|as)\s+[\w-]+")
 
 
 @dataclass(frozen=True)
@@ -68,9 +69,14 @@ class NegationScopes:
         ends: list[int] = []
         for negator in _NEGATOR.finditer(lowered):
             start = negator.end()
-            window_end = min(len(lowered), start + _MAX_SCOPE_CHARS)
-            stop = _SCOPE_END.search(lowered, start, window_end)
-            end = stop.start() if stop else window_end
+            degree = _DEGREE.match(lowered, start) if negator.group(0).startswith("not") else None
+            if degree:
+                # "not too fast lo-fi": only "too fast" is negated, not the genre after it
+                end = degree.end()
+            else:
+                window_end = min(len(lowered), start + _MAX_SCOPE_CHARS)
+                stop = _SCOPE_END.search(lowered, start, window_end)
+                end = stop.start() if stop else window_end
             if starts and start <= ends[-1]:
                 ends[-1] = max(ends[-1], end)
             else:

@@ -187,6 +187,7 @@ STRUCTURE_WORDS: dict[str, str] = {
     "fade-out": "fade-out",
     "fades out": "fade-out",
     "fading out": "fade-out",
+    "loop": "loop",
     "loopable": "loop",
     "seamless loop": "loop",
     "short loop": "loop",

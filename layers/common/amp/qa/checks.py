@@ -179,7 +179,9 @@ def stems_residual_db(mix: AudioBuffer, stems: Iterable[AudioBuffer], sample_rat
     if frames < block or not stem_list:
         return 0.0
     # The master's DC high-pass shifts the bass's phase: put the stems through the same filter.
-    total = dc_highpass(np.sum([stem[:, :frames] for stem in stem_list], axis=0, dtype=np.float32), sample_rate)
+    total = dc_highpass(
+        np.sum([stem[:, :frames] for stem in stem_list], axis=0, dtype=np.float32), sample_rate
+    )
     reference = mix[:, :frames].astype(np.float64)
     mix_energy = float(np.sum(reference * reference))
     if mix_energy == 0.0:
@@ -195,7 +197,9 @@ def stems_residual_db(mix: AudioBuffer, stems: Iterable[AudioBuffer], sample_rat
             band = (edges_hz[index - 1], edges_hz[index])
             sos = signal.butter(4, band, btype="bandpass", fs=sample_rate, output="sos")
         residual_energy += _block_residual(
-            signal.sosfilt(sos, reference, axis=1), signal.sosfilt(sos, total.astype(np.float64), axis=1), block
+            signal.sosfilt(sos, reference, axis=1),
+            signal.sosfilt(sos, total.astype(np.float64), axis=1),
+            block,
         )
     return float(10 * np.log10(max(residual_energy, 1e-30) / mix_energy))
 

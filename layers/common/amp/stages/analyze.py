@@ -4,7 +4,7 @@ and let them fill the spec's gaps (stated text and overrides still win).
 Container-image Lambda: extract_features imports librosa (lazily)."""
 
 from amp.analysis.decode import decode_any
-from amp.analysis.features import extract_features
+from amp.analysis.features import MIN_PULSE_CLARITY, extract_features
 from amp.analysis.models import ReferenceFeatures
 from amp.domain import keys
 from amp.domain.errors import InvalidInput
@@ -15,7 +15,7 @@ from amp.observability import logger
 from amp.prompt import apply_reference
 from amp.stages.context import StageContext
 
-MIN_TEMPO_CONFIDENCE = 0.1
+MIN_TEMPO_CONFIDENCE = MIN_PULSE_CLARITY
 MIN_KEY_CONFIDENCE = 0.15
 """Below these the analysis is a guess: the spec keeps its own (inferred/defaulted) value."""
 

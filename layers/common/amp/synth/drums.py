@@ -192,7 +192,7 @@ def _voice_for(kit: str, note: int) -> Voice:
 @lru_cache(maxsize=512)
 def drum_sample(kit: str, note: int, seed: int) -> FloatArray:
     """One-shot samples for a kit piece; cached because every hit of a song reuses them."""
-    out = _voice_for(kit, note)(seed)
+    out = _voice_for(kit, note)(seed).astype(np.float32)
     out.setflags(write=False)
     return out
 

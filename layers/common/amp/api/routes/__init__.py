@@ -17,7 +17,23 @@ _REASONS = {
 }
 
 
-def error_responses(*codes: int) -> dict[int, OpenAPIResponse]:
-    """OpenAPI entries for the error answers of a route, all with the shared error body."""
+def responses(
+    success_code: int,
+    success_description: str,
+    *error_codes: int,
+    empty: bool = False,
+    headers: dict[str, str] | None = None,
+) -> dict[int, OpenAPIResponse]:
+    """OpenAPI answers of a route: the success one (its schema from the return type unless `empty`)
+    and the error ones, all with the shared error body."""
+    success: OpenAPIResponse = {"description": success_description}
+    if empty:
+        success["content"] = {}
+    if headers:
+        success["headers"] = {
+            name: {"description": text, "schema": {"type": "string"}} for name, text in headers.items()
+        }
     content: Any = {"application/json": {"model": ErrorResponse}}
-    return {code: {"description": _REASONS[code], "content": content} for code in codes}
+    answers: dict[int, OpenAPIResponse] = {success_code: success}
+    answers.update({code: {"description": _REASONS[code], "content": content} for code in error_codes})
+    return answers

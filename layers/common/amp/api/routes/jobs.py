@@ -10,7 +10,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from amp.api.auth import owner_from_event
 from amp.api.dependencies import job_service
 from amp.api.models import ArtifactResponse, CreateJobRequest, JobListResponse, JobResponse
-from amp.api.routes import error_responses
+from amp.api.routes import responses
 from amp.api.urls import absolute, base_url
 from amp.domain.job import Job
 from amp.observability import logger, metrics
@@ -60,7 +60,7 @@ def job_response(job: Job, service: JobService) -> JobResponse:
     summary="Queue a new song",
     description="Returns at once with the QUEUED job; poll `status_url`. A repeat with the same "
     "`Idempotency-Key` returns the first job instead of creating another.",
-    responses=error_responses(400, 401, 409, 422),
+    responses=responses(202, "Queued.", 400, 401, 409, 422, headers={"Location": "The job's status_url."}),
     tags=["jobs"],
 )
 def create_job(
@@ -97,7 +97,7 @@ def create_job(
 @router.get(
     "/jobs",
     summary="Your jobs, newest first",
-    responses=error_responses(400, 401, 422),
+    responses=responses(200, "A page of jobs.", 400, 401, 422),
     tags=["jobs"],
 )
 def list_jobs(
@@ -116,7 +116,7 @@ def list_jobs(
 @router.get(
     "/jobs/<job_id>",
     summary="One job: status, stage, progress, spec, QA and downloads",
-    responses=error_responses(401, 404, 422),
+    responses=responses(200, "The job.", 401, 404, 422),
     tags=["jobs"],
 )
 def get_job(job_id: str) -> JobResponse:
@@ -127,7 +127,7 @@ def get_job(job_id: str) -> JobResponse:
 @router.post(
     "/jobs/<job_id>/cancel",
     summary="Stop a queued or running job",
-    responses=error_responses(401, 404, 409, 422),
+    responses=responses(200, "The cancelled job.", 401, 404, 409, 422),
     tags=["jobs"],
 )
 def cancel_job(job_id: str) -> JobResponse:
@@ -139,7 +139,9 @@ def cancel_job(job_id: str) -> JobResponse:
     "/jobs/<job_id>/retry",
     status_code=202,
     summary="Run a failed or cancelled job again as a new job",
-    responses=error_responses(401, 404, 409, 422),
+    responses=responses(
+        202, "The new job, queued.", 401, 404, 409, 422, headers={"Location": "The new job's status_url."}
+    ),
     tags=["jobs"],
 )
 def retry_job(job_id: str) -> Response[JobResponse]:
@@ -158,7 +160,7 @@ def retry_job(job_id: str) -> Response[JobResponse]:
     "/jobs/<job_id>",
     status_code=204,
     summary="Delete a job and all its files",
-    responses=error_responses(401, 404, 422),
+    responses=responses(204, "Deleted, with its files.", 401, 404, 422, empty=True),
     tags=["jobs"],
 )
 def delete_job(job_id: str) -> Response[None]:
@@ -170,8 +172,16 @@ def delete_job(job_id: str) -> Response[None]:
     "/jobs/<job_id>/stems.zip",
     status_code=302,
     summary="Redirect to a zip of every stem",
-    response_description="Found: the Location header is a download URL valid for at most 15 minutes.",
-    responses=error_responses(401, 404, 409, 422),
+    responses=responses(
+        302,
+        "Found: Location is the zip.",
+        401,
+        404,
+        409,
+        422,
+        empty=True,
+        headers={"Location": "A download URL valid for at most 15 minutes."},
+    ),
     tags=["jobs"],
 )
 def stems_zip(job_id: str) -> Response[None]:

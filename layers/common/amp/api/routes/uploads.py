@@ -10,7 +10,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from amp.api.auth import owner_from_event
 from amp.api.dependencies import job_service
 from amp.api.models import CreateUploadRequest, UploadResponse, UploadStoredResponse
-from amp.api.routes import error_responses
+from amp.api.routes import responses
 from amp.api.urls import base_url
 from amp.domain.errors import NotFound
 
@@ -23,7 +23,7 @@ router = Router()  # type: ignore[no-untyped-call]  # powertools leaves __init__
     summary="Get where and how to upload a reference track",
     description="Declare content_type and size_bytes; the answer says how to send the file. Then pass "
     "upload_id as reference_upload_id to POST /jobs.",
-    responses=error_responses(401, 413, 415, 422),
+    responses=responses(201, "How to send the file.", 401, 413, 415, 422),
     tags=["uploads"],
 )
 def create_upload(request: CreateUploadRequest) -> Response[UploadResponse]:
@@ -62,7 +62,7 @@ def create_upload(request: CreateUploadRequest) -> Response[UploadResponse]:
     summary="Send the reference track's bytes (local server only)",
     description="The raw file as the body, with its Content-Type. Size, type and magic bytes are checked "
     "before anything is stored.",
-    responses=error_responses(400, 401, 404, 413, 415, 422),
+    responses=responses(201, "Stored.", 400, 401, 404, 413, 415, 422),
     tags=["uploads"],
 )
 def put_upload(upload_id: str) -> Response[UploadStoredResponse]:

@@ -1,0 +1,249 @@
+"""Generation engine benchmark: speed, memory, adherence to the spec, audio sanity, spectrograms.
+
+    .venv/bin/python bench/generate.py                  # everything (several minutes)
+    .venv/bin/python bench/generate.py speed memory     # a subset: speed memory adherence sanity spectrograms
+
+Figures are printed; spectrogram PNGs go to bench/results/.
+"""
+
+import argparse
+import os
+import resource
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+os.environ.setdefault("NUMBA_CACHE_DIR", tempfile.mkdtemp(prefix="amp-numba-"))
+
+import numpy as np  # noqa: E402
+
+from amp.audio_io import SAMPLE_RATE, AudioBuffer  # noqa: E402
+from amp.compose.theory import MINOR_FAMILY  # noqa: E402
+from amp.domain.errors import InvalidInput  # noqa: E402
+from amp.domain.spec import PITCH_CLASSES, Instrument, Mode, MusicSpec, Role  # noqa: E402
+from amp.providers.procedural import ProceduralProvider  # noqa: E402
+
+RESULTS = Path(__file__).parent / "results"
+ALL_ROLES = list(Role)
+
+
+def full_band_spec(duration_s: float, genre: str = "drum and bass", bpm: float = 174.0) -> MusicSpec:
+    return MusicSpec(genre=genre, bpm=bpm, key="D", mode=Mode.MINOR, duration_s=duration_s, seed=11,
+                     instruments=[Instrument(name=r.value, role=r) for r in ALL_ROLES])
+
+
+def render_all(spec: MusicSpec) -> dict[Role, AudioBuffer]:
+    provider = ProceduralProvider()
+    return {role: provider.render_stem(spec, role).audio for role in spec.roles()}
+
+
+def _render_one(args: tuple[str, str]) -> tuple[str, float]:
+    spec_json, role = args
+    spec = MusicSpec.model_validate_json(spec_json)
+    started = time.process_time()
+    ProceduralProvider().render_stem(spec, Role(role))
+    return role, time.process_time() - started
+
+
+def bench_speed(duration_s: float = 180.0) -> None:
+    spec = full_band_spec(duration_s)
+    provider = ProceduralProvider()
+    provider.compose(spec)  # warm imports and the score cache out of the timing: measured below
+    started = time.perf_counter()
+    cpu_started = time.process_time()
+    for role in spec.roles():
+        provider.render_stem(spec, role)
+    wall_s = time.perf_counter() - started
+    cpu_s = time.process_time() - cpu_started
+    print(f"speed: {len(spec.roles())} stems of a {duration_s:.0f} s track, one thread: wall {wall_s:.2f} s "
+          f"({duration_s / wall_s:.0f}x real time), cpu {cpu_s:.2f} s ({duration_s / cpu_s:.0f}x)")
+    workers = os.cpu_count() or 2
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(_render_one, [(spec.model_dump_json(), "bass")] * workers))  # warm the workers
+        started = time.perf_counter()
+        per_role = dict(pool.map(_render_one, [(spec.model_dump_json(), r.value) for r in spec.roles()]))
+        parallel_s = time.perf_counter() - started
+    print(f"speed: {workers} processes (the Map's per-stem Lambdas on this machine): wall {parallel_s:.2f} s "
+          f"({duration_s / parallel_s:.0f}x real time)")
+    print("speed: cpu per stem: " + ", ".join(f"{r} {s:.2f}s" for r, s in per_role.items()))
+    print(f"speed: load average during the run {os.getloadavg()[0]:.1f} on {workers} cores")
+
+
+def bench_memory(duration_s: float = 300.0) -> None:
+    spec = full_band_spec(duration_s)
+    provider = ProceduralProvider()
+    tracemalloc.start()
+    peaks = {}
+    for role in spec.roles():
+        tracemalloc.reset_peak()
+        provider.render_stem(spec, role)
+        peaks[role.value] = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    worst = max(peaks, key=lambda r: peaks[r])
+    print(f"memory: {duration_s:.0f} s track, peak traced allocation per stem render: max {peaks[worst]:.0f} MiB "
+          f"({worst}), median {statistics.median(peaks.values()):.0f} MiB; process max RSS {rss_mib:.0f} MiB")
+
+
+PROMPT_SET: list[tuple[str, float, str, Mode, str, list[tuple[str, Role]], list[Role]]] = [
+    # genre, bpm, key, mode, time signature, instruments, excluded roles
+    ("drum and bass", 174, "D", Mode.MINOR, "4/4", [("reese bass", Role.BASS), ("synth pad", Role.PAD)], []),
+    ("house", 124, "A", Mode.MINOR, "4/4", [("electric piano", Role.CHORDS)], [Role.VOCAL]),
+    ("techno", 132, "F", Mode.MINOR, "4/4", [("303", Role.BASS)], [Role.CHORDS]),
+    ("trap", 140, "C#", Mode.MINOR, "4/4", [("808", Role.BASS), ("bells", Role.LEAD)], []),
+    ("lo-fi hip hop", 82, "Eb", Mode.MAJOR, "4/4", [("rhodes", Role.CHORDS)], [Role.LEAD]),
+    ("jazz", 120, "Bb", Mode.MAJOR, "4/4", [("upright bass", Role.BASS), ("piano", Role.CHORDS)], []),
+    ("trance", 138, "G", Mode.MINOR, "4/4", [("supersaw", Role.LEAD), ("arpeggiator", Role.ARP)], []),
+    ("pop", 110, "C", Mode.MAJOR, "4/4", [("piano", Role.CHORDS), ("synth lead", Role.LEAD)], []),
+    ("rock", 128, "E", Mode.MINOR, "4/4", [("distorted guitar", Role.CHORDS)], [Role.PAD]),
+    ("waltz", 150, "F", Mode.MAJOR, "3/4", [("piano", Role.CHORDS), ("strings", Role.PAD)], []),
+    ("ambient", 70, "Ab", Mode.MAJOR, "4/4", [("synth pad", Role.PAD), ("bells", Role.LEAD)], [Role.PERCUSSION]),
+    ("dubstep", 140, "F#", Mode.MINOR, "4/4", [("wobble bass", Role.BASS)], []),
+    ("boom bap", 90, "G", Mode.MINOR, "4/4", [("upright bass", Role.BASS)], [Role.ARP]),
+    ("synthwave", 100, "A", Mode.MINOR, "4/4", [("synth bass", Role.BASS), ("arpeggiator", Role.ARP)], []),
+    ("reggaeton", 95, "B", Mode.MINOR, "4/4", [("808 bass", Role.BASS)], []),
+    ("deep house", 120, "D", Mode.DORIAN, "4/4", [("sub bass", Role.BASS), ("rhodes", Role.CHORDS)], []),
+    ("folk", 100, "G", Mode.MAJOR, "6/8", [("acoustic guitar", Role.CHORDS), ("violin", Role.LEAD)], []),
+    ("cinematic", 90, "C", Mode.MINOR, "4/4", [("strings", Role.PAD), ("choir", Role.VOCAL)], []),
+    ("disco", 118, "E", Mode.MAJOR, "4/4", [("bass guitar", Role.BASS), ("strings", Role.PAD)], []),
+    ("funk", 105, "E", Mode.MIXOLYDIAN, "4/4", [("slap bass", Role.BASS), ("clavinet", Role.CHORDS)], []),
+    ("psytrance", 145, "E", Mode.PHRYGIAN, "4/4", [("acid bass", Role.BASS)], []),
+    ("soul", 96, "Eb", Mode.MAJOR, "4/4", [("organ", Role.CHORDS), ("vocals", Role.VOCAL)], []),
+    ("uk garage", 132, "F", Mode.MINOR, "4/4", [("sub bass", Role.BASS), ("vocal chops", Role.VOCAL)], []),
+    ("progressive house", 126, "Bb", Mode.MINOR, "5/4", [("pluck", Role.ARP)], []),
+]
+
+_CORE = (Role.DRUMS, Role.BASS, Role.CHORDS, Role.LEAD)
+
+# Krumhansl-Kessler key profiles.
+_MAJOR_PROFILE = np.array([6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88])
+_MINOR_PROFILE = np.array([6.33, 2.68, 3.52, 5.38, 2.60, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17])
+
+
+def adherence_specs(duration_s: float) -> list[MusicSpec]:
+    specs = []
+    for index, (genre, bpm, key, mode, meter, instruments, excluded) in enumerate(PROMPT_SET):
+        named = [Instrument(name=name, role=role) for name, role in instruments]
+        roles = {i.role for i in named}
+        named += [Instrument(name=r.value, role=r) for r in (*_CORE, Role.PAD, Role.PERCUSSION) if r not in roles]
+        specs.append(MusicSpec(genre=genre, bpm=bpm, key=key, mode=mode, time_signature=meter, duration_s=duration_s,
+                               instruments=named, excluded_roles=excluded, seed=1000 + index))
+    return specs
+
+
+def estimate_key(mix: np.ndarray) -> tuple[str, str]:
+    """(tonic, 'major'|'minor') by correlating the mean chroma with rotated Krumhansl profiles."""
+    import librosa
+
+    chroma = librosa.feature.chroma_cqt(y=mix, sr=SAMPLE_RATE, hop_length=4096).mean(axis=1)
+    best = max(
+        ((float(np.corrcoef(chroma, np.roll(profile, tonic))[0, 1]), tonic, name)
+         for tonic in range(12) for name, profile in (("major", _MAJOR_PROFILE), ("minor", _MINOR_PROFILE))),
+    )
+    return PITCH_CLASSES[best[1]], best[2]
+
+
+def measure_tempo(mix: np.ndarray) -> float:
+    import librosa
+
+    tempo, _ = librosa.beat.beat_track(y=mix, sr=SAMPLE_RATE)
+    return float(np.atleast_1d(tempo)[0])
+
+
+def _adherence_one(spec_json: str) -> dict[str, object]:
+    spec = MusicSpec.model_validate_json(spec_json)
+    stems = render_all(spec)
+    provider = ProceduralProvider()
+    refused = 0
+    for role in spec.excluded_roles:
+        try:
+            provider.render_stem(spec, role)
+        except InvalidInput:
+            refused += 1
+    mix = np.sum(list(stems.values()), axis=0).mean(axis=0)
+    tempo = measure_tempo(mix)
+    tonic, family = estimate_key(mix)
+    want_family = "minor" if spec.mode in MINOR_FAMILY else "major"
+    return {
+        "genre": spec.genre, "bpm": spec.bpm, "tempo": tempo, "meter": spec.time_signature,
+        "key": f"{spec.key} {spec.mode.value}", "estimated": f"{tonic} {family}",
+        "key_ok": tonic == spec.key and family == want_family,
+        "excluded_ok": refused == len(spec.excluded_roles) and not set(spec.excluded_roles) & set(stems),
+        "peaks_dbfs": {r.value: 20 * np.log10(max(float(np.abs(a).max()), 1e-9)) for r, a in stems.items()},
+        "rms_dbfs": {r.value: 20 * np.log10(max(float(np.sqrt(np.mean(a**2))), 1e-9)) for r, a in stems.items()},
+        "finite": all(bool(np.all(np.isfinite(a))) for a in stems.values()),
+    }
+
+
+def bench_adherence(duration_s: float = 30.0) -> None:
+    specs = adherence_specs(duration_s)
+    with ProcessPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        results = list(pool.map(_adherence_one, [s.model_dump_json() for s in specs]))
+    tempo_ok = key_ok = octave_ok = 0
+    for r in results:
+        error = abs(float(r["tempo"]) / float(r["bpm"]) - 1.0)  # type: ignore[arg-type]
+        folded = min(abs(float(r["tempo"]) * f / float(r["bpm"]) - 1.0) for f in (0.5, 2 / 3, 1.0, 1.5, 2.0))  # type: ignore[arg-type]
+        tempo_ok += error <= 0.02
+        octave_ok += folded <= 0.02
+        key_ok += bool(r["key_ok"])
+        print(f"  {r['genre']:18s} {r['meter']} {float(r['bpm']):5.0f} bpm -> {float(r['tempo']):6.1f}"  # type: ignore[arg-type]
+              f" {'ok ' if error <= 0.02 else 'OFF'} | {r['key']:12s} -> {r['estimated']:9s}"
+              f" {'ok' if r['key_ok'] else 'OFF'} | excluded ok: {r['excluded_ok']}")
+    count = len(results)
+    print(f"adherence: {count} specs of {duration_s:.0f} s: tempo within 2%: {tempo_ok}/{count} "
+          f"({100 * tempo_ok / count:.0f}%), within 2% allowing half/double/3:2 beat levels: {octave_ok}/{count}; "
+          f"key (tonic + major/minor family): {key_ok}/{count} ({100 * key_ok / count:.0f}%); "
+          f"excluded roles absent and refused: {sum(bool(r['excluded_ok']) for r in results)}/{count}")
+    peaks = [p for r in results for p in r["peaks_dbfs"].values()]  # type: ignore[attr-defined]
+    rms = [p for r in results for p in r["rms_dbfs"].values()]  # type: ignore[attr-defined]
+    print(f"sanity: all finite: {all(bool(r['finite']) for r in results)}; stem peak max {max(peaks):.2f} dBFS "
+          f"(ceiling -1.0); stem RMS {min(rms):.1f}..{max(rms):.1f} dBFS over the whole stem")
+
+
+def bench_spectrograms(duration_s: float = 30.0) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from scipy import signal
+
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    chosen = [s for s in adherence_specs(duration_s) if s.genre in ("drum and bass", "house", "trap", "jazz", "waltz")]
+    for spec in chosen:
+        stems = render_all(spec)
+        fig, axes = plt.subplots(len(stems) + 1, 1, figsize=(14, 2.0 * (len(stems) + 1)), sharex=True)
+        mix = np.sum(list(stems.values()), axis=0).mean(axis=0)
+        for axis, (name, audio) in zip(axes, [("mix", mix), *[(r.value, a.mean(axis=0)) for r, a in stems.items()]],
+                                       strict=True):
+            f, t, sxx = signal.spectrogram(audio, SAMPLE_RATE, nperseg=2048, noverlap=1024)
+            axis.pcolormesh(t, f, 10 * np.log10(sxx + 1e-12), shading="auto", vmin=-120, vmax=-20, cmap="magma")
+            axis.set_yscale("symlog", linthresh=200)
+            axis.set_ylim(30, 20000)
+            axis.set_ylabel(name)
+        axes[0].set_title(f"{spec.genre}, {spec.bpm:g} bpm, {spec.key} {spec.mode.value}, {spec.time_signature}")
+        axes[-1].set_xlabel("s")
+        fig.tight_layout()
+        path = RESULTS / f"spectrogram_{spec.genre.replace(' ', '_')}.png"
+        fig.savefig(path, dpi=70)
+        plt.close(fig)
+        print(f"spectrogram: {path}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("parts", nargs="*", default=["speed", "memory", "adherence", "spectrograms"])
+    parser.add_argument("--adherence-duration", type=float, default=30.0)
+    args = parser.parse_args()
+    steps = {"speed": bench_speed, "memory": bench_memory, "spectrograms": bench_spectrograms,
+             "adherence": lambda: bench_adherence(args.adherence_duration)}
+    for part in args.parts:
+        steps[part]()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,204 @@
+"""`amp serve` as a user runs it: a subprocess on a free loopback port with a fresh data dir. A real
+short generation end to end, a SIGKILL mid-render and a restart, and schemathesis against the live
+/openapi.json with no 5xx."""
+
+import io
+import json
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import soundfile
+from amp.orchestration.local_launcher import INTERRUPTED_REASON
+
+REPO = Path(__file__).resolve().parents[2]
+STARTUP_TIMEOUT_S = 60
+JOB_TIMEOUT_S = 240
+TERMINAL = {"SUCCEEDED", "FAILED", "CANCELLED"}
+
+
+@dataclass
+class Served:
+    process: subprocess.Popen[str]
+    url: str
+    lines: list[str] = field(default_factory=list)
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=30)
+
+
+def start_serve(data_dir: Path, *, workers: int = 1) -> Served:
+    env = {
+        **os.environ,
+        "AMP_DATA_DIR": str(data_dir),
+        "POWERTOOLS_LOG_LEVEL": "WARNING",
+        "PYTHONUNBUFFERED": "1",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "amp.cli.main", "serve", "--port", "0", "--workers", str(workers)],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines: list[str] = []
+    found: queue.Queue[str] = queue.Queue()
+
+    def drain() -> None:  # keeps the pipe from filling up for the server's whole life
+        assert process.stdout is not None
+        for line in process.stdout:
+            lines.append(line)
+            if line.startswith("AMP serving on "):
+                found.put(line.split("AMP serving on ", 1)[1].strip())
+
+    threading.Thread(target=drain, daemon=True).start()
+    try:
+        url = found.get(timeout=STARTUP_TIMEOUT_S)
+    except queue.Empty:
+        process.kill()
+        raise AssertionError("amp serve did not start:\n" + "".join(lines)) from None
+    return Served(process, url, lines)
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "amp-data"
+
+
+@pytest.fixture
+def served(data_dir: Path) -> Iterator[Served]:
+    server = start_serve(data_dir)
+    yield server
+    server.kill()
+
+
+def create_job(client: httpx.Client, prompt: str, duration_s: float) -> dict[str, Any]:
+    response = client.post("/jobs", json={"prompt": prompt, "duration_s": duration_s, "seed": 7})
+    assert response.status_code == 202, response.text
+    job: dict[str, Any] = response.json()
+    return job
+
+
+def wait_terminal(client: httpx.Client, job_id: str, timeout_s: float = JOB_TIMEOUT_S) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout_s
+    while True:
+        job: dict[str, Any] = client.get(f"/jobs/{job_id}").json()
+        if job["status"] in TERMINAL:
+            return job
+        assert time.monotonic() < deadline, f"job {job_id} stuck in {job['status']}/{job['stage']}"
+        time.sleep(0.5)
+
+
+@pytest.mark.slow
+def test_short_job_succeeds_and_its_files_download(served: Served) -> None:
+    with httpx.Client(base_url=served.url, timeout=30) as client:
+        job = create_job(client, "bright disco house at 124 bpm with piano stabs", 6)
+        assert job["status"] == "QUEUED"
+        done = wait_terminal(client, job["id"])
+        assert done["status"] == "SUCCEEDED", done["error"]
+        assert done["spec"]["bpm"] == 124
+        assert done["qa"] is not None
+        kinds = {artifact["kind"] for artifact in done["artifacts"]}
+        assert {"mix", "stem"} <= kinds
+
+        mix = next(artifact for artifact in done["artifacts"] if artifact["kind"] == "mix")
+        download = client.get(mix["url"])
+        assert download.status_code == 200
+        assert len(download.content) == mix["size_bytes"]
+        audio, sample_rate = soundfile.read(io.BytesIO(download.content))
+        assert sample_rate == 44100
+        assert 5.5 <= len(audio) / sample_rate <= 6.5
+
+        zipped = client.get(f"/jobs/{job['id']}/stems.zip", follow_redirects=True)
+        assert zipped.status_code == 200
+        with zipfile.ZipFile(io.BytesIO(zipped.content)) as archive:
+            wavs = [name for name in archive.namelist() if name.endswith(".wav")]
+            stems = {artifact["role"] for artifact in done["artifacts"] if artifact["kind"] == "stem"}
+            assert {Path(name).stem for name in wavs} == stems
+            first, _ = soundfile.read(io.BytesIO(archive.read(wavs[0])))
+            assert len(first) > 0
+
+
+@pytest.mark.slow
+def test_sigkill_mid_render_then_restart_leaves_no_job_stuck(data_dir: Path) -> None:
+    server = start_serve(data_dir, workers=1)
+    try:
+        with httpx.Client(base_url=server.url, timeout=30) as client:
+            running = create_job(client, "slow ambient drone with pads", 60)
+            queued = create_job(client, "short techno loop at 130 bpm", 6)
+            deadline = time.monotonic() + 60
+            while (status_at_kill := client.get(f"/jobs/{running['id']}").json()["status"]) == "QUEUED":
+                assert time.monotonic() < deadline, "the first job never started"
+                time.sleep(0.1)
+    finally:
+        server.kill()  # SIGKILL: no cleanup runs
+
+    restarted = start_serve(data_dir, workers=1)
+    try:
+        assert any("recovered" in line for line in restarted.lines)
+        with httpx.Client(base_url=restarted.url, timeout=30) as client:
+            first = wait_terminal(client, running["id"])
+            second = wait_terminal(client, queued["id"])
+            listed = client.get("/jobs", params={"limit": 10}).json()["jobs"]
+    finally:
+        restarted.kill()
+    assert status_at_kill not in TERMINAL, "the 60 s render should still run a moment after it starts"
+    assert first["status"] == "FAILED"
+    assert first["error"]["reason"] == INTERRUPTED_REASON
+    assert second["status"] == "SUCCEEDED", second["error"]
+    assert {job["id"] for job in listed} == {running["id"], queued["id"]}
+    assert all(job["status"] in TERMINAL for job in listed)
+
+
+def test_schemathesis_finds_no_server_error(served: Served, tmp_path: Path) -> None:
+    """Bounded: at most 10 examples per operation and 45 s of generation."""
+    report = tmp_path / "schemathesis.json"
+    result = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "schemathesis"),
+            "run",
+            f"{served.url}/openapi.json",
+            "--checks",
+            "not_a_server_error,status_code_conformance,content_type_conformance,"
+            "response_schema_conformance,unsupported_method",
+            "--max-examples",
+            "10",
+            "--max-time",
+            "45",
+            "--workers",
+            "1",
+            "--seed",
+            "20261126",
+            "--generation-database",
+            "none",
+            "--request-timeout",
+            "20",
+            "--no-color",
+            "--report",
+            "ndjson",
+            "--report-ndjson-path",
+            str(report),
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+    events = [json.loads(line) for line in report.read_text().splitlines() if line.strip()]
+    assert events, "schemathesis wrote no events"
