@@ -220,7 +220,9 @@ def bench_spectrograms(duration_s: float = 30.0) -> None:
         for axis, (name, audio) in zip(axes, [("mix", mix), *[(r.value, a.mean(axis=0)) for r, a in stems.items()]],
                                        strict=True):
             f, t, sxx = signal.spectrogram(audio, SAMPLE_RATE, nperseg=2048, noverlap=1024)
-            axis.pcolormesh(t, f, 10 * np.log10(sxx + 1e-12), shading="auto", vmin=-120, vmax=-20, cmap="magma")
+            level_db = 10 * np.log10(sxx + 1e-14)
+            top_db = float(level_db.max())
+            axis.pcolormesh(t, f, level_db, shading="auto", vmin=top_db - 80, vmax=top_db, cmap="magma")
             axis.set_yscale("symlog", linthresh=200)
             axis.set_ylim(30, 20000)
             axis.set_ylabel(name)

@@ -1,7 +1,7 @@
 """Runs the venv's infrastructure tools (sam, cfn-lint, statelint, checkov) offline and quietly."""
 
 import os
-import subprocess
+import subprocess  # nosec B404: runs this venv's own tools with fixed arguments
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -27,7 +27,7 @@ def tool_env() -> dict[str, str]:
 
 
 def run_tool(*argv: str, timeout_s: float = 180) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
+    return subprocess.run(  # nosec B603: fixed argv of the venv's own tools, no shell
         [str(BIN / argv[0]), *argv[1:]],
         cwd=ROOT,
         env=tool_env(),

@@ -8,12 +8,11 @@ Marked `sam_build`: about 30-90 s (pip installs the layer's dependencies from th
 """
 
 import os
-import subprocess
+import subprocess  # nosec B404: runs this venv's own tools with fixed arguments
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from subprocess import CompletedProcess
 from typing import Any
 
 import pytest
@@ -34,7 +33,7 @@ MIB = 1024 * 1024
 
 
 @pytest.fixture(scope="module")
-def built(tool: Callable[..., CompletedProcess[str]]) -> Iterator[Path]:
+def built(tool: Callable[..., subprocess.CompletedProcess[str]]) -> Iterator[Path]:
     with tempfile.TemporaryDirectory(prefix="amp-sam-build-") as scratch:
         build_dir = Path(scratch) / "build"
         excludes = [argument for name in IMAGE_FUNCTIONS for argument in ("--exclude", name)]
@@ -120,7 +119,7 @@ def test_every_zip_handler_imports_from_the_built_artifacts_alone(built: Path) -
             f"import sys; sys.path[:0] = {paths!r}; import {module}; "
             f"assert callable({module}.{attribute}), 'not callable'"
         )
-        result = subprocess.run(
+        result = subprocess.run(  # nosec B603: this interpreter and a fixed script, no shell
             [sys.executable, "-S", "-c", script],
             cwd=built,
             env=env,

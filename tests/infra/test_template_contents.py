@@ -5,6 +5,7 @@ import ast
 import fnmatch
 import re
 import shlex
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -206,3 +207,20 @@ def test_the_batch_rule_listens_only_to_batch_objects_of_the_audio_bucket() -> N
     assert pattern["detail"]["bucket"]["name"] == [{"Ref": "AudioBucket"}]
     assert "DeadLetterConfig" in event["Properties"]
     assert FUNCTIONS["BatchFunction"]["DeadLetterQueue"]["Type"] == "SQS"
+
+
+@pytest.mark.parametrize("environment", ["default", "prod"])
+def test_samconfig_environments_deploy_with_valid_parameters(environment: str) -> None:
+    config = tomllib.loads((ROOT / "samconfig.toml").read_text(encoding="utf-8"))
+    deploy = config[environment]["deploy"]["parameters"]
+    assert config[environment]["global"]["parameters"]["stack_name"].startswith("amp-")
+    assert "CAPABILITY_IAM" in deploy["capabilities"]
+    assert deploy["resolve_image_repos"] is True  # the two image functions need ECR repositories
+    parameters = TEMPLATE["Parameters"]
+    for pair in shlex.split(deploy["parameter_overrides"]):
+        name, _, value = pair.partition("=")
+        assert name in parameters, f"{environment}: unknown parameter {name}"
+        allowed = parameters[name].get("AllowedValues")
+        assert allowed is None or value in allowed, f"{environment}: {name}={value} not in {allowed}"
+    stage = dict(pair.partition("=")[::2] for pair in shlex.split(deploy["parameter_overrides"]))["StageName"]
+    assert stage == ("dev" if environment == "default" else "prod")

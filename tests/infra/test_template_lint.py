@@ -5,7 +5,7 @@ on the ASL runs in test_state_machine_contract.py, with the substitutions filled
 import json
 from collections.abc import Callable
 from pathlib import Path
-from subprocess import CompletedProcess
+from subprocess import CompletedProcess  # nosec B404: the type only, for annotations
 
 import pytest
 

@@ -225,6 +225,8 @@ CASES: list[Case] = [
     c("don't use any drums", excluded=["drums"]),
     c("without melody or vocals", excluded=["lead", "vocal-like"]),
     c("there are no voices in this song", excluded=["vocal-like"]),
+    c("neither drums nor bass", excluded=["drums", "bass"]),
+    c("a piece devoid of vocals", excluded=["vocal-like"]),
     c(
         "no drums, no bass, no chords, no pads, no melody, no vocals",
         roles=["pad"],

@@ -63,8 +63,8 @@ def test_a_bad_line_gets_its_own_error_and_the_next_line_still_parses(raw: str, 
 
 
 def test_errors_never_echo_the_prompt() -> None:
-    secret = "my private lyrics about zebras"
-    [line] = parse_manifest(_jsonl({"prompt": secret, "duration_s": 1000}))
+    private_prompt = "my private lyrics about zebras"
+    [line] = parse_manifest(_jsonl({"prompt": private_prompt, "duration_s": 1000}))
     assert line.error is not None
     assert "zebras" not in line.error
 

@@ -3,7 +3,6 @@
 import json
 
 import pytest
-
 from amp.domain.stage_io import StepError
 from amp.stages.mark_failed import MAX_REASON_CHARS, reason_from
 

@@ -1,5 +1,8 @@
 """The rule parser reads each phrasing of tests/unit/prompt_cases.py as expected."""
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 from amp.domain.spec import MusicSpec
 from amp.prompt import parse_prompt
@@ -19,7 +22,7 @@ def _check(case: Case, spec: MusicSpec) -> list[str]:
     for field in ("bpm", "duration_s", "energy"):
         if field in expect and getattr(spec, field) != pytest.approx(expect[field], abs=0.01):
             problems.append(f"{field}={getattr(spec, field)!r}, want {expect[field]!r}")
-    checks = [
+    checks: list[tuple[str, Callable[[Any], bool], str]] = [
         ("has", lambda v: v in names, "instrument missing"),
         ("lacks", lambda v: v not in names, "instrument present"),
         ("excluded", lambda v: v in excluded, "role not excluded"),

@@ -97,3 +97,15 @@ def test_unknown_instrument_name_raises_invalid_input() -> None:
     with pytest.raises(InvalidInput, match="unknown instrument"):
         instrument_named("hurdy-gurdy-9000")
     assert instrument_named("Rhodes").name == "electric piano"
+
+
+def test_prompt_package_and_parse_stage_never_import_boto3() -> None:
+    """boto3 belongs to amp.adapters.aws only; the rule path must not pay for it (or need it)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, amp.prompt, amp.prompt.bedrock, amp.stages.parse, amp.cli.parse_cmd; "
+        "sys.exit('boto3' in sys.modules)"
+    )
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

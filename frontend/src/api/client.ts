@@ -1,12 +1,9 @@
 import { anonymousAuth, type AuthProvider } from "./auth";
-import type {
-  CreateJobRequest,
-  ErrorBody,
-  Job,
-  JobList,
-  UploadRequest,
-  UploadTicket,
-} from "./types";
+import type { components } from "./schema";
+import { normaliseJob, type CreateJobRequest, type ErrorBody, type Job, type JobList, type UploadRequest, type UploadTicket } from "./types";
+
+type WireJob = components["schemas"]["JobResponse"];
+type WireJobList = components["schemas"]["JobListResponse"];
 
 /** An error answered by the API ({error: {code, message, details}}) or a network failure. */
 export class ApiError extends Error {
@@ -144,26 +141,31 @@ export class ApiClient {
     return parsed as T;
   }
 
-  createJob(body: CreateJobRequest, idempotencyKey: string): Promise<Job> {
-    return this.request<Job>("POST", "/jobs", body, { "Idempotency-Key": idempotencyKey });
+  private async job(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Job> {
+    return normaliseJob(await this.request<WireJob>(method, path, body, headers));
   }
 
-  listJobs(limit: number, cursor?: string | null): Promise<JobList> {
+  createJob(body: CreateJobRequest, idempotencyKey: string): Promise<Job> {
+    return this.job("POST", "/jobs", body, { "Idempotency-Key": idempotencyKey });
+  }
+
+  async listJobs(limit: number, cursor?: string | null): Promise<JobList> {
     const params = new URLSearchParams({ limit: String(limit) });
     if (cursor) params.set("cursor", cursor);
-    return this.request<JobList>("GET", `/jobs?${params.toString()}`);
+    const page = await this.request<WireJobList>("GET", `/jobs?${params.toString()}`);
+    return { jobs: page.jobs.map(normaliseJob), next_cursor: page.next_cursor ?? null };
   }
 
   getJob(id: string): Promise<Job> {
-    return this.request<Job>("GET", `/jobs/${encodeURIComponent(id)}`);
+    return this.job("GET", `/jobs/${encodeURIComponent(id)}`);
   }
 
   cancelJob(id: string): Promise<Job> {
-    return this.request<Job>("POST", `/jobs/${encodeURIComponent(id)}/cancel`);
+    return this.job("POST", `/jobs/${encodeURIComponent(id)}/cancel`);
   }
 
   retryJob(id: string): Promise<Job> {
-    return this.request<Job>("POST", `/jobs/${encodeURIComponent(id)}/retry`);
+    return this.job("POST", `/jobs/${encodeURIComponent(id)}/retry`);
   }
 
   async deleteJob(id: string): Promise<void> {

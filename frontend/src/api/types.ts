@@ -1,19 +1,26 @@
-// Shapes the public API returns. Kept in step with docs/openapi.json (see src/api/schema.d.ts).
-export type JobStatus =
-  | "QUEUED"
-  | "PARSING"
-  | "ANALYZING"
-  | "GENERATING"
-  | "MIXING"
-  | "MASTERING"
-  | "CHECKING"
-  | "SUCCEEDED"
-  | "FAILED"
-  | "CANCELLED";
+// The API's shapes, from the generated OpenAPI types (src/api/schema.d.ts, `npm run api-types`).
+// Lists the server fills by default (artifacts, checks, ...) are optional in the schema; the client
+// normalises them (see normaliseJob) so the UI can rely on them.
+import type { components } from "./schema";
 
-export type Provenance = "stated" | "inferred" | "defaulted" | "overridden" | "reference";
-export type MasterPreset = "streaming" | "club" | "broadcast";
-export type ProviderName = "procedural" | "stability";
+type Schemas = components["schemas"];
+
+export type JobStatus = Schemas["JobStatus"];
+export type Provenance = Schemas["Provenance"];
+export type JobOptions = Schemas["JobOptions"];
+export type SpecOverrides = Schemas["SpecOverrides"];
+export type MasterPreset = NonNullable<Schemas["JobOptions"]["master_preset"]>;
+export type ProviderName = NonNullable<Schemas["JobOptions"]["provider"]>;
+export type JobError = Schemas["JobError"];
+export type QACheck = Schemas["QACheck"];
+export type Instrument = Schemas["Instrument"];
+export type CreateJobRequest = Schemas["CreateJobRequest"];
+export type UploadRequest = Schemas["CreateUploadRequest"];
+export type UploadTicket = Schemas["UploadResponse"];
+export type ErrorBody = Schemas["ErrorResponse"];
+export type Health = Schemas["HealthResponse"];
+
+/** Artifact kinds the web app knows how to present (the API may add more). */
 export type ArtifactKind =
   | "mix"
   | "preview"
@@ -25,127 +32,44 @@ export type ArtifactKind =
   | "stems_zip"
   | "reference";
 
-export interface Instrument {
-  name: string;
-  role: string;
-}
+export type Artifact = Schemas["ArtifactResponse"];
 
-export interface MusicSpec {
-  genre: string;
-  bpm: number;
-  key: string;
-  mode: string;
-  time_signature: string;
-  duration_s: number;
-  instruments: Instrument[];
-  mood: string[];
-  energy: number;
-  excluded_roles: string[];
-  structure_hints: string[];
-  seed: number;
-  provenance: Record<string, Provenance>;
-  notes: string[];
-}
+type Required<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 
-export interface SpecOverrides {
-  genre?: string | null;
-  bpm?: number | null;
-  key?: string | null;
-  mode?: string | null;
-  time_signature?: string | null;
-  energy?: number | null;
-  excluded_roles?: string[] | null;
-}
+export type MusicSpec = Required<
+  Schemas["MusicSpec"],
+  "instruments" | "mood" | "excluded_roles" | "structure_hints" | "provenance" | "notes" | "energy" | "time_signature"
+>;
+export type QAReport = Required<Schemas["QAReport"], "checks">;
 
-export interface JobOptions {
-  duration_s?: number | null;
-  seed?: number | null;
-  master_preset?: MasterPreset;
-  provider?: ProviderName;
-  overrides?: SpecOverrides;
-}
-
-export interface QACheck {
-  name: string;
-  value?: number | null;
-  threshold: string;
-  passed: boolean;
-  message: string;
-  remasterable?: boolean;
-}
-
-export interface QAReport {
-  passed: boolean;
-  integrated_lufs?: number | null;
-  true_peak_dbtp?: number | null;
-  target_lufs?: number | null;
-  mastering_pass?: number;
-  checks: QACheck[];
-}
-
-export interface JobError {
-  stage: string;
-  reason: string;
-  error_type?: string;
-}
-
-export interface Artifact {
-  kind: ArtifactKind;
-  role?: string | null;
-  content_type: string;
-  size_bytes?: number;
-  url: string;
-}
-
-export interface Job {
-  id: string;
-  prompt: string;
-  status: JobStatus;
-  stage?: string | null;
-  progress: number;
-  options: JobOptions;
+export type Job = Omit<Schemas["JobResponse"], "artifacts" | "spec" | "qa"> & {
+  artifacts: Artifact[];
   spec?: MusicSpec | null;
   qa?: QAReport | null;
-  error?: JobError | null;
-  created_at: string;
-  updated_at: string;
-  reference_key?: string | null;
-  artifacts: Artifact[];
-  status_url: string;
-  parent_job_id?: string | null;
-}
+};
 
 export interface JobList {
   jobs: Job[];
   next_cursor?: string | null;
 }
 
-export interface CreateJobRequest {
-  prompt: string;
-  duration_s?: number | null;
-  seed?: number | null;
-  master_preset?: MasterPreset;
-  provider?: ProviderName;
-  overrides?: SpecOverrides;
-  reference_upload_id?: string | null;
-}
+type WireJob = Schemas["JobResponse"];
 
-export interface UploadRequest {
-  filename: string;
-  content_type: string;
-  size_bytes: number;
-}
-
-export interface UploadTicket {
-  upload_id: string;
-  url: string;
-  method: string;
-  fields?: Record<string, string> | null;
-  headers?: Record<string, string> | null;
-  max_bytes?: number;
-  expires_in_s?: number;
-}
-
-export interface ErrorBody {
-  error: { code: string; message: string; details?: unknown };
+/** Fills the lists and defaults the schema marks optional, so the UI never meets `undefined`. */
+export function normaliseJob(job: WireJob): Job {
+  const spec = job.spec
+    ? {
+        ...job.spec,
+        instruments: job.spec.instruments ?? [],
+        mood: job.spec.mood ?? [],
+        excluded_roles: job.spec.excluded_roles ?? [],
+        structure_hints: job.spec.structure_hints ?? [],
+        provenance: job.spec.provenance ?? {},
+        notes: job.spec.notes ?? [],
+        energy: job.spec.energy ?? 0.5,
+        time_signature: job.spec.time_signature ?? "4/4",
+      }
+    : null;
+  const qa = job.qa ? { ...job.qa, checks: job.qa.checks ?? [] } : null;
+  return { ...job, artifacts: job.artifacts ?? [], spec, qa };
 }

@@ -57,7 +57,7 @@ describe("JobCard", () => {
     for (const status of ["QUEUED", "PARSING", "GENERATING", "CHECKING"] as const) {
       expect(rows(makeJob({ status, progress: 0.3 }))).toEqual(expected);
     }
-    expect(rows(makeJob({ status: "FAILED", error: { stage: "mix", reason: "boom" } }))).toEqual(expected);
+    expect(rows(makeJob({ status: "FAILED", error: { stage: "mix", reason: "boom", error_type: "MixFailed" } }))).toEqual(expected);
   });
 
   it("shows where and why a job failed in words, and retries it", async () => {

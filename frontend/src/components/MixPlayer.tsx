@@ -49,6 +49,28 @@ function DecodedWaveform({ src }: { src: string }) {
 export function MixPlayer({ src, waveformUrl, label }: { src: string; waveformUrl: string | undefined; label: string }) {
   const audioRef = useRef<HTMLAudioElement>(null);
   const [fraction, setFraction] = useState(0);
+  const resumeRef = useRef<{ time: number; playing: boolean } | null>(null);
+  const lastSrcRef = useRef(src);
+
+  // A re-signed URL (old one near expiry) reloads the element: carry on where the listener was.
+  if (lastSrcRef.current !== src) {
+    const audio = audioRef.current;
+    if (audio && audio.currentTime > 0) resumeRef.current = { time: audio.currentTime, playing: !audio.paused };
+    lastSrcRef.current = src;
+  }
+
+  useEffect(() => {
+    const audio = audioRef.current;
+    const resume = resumeRef.current;
+    if (!audio || !resume) return undefined;
+    const restore = () => {
+      audio.currentTime = resume.time;
+      if (resume.playing) void audio.play().catch(() => undefined);
+      resumeRef.current = null;
+    };
+    audio.addEventListener("loadedmetadata", restore, { once: true });
+    return () => audio.removeEventListener("loadedmetadata", restore);
+  }, [src]);
 
   useEffect(() => {
     const audio = audioRef.current;

@@ -84,7 +84,11 @@ describe("PromptForm", () => {
           error: {
             code: "validation_error",
             message: "The request is not valid.",
-            details: [{ loc: ["body", "prompt"], msg: "String should have at most 2000 characters" }],
+            details: {
+              fields: [
+                { field: "prompt", location: "body", message: "String should have at most 2000 characters", type: "string_too_long" },
+              ],
+            },
           },
         });
       }

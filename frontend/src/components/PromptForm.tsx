@@ -21,7 +21,7 @@ export function buildCreateRequest(values: FormValues, referenceUploadId: string
   const overrides: SpecOverrides = {};
   if (values.bpm.trim()) overrides.bpm = Number(values.bpm);
   if (values.key) overrides.key = values.key;
-  if (values.mode) overrides.mode = values.mode;
+  if (values.mode) overrides.mode = values.mode as NonNullable<SpecOverrides["mode"]>;
   if (values.timeSignature) overrides.time_signature = values.timeSignature;
   if (values.genre.trim()) overrides.genre = values.genre.trim();
   const request: CreateJobRequest = {

@@ -15,7 +15,7 @@ describe("job helpers", () => {
   it("says in words where and why a job failed", () => {
     const job = makeJob({ status: "FAILED", error: { stage: "generate", reason: "The provider timed out", error_type: "ProviderUnavailable" } });
     expect(failureSentence(job)).toBe("Failed while generating the parts: The provider timed out.");
-    expect(failureSentence(makeJob({ status: "FAILED", error: { stage: "load_refs", reason: "x." } }))).toBe("Failed while load refs: x.");
+    expect(failureSentence(makeJob({ status: "FAILED", error: { stage: "load_refs", reason: "x.", error_type: "Error" } }))).toBe("Failed while load refs: x.");
   });
 
   it("maps API stage names onto the pipeline statuses", () => {
@@ -45,10 +45,10 @@ describe("job helpers", () => {
 
   it("names downloads after the job, kind and role with the right extension", () => {
     const job = makeJob({ id: "ab".repeat(16) });
-    expect(fileNameFor(job, { kind: "stem", role: "bass", content_type: "audio/wav", url: "/f/bass.wav?sig=1" })).toBe(
+    expect(fileNameFor(job, { kind: "stem", role: "bass", content_type: "audio/wav", size_bytes: 1, url: "/f/bass.wav?sig=1" })).toBe(
       "amp-abababab-stem-bass.wav",
     );
-    expect(fileNameFor(job, { kind: "midi", role: null, content_type: "audio/midi", url: "/download?k=1" })).toBe("amp-abababab-midi.mid");
+    expect(fileNameFor(job, { kind: "midi", role: null, content_type: "audio/midi", size_bytes: 1, url: "/download?k=1" })).toBe("amp-abababab-midi.mid");
   });
 });
 

@@ -29,8 +29,10 @@ def decode_audio(data: bytes, *, what: str = "audio") -> tuple[AudioBuffer, int]
         raise InvalidAudio(f"{what} is empty (0 bytes)")
     try:
         samples, sample_rate = sf.read(io.BytesIO(data), dtype="float32", always_2d=True)
-    except (sf.LibsndfileError, RuntimeError, TypeError, ValueError) as error:
-        raise InvalidAudio(f"{what} is not a readable audio file: {error}") from error
+    except sf.LibsndfileError as error:
+        raise InvalidAudio(f"{what} is not a readable audio file ({error.error_string})") from error
+    except (RuntimeError, TypeError, ValueError) as error:
+        raise InvalidAudio(f"{what} is not a readable audio file ({error})") from error
     if samples.shape[0] == 0:
         raise InvalidAudio(f"{what} has no audio frames")
     if not np.all(np.isfinite(samples)):

@@ -158,8 +158,12 @@ class _RequestHandler(BaseHTTPRequestHandler):
     def do_OPTIONS(self) -> None:
         self._dispatch()
 
-    def do_TRACE(self) -> None:
-        self._dispatch()  # answered 405 by the API, not echoed
+    def __getattr__(self, name: str) -> Any:
+        """Any other method (TRACE, QUERY, ...) goes to the API too, which answers 405 or 404 with the
+        usual error body, instead of the stdlib's HTML 501."""
+        if name.startswith("do_"):
+            return self._dispatch
+        raise AttributeError(name)
 
     def version_string(self) -> str:
         return "amp"

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 import amp.cli
 from amp import __version__
-from amp.domain.errors import AmpError
+from amp.domain.errors import AmpError, InvalidInput
 
 EXIT_USAGE = 2
 EXIT_FAILED = 1
@@ -44,6 +44,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         exit_code: int = args.func(args)
+    except InvalidInput as error:
+        print(f"amp: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
     except AmpError as error:
         print(f"amp: error: {error}", file=sys.stderr)
         return EXIT_FAILED

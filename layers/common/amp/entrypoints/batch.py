@@ -218,7 +218,8 @@ def _service_for(settings: Settings) -> tuple[JobService, AudioStore]:
 
 def deps_from_settings(settings: Settings, context: Any) -> BatchDeps:
     service, audio = _service_for(settings)
-    assert settings.audio_bucket is not None  # checked by Settings for the aws backend
+    if settings.audio_bucket is None:
+        raise InvalidInput("the batch function needs AMP_AUDIO_BUCKET")
     return BatchDeps(
         service=service,
         audio=audio,

@@ -41,9 +41,10 @@ def clean_text(text: str) -> tuple[str, list[str]]:
 
 
 _NEGATOR = re.compile(
-    r"(?<![\w-])(?:no|without|w/o|minus|excluding|exclude|except(?: for)?|lacking|sans|zero|not(?: any)?"
-    r"|don'?t (?:want|use|include|add|need|put)(?: any)?|do not (?:want|use|include|add|need|put)(?: any)?"
-    r"|avoid(?:ing)?|skip(?:ping)?|leave out|free of|instead of|rather than|never|nor|remove)"
+    r"(?<![\w-])(?:no|neither|without|w/o|minus|excluding|exclude|except(?: for)?|lacking|sans|zero"
+    r"|not(?: any)?|don'?t (?:want|use|include|add|need|put)(?: any)?"
+    r"|do not (?:want|use|include|add|need|put)(?: any)?|avoid(?:ing)?|skip(?:ping)?|leave out|free of"
+    r"|devoid of|absence of|lack of|lacks|instead of|rather than|never|nor|remove)"
     r"(?![\w-])"
 )
 _SCOPE_END = re.compile(

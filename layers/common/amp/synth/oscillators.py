@@ -32,13 +32,37 @@ def polyblep(phase: FloatArray, increment: FloatArray) -> FloatArray:
     return out
 
 
-def saw(phase: FloatArray, increment: FloatArray) -> FloatArray:
+ADDITIVE_MAX_HARMONICS = 12
+"""Above sr / 24 (1.8 kHz) a saw has at most 12 harmonics under Nyquist: summing them exactly is as
+cheap as PolyBLEP and has no aliasing at all, where 2-point PolyBLEP leaves about -24 dB at 5 kHz."""
+
+
+def polyblep_saw(phase: FloatArray, increment: FloatArray) -> FloatArray:
     return 2.0 * phase - 1.0 - polyblep(phase, increment)
 
 
+def additive_saw(phase: FloatArray, harmonics: int) -> FloatArray:
+    """The rising saw's Fourier series, -(2/pi) sum sin(2 pi k phase) / k, cut below Nyquist."""
+    out = np.zeros_like(phase)
+    for k in range(1, harmonics + 1):
+        out -= np.sin(2.0 * np.pi * k * phase) / k
+    result: FloatArray = out * (2.0 / np.pi)
+    return result
+
+
+def saw(phase: FloatArray, increment: FloatArray) -> FloatArray:
+    """Band-limited rising saw (-1..1): exact harmonics for high notes, PolyBLEP for the rest."""
+    highest = float(increment.max()) if increment.size else 0.0
+    harmonics = int(0.5 / highest) if highest > 0 else ADDITIVE_MAX_HARMONICS + 1
+    if harmonics <= ADDITIVE_MAX_HARMONICS:
+        return additive_saw(phase, max(1, harmonics))
+    return polyblep_saw(phase, increment)
+
+
 def square(phase: FloatArray, increment: FloatArray, width: float = 0.5) -> FloatArray:
-    naive = np.where(phase < width, 1.0, -1.0)
-    return naive + polyblep(phase, increment) - polyblep((phase + 1.0 - width) % 1.0, increment)
+    """Zero-mean pulse of the given duty cycle, as the difference of two band-limited saws (the
+    naive pulse minus its DC offset 2 * width - 1)."""
+    return saw((phase + 1.0 - width) % 1.0, increment) - saw(phase, increment)
 
 
 def triangle(phase: FloatArray) -> FloatArray:

@@ -46,6 +46,8 @@ class SqliteIdempotencyStore(BasePersistenceLayer):
             connection = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
             connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             connection.execute("PRAGMA journal_mode = WAL")
+            # WAL + NORMAL survives a process crash (kill -9); only a power cut can drop the last commits
+            connection.execute("PRAGMA synchronous = NORMAL")
             self._local.connection = connection
         return connection
 
