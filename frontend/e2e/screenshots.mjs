@@ -85,10 +85,12 @@ try {
 
   // The finished job, opened, stems loaded with the drums muted.
   await waitFor(base, running.id, (job) => TERMINAL.has(job.status));
-  for (const [target, name] of [
+  /** @type {[import("playwright-core").Page, string][]} */
+  const shots = [
     [page, "finished-job.png"],
     [phonePage, "finished-job-phone.png"],
-  ]) {
+  ];
+  for (const [target, name] of shots) {
     await target.reload({ waitUntil: "networkidle" });
     const card = target.locator(`article[data-job-id="${running.id}"]`);
     await card.getByTestId("job-result").waitFor();
@@ -98,7 +100,7 @@ try {
     await card.getByRole("button", { name: "Solo Bass" }).click();
     await card.getByRole("button", { name: "Solo Bass" }).click();
     await card.getByRole("button", { name: "Play stems" }).focus();
-    await target.waitForFunction(() => [...document.images].every((image) => image.complete && image.naturalWidth > 0));
+    await target.waitForFunction(() => Array.from(document.images).every((image) => image.complete && image.naturalWidth > 0));
     await card.screenshot({ path: join(OUT, name) });
   }
   await desktop.close();

@@ -208,6 +208,10 @@ CASES: list[Case] = [
     c("a kalimba", has=["kalimba"]),
     c("sub-bass", has=["sub bass"]),
     c("drum and bass", lacks=["drum kit", "bass"]),
+    c("supersaw leads", has=["supersaw"], lacks=["lead"]),
+    c("a reese bass and a heavy bassline", has=["reese bass"], lacks=["bass"]),
+    c("piano and guitar", has=["piano", "guitar"]),
+    c("acoustic guitar and a guitar solo", has=["acoustic guitar", "lead guitar"], lacks=["guitar"]),
     # ---- negations and exclusions
     c("no drums", excluded=["drums"], lacks=["drum machine"]),
     c("techno without vocals", excluded=["vocal-like"]),

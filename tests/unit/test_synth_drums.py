@@ -15,16 +15,17 @@ SR = 44_100
 
 
 def _centroid_hz(samples: np.ndarray) -> float:
-    spectrum = np.abs(np.fft.rfft(samples.astype(np.float64)))
+    """Power-weighted spectral centroid."""
+    power = np.abs(np.fft.rfft(samples.astype(np.float64))) ** 2
     freqs = np.fft.rfftfreq(samples.size, 1 / SR)
-    return float((spectrum * freqs).sum() / spectrum.sum())
+    return float((power * freqs).sum() / power.sum())
 
 
 @pytest.mark.parametrize("kit", ["kit909", "kit808", "breaks", "acoustic"])
 def test_kick_is_low_and_hat_is_high(kit: str) -> None:
     kick = drum_sample(kit, KICK, 1)
     hat = drum_sample(kit, CLOSED_HAT, 1)
-    assert _centroid_hz(kick[int(0.02 * SR) :]) < 150.0
+    assert _centroid_hz(kick) < 150.0
     assert _centroid_hz(hat) > 6000.0
     assert 150.0 < _centroid_hz(drum_sample(kit, SNARE, 1)) < 6000.0
 
@@ -47,8 +48,8 @@ def test_drum_onsets_sit_on_the_sixteenth_grid() -> None:
                          for n in kicks)
     audio = place_notes(score, part, round(16.0 * SR), spec.seed, StemEffects(None, None)).mean(axis=0)
     frames_per_qn = 60.0 / 128.0 * SR
-    for note in kicks[:8]:
+    for note in kicks[1:9]:
         onset = round(note.start_qn * frames_per_qn)
         window = np.abs(audio[onset - 2000 : onset + 400])
-        rise = int(np.argmax(window > 0.2 * window.max())) - 2000
+        rise = int(np.argmax(window > 0.5 * window.max())) - 2000
         assert abs(rise) < 0.005 * SR, f"kick at {note.start_qn} qn rises {rise} frames off its grid position"

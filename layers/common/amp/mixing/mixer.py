@@ -12,7 +12,7 @@ from scipy import signal
 
 from amp.analysis.levels import SILENCE_LUFS, db_to_amplitude, gated_loudness_lufs
 from amp.audio_io import AudioBuffer
-from amp.domain.errors import InvalidAudio
+from amp.domain.errors import InvalidAudio, InvalidInput
 from amp.domain.spec import Role
 from amp.mixing.dynamics import block_rms_db, compressor_gain, duck_gain
 
@@ -63,8 +63,17 @@ class MixResult:
 
 
 def wants_sidechain(genre: str) -> bool:
-    lowered = genre.lower()
-    return any(name in lowered for name in SIDECHAIN_GENRES)
+    """Kick-driven grooves (four-on-the-floor, breakbeat, trap, half-time) duck the bass under the kick;
+    genres the prompt parser does not know fall back to a keyword list."""
+    from amp.prompt import profile_for
+    from amp.prompt.genres import DrumFeel
+
+    try:
+        feel = profile_for(genre).drum_feel
+    except InvalidInput:
+        lowered = genre.lower()
+        return any(name in lowered for name in SIDECHAIN_GENRES)
+    return feel in {DrumFeel.FOUR_ON_THE_FLOOR, DrumFeel.BREAKBEAT, DrumFeel.TRAP, DrumFeel.HALF_TIME}
 
 
 def to_stereo(audio: AudioBuffer) -> AudioBuffer:

@@ -173,7 +173,21 @@ def _stated_instruments(
             entries.append(entry)
         if _ONLY_BEFORE.search(lowered[max(0, start - 20) : start]) or _ONLY_AFTER.match(lowered, end):
             only = True
-    return entries, only
+    return [entry for entry in entries if not _covered_by_specific(entry, entries)], only
+
+
+_GENERIC_ENTRIES = frozenset({"lead", "bass", "chords", "vocals", "percussion", "guitar"})
+
+
+def _covered_by_specific(entry: InstrumentEntry, entries: list[InstrumentEntry]) -> bool:
+    """A generic word ("the bass", "leads", "guitar") adds nothing when a specific instrument of the
+    same kind is named too ("reese bass", "supersaw", "acoustic guitar")."""
+    if entry.name not in _GENERIC_ENTRIES:
+        return False
+    return any(
+        other is not entry and other.role == entry.role and (entry.name != "guitar" or "guitar" in other.name)
+        for other in entries
+    )
 
 
 def _choose_genre(

@@ -2,14 +2,15 @@
 whether to publish, remaster (with adjusted settings) or give up."""
 
 from amp import plots
-from amp.analysis import levels
+from amp.analysis import features, levels
+from amp.analysis.spectrum import spectral_balance_db
 from amp.audio_io import AudioBuffer, decode_audio
 from amp.domain import keys
 from amp.domain.job import Job, JobStatus
 from amp.domain.qa import QACheck, QAReport
 from amp.domain.stage_io import QAInput, QAOutput
 from amp.observability import logger
-from amp.qa import checks
+from amp.qa import checks, musical
 from amp.qa.report import build_report, next_mastering, should_remaster, summary
 from amp.stages.context import StageContext
 
@@ -37,6 +38,11 @@ def evaluate(
     if stems:
         results.append(checks.stems_sum_check(mix, stems.values(), sample_rate))
     roles = set(payload.mix.stem_keys) | {stem.role for stem in payload.stems}
+    if job.spec is not None:
+        mono = features.analysis_mono(mix, sample_rate)
+        results.append(musical.tempo_check(job.spec, features.estimate_tempo(mono), roles))
+        results.append(musical.key_check(job.spec, features.estimate_key(mono)))
+        results.append(musical.spectral_balance_check(job.spec.genre, spectral_balance_db(mix, sample_rate)))
     results.append(checks.excluded_roles_check(roles, job.spec.excluded_roles if job.spec else []))
     return build_report(
         results,

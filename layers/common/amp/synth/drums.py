@@ -192,7 +192,8 @@ def _voice_for(kit: str, note: int) -> Voice:
 @lru_cache(maxsize=512)
 def drum_sample(kit: str, note: int, seed: int) -> FloatArray:
     """One-shot samples for a kit piece; cached because every hit of a song reuses them."""
-    out = _voice_for(kit, note)(seed).astype(np.float32)
+    raw = _voice_for(kit, note)(seed)
+    out = (raw * _fade_out(raw.size)).astype(np.float32)
     out.setflags(write=False)
     return out
 

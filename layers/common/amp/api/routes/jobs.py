@@ -5,7 +5,8 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Header, Query
-from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.metrics import MetricUnit, single_metric
+from aws_lambda_powertools.metrics.functions import is_metrics_disabled
 
 from amp.api.auth import owner_from_event
 from amp.api.dependencies import job_service
@@ -13,7 +14,7 @@ from amp.api.models import ArtifactResponse, CreateJobRequest, JobListResponse, 
 from amp.api.routes import responses
 from amp.api.urls import absolute, base_url
 from amp.domain.job import Job
-from amp.observability import logger, metrics
+from amp.observability import metrics
 from amp.services.jobs import MAX_LIST_LIMIT, JobService
 
 router = Router()  # type: ignore[no-untyped-call]  # powertools leaves __init__ unannotated
@@ -83,8 +84,9 @@ def create_job(
         reference_upload_id=request.reference_upload_id,
         idempotency_key=idempotency_key,
     )
-    logger.append_keys(job_id=job.id)
-    metrics.add_metric(name="JobCreated", unit=MetricUnit.Count, value=1)
+    if not is_metrics_disabled():  # self-contained: `amp serve` runs stage handlers in threads too
+        with single_metric(name="JobCreated", unit=MetricUnit.Count, value=1, namespace=metrics.namespace):
+            pass
     body = job_response(job, service)
     return Response(
         status_code=202,

@@ -1,0 +1,148 @@
+"""Checks that listen to the music rather than the meters: tempo and key of the mix against the spec,
+and spectral balance within the genre's bounds. Tempo/key use librosa (lazily, via amp.analysis.features)."""
+
+from dataclasses import dataclass
+
+from amp.analysis.features import MIN_PULSE_CLARITY, KeyEstimate, TempoEstimate
+from amp.domain.errors import InvalidInput
+from amp.domain.qa import QACheck
+from amp.domain.spec import PITCH_CLASSES, Mode, MusicSpec, Role
+
+TEMPO_TOLERANCE = 0.04
+"""4%: a tempo estimate on a short mix wobbles by a bpm or two; a wrong tempo is off by far more."""
+MIN_KEY_CONFIDENCE = 0.5
+"""Below this the chroma has no clear tonal centre (drums-heavy mixes): the key is not judged."""
+
+MODE_STEPS: dict[Mode, tuple[int, ...]] = {
+    Mode.MAJOR: (0, 2, 4, 5, 7, 9, 11),
+    Mode.DORIAN: (0, 2, 3, 5, 7, 9, 10),
+    Mode.PHRYGIAN: (0, 1, 3, 5, 7, 8, 10),
+    Mode.LYDIAN: (0, 2, 4, 6, 7, 9, 11),
+    Mode.MIXOLYDIAN: (0, 2, 4, 5, 7, 9, 10),
+    Mode.MINOR: (0, 2, 3, 5, 7, 8, 10),
+    Mode.AEOLIAN: (0, 2, 3, 5, 7, 8, 10),
+    Mode.LOCRIAN: (0, 1, 3, 5, 6, 8, 10),
+}
+MINOR_FAMILY = frozenset({Mode.MINOR, Mode.AEOLIAN, Mode.DORIAN, Mode.PHRYGIAN, Mode.LOCRIAN})
+RHYTHM_ROLES = frozenset({Role.DRUMS.value, Role.PERCUSSION.value})
+
+
+def pitch_set(key: str, mode: Mode) -> frozenset[int]:
+    tonic = PITCH_CLASSES.index(key)
+    return frozenset((tonic + step) % 12 for step in MODE_STEPS[mode])
+
+
+def tempo_check(spec: MusicSpec, estimate: TempoEstimate, roles: set[str]) -> QACheck:
+    """Pass when the mix's pulse is the spec's tempo or its half/double (the same grid felt in
+    half- or double-time); not judged without a rhythm section or a clear pulse."""
+    threshold = f"{spec.bpm:g} bpm (or half/double) +- {TEMPO_TOLERANCE:.0%}"
+    if not roles & RHYTHM_ROLES:
+        return QACheck(
+            name="tempo", value=estimate.bpm, threshold=threshold, passed=True,
+            message="No drums or percussion in the mix: tempo not judged.",
+        )  # fmt: skip
+    if estimate.bpm is None or estimate.confidence < MIN_PULSE_CLARITY:
+        return QACheck(
+            name="tempo", value=estimate.bpm, threshold=threshold, passed=True,
+            message=f"No clear pulse to measure (clarity {estimate.confidence:.2f}): tempo not judged.",
+        )  # fmt: skip
+    found = estimate.bpm
+    relations = {1.0: "", 2.0: " (felt in double time)", 0.5: " (felt in half time)"}
+    for factor, note in relations.items():
+        if abs(found / (spec.bpm * factor) - 1.0) <= TEMPO_TOLERANCE:
+            return QACheck(
+                name="tempo", value=found, threshold=threshold, passed=True,
+                message=f"The mix plays at {found:.1f} bpm{note}, as the spec asks ({spec.bpm:g} bpm).",
+            )  # fmt: skip
+    return QACheck(
+        name="tempo", value=found, threshold=threshold, passed=False,
+        message=f"The mix plays at {found:.1f} bpm but the spec asks for {spec.bpm:g} bpm.",
+    )  # fmt: skip
+
+
+def key_check(spec: MusicSpec, estimate: KeyEstimate) -> QACheck:
+    """Pass when the mix's tonal centre is the spec's key (or shares its scale: relative major/minor,
+    modes of one scale); not judged when the chroma is ambiguous."""
+    threshold = f"{spec.key} {spec.mode.value} (same tonic or same scale), confidence >= {MIN_KEY_CONFIDENCE}"
+    if estimate.key is None or estimate.mode is None or estimate.confidence < MIN_KEY_CONFIDENCE:
+        return QACheck(
+            name="key", value=estimate.confidence, threshold=threshold, passed=True,
+            message=f"No clear tonal centre (confidence {estimate.confidence:.2f}): key not judged.",
+        )  # fmt: skip
+    found_mode = Mode(estimate.mode)
+    same_tonic = estimate.key == spec.key and ((found_mode in MINOR_FAMILY) == (spec.mode in MINOR_FAMILY))
+    same_scale = pitch_set(estimate.key, found_mode) == pitch_set(spec.key, spec.mode)
+    heard = f"{estimate.key} {estimate.mode}"
+    passed = same_tonic or same_scale
+    return QACheck(
+        name="key",
+        value=estimate.confidence,
+        threshold=threshold,
+        passed=passed,
+        message=f"The mix sounds in {heard}, matching {spec.key} {spec.mode.value}."
+        if passed
+        else f"The mix sounds in {heard} but the spec asks for {spec.key} {spec.mode.value}.",
+    )
+
+
+@dataclass(frozen=True)
+class BalanceBounds:
+    family: str
+    bounds_db: dict[str, tuple[float, float]]
+
+
+_BASS_DRIVEN = BalanceBounds(
+    "bass-driven",
+    {"low": (-9.0, -0.1), "low_mid": (-22.0, -1.0), "mid": (-32.0, -2.0), "high": (-40.0, -3.0)},
+)
+_BAND = BalanceBounds(
+    "band",
+    {"low": (-20.0, -0.1), "low_mid": (-22.0, -0.5), "mid": (-32.0, -0.5), "high": (-40.0, -3.0)},
+)
+_UNPLUGGED = BalanceBounds(
+    "no rhythm section",
+    {"low": (-70.0, -0.1), "low_mid": (-30.0, -0.2), "mid": (-35.0, -0.2), "high": (-50.0, -2.0)},
+)
+
+
+def balance_bounds(genre: str) -> BalanceBounds:
+    """Bounds by the genre's groove family: kick-and-bass genres must carry their low end, acoustic
+    and ambient ones may not; no genre may be all hiss (high share above -3 dB)."""
+    from amp.prompt import profile_for
+    from amp.prompt.genres import DrumFeel
+
+    try:
+        feel = profile_for(genre).drum_feel
+    except InvalidInput:
+        return _BAND
+    if feel in {
+        DrumFeel.FOUR_ON_THE_FLOOR,
+        DrumFeel.BREAKBEAT,
+        DrumFeel.TRAP,
+        DrumFeel.HALF_TIME,
+        DrumFeel.BOOM_BAP,
+    }:
+        return _BASS_DRIVEN
+    if feel == DrumFeel.NONE:
+        return _UNPLUGGED
+    return _BAND
+
+
+def spectral_balance_check(genre: str, balance_db: dict[str, float]) -> QACheck:
+    bounds = balance_bounds(genre)
+    outside = [
+        f"{band} {balance_db[band]:.1f} dB (bounds {low:g}..{high:g})"
+        for band, (low, high) in bounds.bounds_db.items()
+        if not low <= balance_db.get(band, -120.0) <= high
+    ]
+    summary = ", ".join(f"{band} {value:.1f}" for band, value in balance_db.items())
+    return QACheck(
+        name="spectral_balance",
+        value=round(balance_db.get("low", -120.0), 2),
+        threshold=f"{bounds.family} bounds: "
+        + "; ".join(f"{band} {low:g}..{high:g} dB" for band, (low, high) in bounds.bounds_db.items()),
+        passed=not outside,
+        message=f"Band shares ({summary} dB) suit {genre}."
+        if not outside
+        else f"Spectral balance is off for {genre}: " + "; ".join(outside) + ".",
+    )
