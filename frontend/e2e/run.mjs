@@ -74,7 +74,7 @@ describe("AMP web app in Chromium against amp serve", { timeout: 150_000 }, () =
     assert.match(await card.getByTestId("job-status").innerText(), /Succeeded/);
   });
 
-  test("the finished job shows its spec, QA report and images", async () => {
+  test("the finished job shows its spec, QA report, waveform and images", async () => {
     const result = page.getByTestId("job-result").first();
     await result.waitFor();
     const spec = result.getByRole("region", { name: "Parsed spec" });
@@ -83,7 +83,9 @@ describe("AMP web app in Chromium against amp serve", { timeout: 150_000 }, () =
     const qa = result.getByRole("region", { name: "Quality report" });
     assert.match(await qa.innerText(), /LUFS/);
     assert.match(await qa.innerText(), /dBTP/);
-    for (const alt of ["Waveform of the mix", "Spectrogram of the mastered mix"]) {
+    const drawn = result.locator('[data-testid="mix-waveform"] canvas[data-drawn="true"]');
+    await drawn.waitFor({ timeout: 15_000 });
+    for (const alt of ["Waveform plot of the mastered mix, left and right channels", "Spectrogram of the mastered mix"]) {
       const image = result.getByAltText(alt);
       await image.scrollIntoViewIfNeeded();
       await page.waitForFunction((element) => element.complete && element.naturalWidth > 0, await image.elementHandle());
@@ -101,6 +103,12 @@ describe("AMP web app in Chromium against amp serve", { timeout: 150_000 }, () =
     const { d } = await state.jsonValue();
     assert.ok(Math.abs(d - 5) < 0.5, `mix lasts ${d} s, asked for 5`);
     await audio.evaluate((element) => element.pause());
+    const waveform = page.getByTestId("mix-waveform").first();
+    const box = await waveform.boundingBox();
+    assert.ok(box, "the waveform is not on screen");
+    await page.mouse.click(box.x + box.width * 0.75, box.y + box.height / 2);
+    const seeked = await audio.evaluate((element) => element.currentTime / element.duration);
+    assert.ok(Math.abs(seeked - 0.75) < 0.05, `clicking 3/4 along the waveform seeked to ${seeked}`);
   });
 
   test("stems play together and a stem can be muted", async () => {

@@ -68,7 +68,7 @@ try {
   await page.locator(`article[data-job-id="${running.id}"]`).waitFor();
   await page.getByLabel("Prompt").fill("Dreamy synthwave at 100 bpm with gated reverb drums and a saxophone lead");
   await page.waitForTimeout(1200);
-  await page.screenshot({ path: join(OUT, "queue.png") });
+  await page.screenshot({ path: join(OUT, "queue.png"), fullPage: true });
 
   const phone = await chrome.browser.newContext({
     viewport: { width: 375, height: 812 },
@@ -99,9 +99,16 @@ try {
     await card.getByRole("button", { name: "Mute Drums" }).click();
     await card.getByRole("button", { name: "Solo Bass" }).click();
     await card.getByRole("button", { name: "Solo Bass" }).click();
-    await card.getByRole("button", { name: "Play stems" }).focus();
+    await target.mouse.move(0, 0);
+    await card.locator('[data-testid="mix-waveform"] canvas[data-drawn="true"]').waitFor();
     await target.waitForFunction(() => Array.from(document.images).every((image) => image.complete && image.naturalWidth > 0));
-    await card.screenshot({ path: join(OUT, name) });
+    if (target === phonePage) {
+      // A phone shows the top of the finished card: status, waveform, player and stem controls.
+      await card.evaluate((element) => window.scrollTo(0, element.getBoundingClientRect().top + window.scrollY - 8));
+      await target.screenshot({ path: join(OUT, name) });
+    } else {
+      await card.screenshot({ path: join(OUT, name) });
+    }
   }
   await desktop.close();
   await phone.close();

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from amp.adapters.factory import stage_context
 from amp.batch.manifest import MAX_MANIFEST_BYTES, ManifestSource, content_digest
-from amp.cli.main import main
+from amp.cli.main import EXIT_USAGE, main
 from amp.domain.job import Job, JobOptions, JobStatus
 
 
@@ -21,7 +21,7 @@ def test_batch_runs_every_valid_line_to_the_end_and_reports_the_bad_ones(
 ) -> None:
     manifest = write_manifest(
         tmp_path / "songs.jsonl",
-        json.dumps({"prompt": "dark techno at 128 bpm in A minor", "duration_s": 5, "seed": 2}),
+        json.dumps({"prompt": "calm ambient pads in C major", "duration_s": 5, "seed": 2}),
         '{"prompt": "x", "duration_s": 1}',
     )
     report_path = tmp_path / "out" / "report.jsonl"
@@ -66,10 +66,10 @@ def test_the_report_defaults_to_beside_the_manifest_and_all_valid_lines_exit_zer
 def test_a_missing_or_oversized_manifest_is_refused_before_any_job(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["batch", str(tmp_path / "absent.jsonl")]) == 1
+    assert main(["batch", str(tmp_path / "absent.jsonl")]) == EXIT_USAGE
     assert "does not exist" in capsys.readouterr().err
     big = tmp_path / "big.jsonl"
     big.write_bytes(b" " * (MAX_MANIFEST_BYTES + 1))
-    assert main(["batch", str(big)]) == 1
+    assert main(["batch", str(big)]) == EXIT_USAGE
     assert "split it" in capsys.readouterr().err
     assert not stage_context().jobs.list_by_owner("local", limit=10).jobs

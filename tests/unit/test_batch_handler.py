@@ -234,3 +234,9 @@ def test_reports_other_files_other_buckets_and_deletions_are_ignored(
 def test_a_manifest_deleted_before_it_is_read_is_ignored(harness: Harness) -> None:
     result = harness.deliver(eventbridge_event())
     assert result["manifests"][0]["ignored"] is True
+
+
+def test_a_manifest_whose_key_the_store_refuses_is_ignored_without_failing(harness: Harness) -> None:
+    result = harness.deliver(eventbridge_event("batch/alice/my songs!.jsonl"))
+    assert result["manifests"][0]["ignored"] is True
+    assert not harness.launcher.started

@@ -10,6 +10,7 @@ from amp.batch.manifest import (
     ManifestSource,
     ReportLine,
     is_manifest_key,
+    is_storable_key,
     owner_for_key,
     parse_manifest,
     read_report,
@@ -134,3 +135,11 @@ def test_report_lines_round_trip_and_omit_empty_fields() -> None:
     )
     assert "job_id" not in rendered.decode().splitlines()[1]
     assert read_report(rendered) == lines
+
+
+@pytest.mark.parametrize(
+    ("key", "storable"),
+    [("batch/a-b_c.d/x.jsonl", True), ("batch/my songs.jsonl", False), ("batch/../x.jsonl", False)],
+)
+def test_only_keys_the_audio_store_accepts_are_storable(key: str, storable: bool) -> None:
+    assert is_storable_key(key) is storable

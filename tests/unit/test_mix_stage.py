@@ -8,6 +8,7 @@ import pytest
 import soundfile as sf
 from amp.adapters.factory import stage_context
 from amp.analysis import levels
+from amp.analysis.models import ReferenceFeatures
 from amp.audio_io import SAMPLE_RATE, decode_audio, encode_wav
 from amp.domain import keys
 from amp.domain.errors import InvalidAudio, JobCancelled
@@ -141,3 +142,32 @@ def test_cancelled_job_is_not_mixed() -> None:
     with pytest.raises(JobCancelled):
         mix.run(payload, ctx)
     assert not ctx.audio.exists(keys.mix_key(OWNER, job.id, 1))
+
+
+def _features_json(integrated_lufs: float) -> bytes:
+    features = ReferenceFeatures(
+        duration_s=30.0, sample_rate=44_100, channels=2, source_format="WAV", bpm=120.0,
+        integrated_lufs=integrated_lufs, loudness_range_lu=4.0, true_peak_dbtp=-0.5, crest_factor_db=9.0,
+        spectral_balance_db={"low": -2.0, "low_mid": -7.0, "mid": -9.0, "high": -10.0},
+        stereo_width=0.4, phase_correlation=0.8,
+    )  # fmt: skip
+    return features.model_dump_json().encode()
+
+
+def test_a_loud_reference_pulls_the_target_within_the_presets_swing() -> None:
+    ctx = stage_context()
+    job = _job(ctx)
+    reference_key = keys.reference_upload_key(OWNER, "ref", ".wav")
+    ctx.jobs.update(job.id, {"reference_key": reference_key})
+    ctx.audio.put_bytes(keys.reference_features_key(OWNER, job.id), _features_json(-8.0), "application/json")
+    out = mix.run(_payload(ctx, job), ctx)
+    assert out.target_lufs == -12.0  # streaming -14 pulled toward -8, at most 2 LU
+    audio, rate = decode_audio(ctx.audio.get_bytes(out.mix_key))
+    assert levels.integrated_lufs(audio, rate) == pytest.approx(-12.0, abs=0.5)
+
+
+def test_missing_reference_features_fall_back_to_the_preset() -> None:
+    ctx = stage_context()
+    job = _job(ctx)
+    ctx.jobs.update(job.id, {"reference_key": keys.reference_upload_key(OWNER, "ref", ".wav")})
+    assert mix.run(_payload(ctx, job), ctx).target_lufs == -14.0

@@ -112,8 +112,11 @@ describe("JobCard", () => {
     const result = screen.getByTestId("job-result");
 
     expect(within(result).getByTestId("mix-audio")).toHaveAttribute("src", `/files/jobs/local/${job.id}/mix.wav`);
+    // jsdom cannot decode audio, so the player falls back to the waveform image.
     expect(within(result).getByAltText("Waveform of the mix")).toHaveAttribute("src", `/files/jobs/local/${job.id}/waveform.png`);
     expect(within(result).getByAltText("Spectrogram of the mastered mix")).toBeInTheDocument();
+    expect(within(result).getByAltText("Waveform plot of the mastered mix, left and right channels")).toBeInTheDocument();
+    expect(within(result).getByText("True peak", { selector: "th" })).toBeInTheDocument();
 
     const spec = within(result).getByRole("region", { name: "Parsed spec" });
     expect(spec.querySelector('[data-field="bpm"]')).toHaveTextContent("132 BPM stated");
@@ -125,7 +128,7 @@ describe("JobCard", () => {
     expect(qa).toHaveTextContent("-1.3 dBTP");
     expect(qa).toHaveTextContent("Passed, 1 check flagged");
     expect(qa).toHaveTextContent("128.2");
-    expect(within(qa).getByRole("row", { name: /tempo/ })).toHaveTextContent("✗ fail");
+    expect(within(qa).getByRole("row", { name: /^Tempo/ })).toHaveTextContent("✗ fail");
 
     const downloads = within(within(result).getByRole("region", { name: "Downloads" })).getAllByRole("link");
     expect(downloads.map((link) => link.textContent)).toEqual([

@@ -6,6 +6,7 @@ import {
   elapsedSeconds,
   failureSentence,
   formatDuration,
+  humanizeStage,
   isActive,
   PIPELINE_STATUSES,
   STATUS_LABELS,
@@ -13,6 +14,10 @@ import {
 } from "../lib/jobs";
 import { ErrorMessage } from "./ErrorMessage";
 import { JobResult } from "./JobResult";
+
+function sentenceCase(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
 
 type StepState = "done" | "current" | "failed" | "pending";
 
@@ -131,8 +136,8 @@ export function JobCard({ job, now, initiallyOpen = false, onChanged, onDeleted 
           </span>
         ) : (
           <span className="muted">
-            {STATUS_LABELS[job.status]}
-            {job.stage ? ` (${job.stage})` : ""} · started {new Date(job.created_at).toLocaleTimeString()}
+            {sentenceCase(job.status === "QUEUED" ? "waiting in the queue" : humanizeStage(job.stage ?? job.status))}… · started{" "}
+            {new Date(job.created_at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" })}
           </span>
         )}
         {job.parent_job_id ? <span className="muted"> · retry of {job.parent_job_id.slice(0, 8)}</span> : null}

@@ -41,11 +41,22 @@ export function JobResult({ job }: { job: Job }) {
   return (
     <div className="result" data-testid="job-result">
       {mix ? (
-        <MixPlayer src={api.resolve(mix.url)} waveformUrl={waveform ? api.resolve(waveform.url) : undefined} label={`Mix of “${job.prompt}”`} />
+        <MixPlayer
+          src={api.resolve(mix.url)}
+          peaksSrc={api.resolve((preview ?? mix).url)}
+          fallbackImageUrl={waveform ? api.resolve(waveform.url) : undefined}
+          label={`Mix of “${job.prompt}”`}
+        />
       ) : null}
       {stems.length > 0 ? <StemMixer stems={stems} /> : null}
       {job.spec ? <SpecView spec={job.spec} /> : null}
-      {job.qa ? <QAReportView qa={job.qa} spectrogramUrl={spectrogram ? api.resolve(spectrogram.url) : undefined} /> : null}
+      {job.qa ? (
+        <QAReportView
+          qa={job.qa}
+          waveformUrl={waveform ? api.resolve(waveform.url) : undefined}
+          spectrogramUrl={spectrogram ? api.resolve(spectrogram.url) : undefined}
+        />
+      ) : null}
       <section className="result-section" aria-label="Downloads">
         <h4>Downloads</h4>
         <ul className="downloads">

@@ -1,56 +1,84 @@
 import { useEffect, useRef, useState } from "react";
 import { computePeaks } from "../lib/waveform";
 
-/** Draws the mix's waveform from the decoded audio when the API gave no waveform image. */
-function DecodedWaveform({ src }: { src: string }) {
-  const canvasRef = useRef<HTMLCanvasElement>(null);
-  const [failed, setFailed] = useState(false);
+const WAVEFORM_COLUMNS = 600;
+const WAVEFORM_HEIGHT = 96;
+
+type Peaks = { min: number; max: number }[];
+
+/** Peaks of the audio at `src`, decoded with WebAudio (an offline context: no sound, no autoplay rules). */
+function useDecodedPeaks(src: string): { peaks: Peaks | null; failed: boolean } {
+  const [state, setState] = useState<{ src: string; peaks: Peaks | null; failed: boolean }>({ src, peaks: null, failed: false });
   useEffect(() => {
     let cancelled = false;
-    const AudioContextClass = globalThis.AudioContext as typeof AudioContext | undefined;
-    if (!AudioContextClass) {
-      setFailed(true);
+    const Offline = globalThis.OfflineAudioContext as typeof OfflineAudioContext | undefined;
+    if (!Offline) {
+      setState({ src, peaks: null, failed: true });
       return undefined;
     }
-    const context = new AudioContextClass();
-    fetch(src)
+    const controller = new AbortController();
+    fetch(src, { signal: controller.signal })
       .then((response) => {
-        if (!response.ok) throw new Error(String(response.status));
+        if (!response.ok) throw new Error(`HTTP ${response.status}`);
         return response.arrayBuffer();
       })
-      .then((bytes) => context.decodeAudioData(bytes))
+      .then((bytes) => new Offline(1, 1, 44100).decodeAudioData(bytes))
       .then((buffer) => {
-        const canvas = canvasRef.current;
-        if (cancelled || !canvas) return;
+        if (cancelled) return;
         const channels = Array.from({ length: buffer.numberOfChannels }, (_, index) => buffer.getChannelData(index));
-        const peaks = computePeaks(channels, canvas.width);
-        const draw = canvas.getContext("2d");
-        if (!draw) return;
-        const mid = canvas.height / 2;
-        draw.clearRect(0, 0, canvas.width, canvas.height);
-        draw.fillStyle = "#6d5efc";
-        peaks.forEach((peak, x) => {
-          draw.fillRect(x, mid - peak.max * mid, 1, Math.max(1, (peak.max - peak.min) * mid));
-        });
+        setState({ src, peaks: computePeaks(channels, WAVEFORM_COLUMNS), failed: false });
       })
       .catch(() => {
-        if (!cancelled) setFailed(true);
-      })
-      .finally(() => void context.close());
+        if (!cancelled) setState({ src, peaks: null, failed: true });
+      });
     return () => {
       cancelled = true;
+      controller.abort();
     };
   }, [src]);
-  if (failed) return null;
-  return <canvas ref={canvasRef} className="waveform__image" width={800} height={120} aria-hidden="true" />;
+  return state.src === src ? state : { peaks: null, failed: false };
 }
 
-/** The mastered mix: native audio controls, with the waveform above showing and setting the playhead. */
-export function MixPlayer({ src, waveformUrl, label }: { src: string; waveformUrl: string | undefined; label: string }) {
+function WaveformCanvas({ peaks }: { peaks: Peaks }) {
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  useEffect(() => {
+    const canvas = canvasRef.current;
+    const draw = canvas?.getContext("2d");
+    if (!canvas || !draw) return;
+    const mid = canvas.height / 2;
+    const scale = Math.max(0.05, ...peaks.map((peak) => Math.max(peak.max, -peak.min)));
+    draw.clearRect(0, 0, canvas.width, canvas.height);
+    draw.fillStyle = getComputedStyle(canvas).color || "#5a4af4";
+    peaks.forEach((peak, x) => {
+      const top = mid - (peak.max / scale) * (mid - 2);
+      const bottom = mid - (peak.min / scale) * (mid - 2);
+      draw.fillRect(x, top, 1, Math.max(1, bottom - top));
+    });
+    canvas.dataset.drawn = "true";
+  }, [peaks]);
+  return <canvas ref={canvasRef} className="waveform__canvas" width={peaks.length} height={WAVEFORM_HEIGHT} aria-hidden="true" />;
+}
+
+/**
+ * The mastered mix: native audio controls under a waveform drawn from the decoded preview (same
+ * length as the mix, a fraction of its size). The waveform shows the playhead and seeks on click.
+ */
+export function MixPlayer({
+  src,
+  peaksSrc,
+  fallbackImageUrl,
+  label,
+}: {
+  src: string;
+  peaksSrc: string;
+  fallbackImageUrl: string | undefined;
+  label: string;
+}) {
   const audioRef = useRef<HTMLAudioElement>(null);
   const [fraction, setFraction] = useState(0);
   const resumeRef = useRef<{ time: number; playing: boolean } | null>(null);
   const lastSrcRef = useRef(src);
+  const { peaks, failed } = useDecodedPeaks(peaksSrc);
 
   // A re-signed URL (old one near expiry) reloads the element: carry on where the listener was.
   if (lastSrcRef.current !== src) {
@@ -95,11 +123,13 @@ export function MixPlayer({ src, waveformUrl, label }: { src: string; waveformUr
     };
   }, []);
 
+  const showImage = failed && fallbackImageUrl;
   return (
     <section className="result-section" aria-label="Mix player">
       <h4>Mix</h4>
       <div
-        className="waveform"
+        className={`waveform${peaks ? "" : " waveform--pending"}`}
+        data-testid="mix-waveform"
         onClick={(event) => {
           const audio = audioRef.current;
           if (!audio || !(audio.duration > 0)) return;
@@ -107,12 +137,19 @@ export function MixPlayer({ src, waveformUrl, label }: { src: string; waveformUr
           audio.currentTime = ((event.clientX - box.left) / box.width) * audio.duration;
         }}
       >
-        {waveformUrl ? (
-          <img className="waveform__image" src={waveformUrl} alt="Waveform of the mix" />
+        {peaks ? (
+          <WaveformCanvas peaks={peaks} />
+        ) : showImage ? (
+          <img className="waveform__image" src={fallbackImageUrl} alt="Waveform of the mix" />
         ) : (
-          <DecodedWaveform src={src} />
+          <span className="waveform__note muted small">{failed ? "No waveform available" : "Drawing the waveform…"}</span>
         )}
-        <div className="waveform__playhead" style={{ left: `${(fraction * 100).toFixed(2)}%` }} aria-hidden="true" />
+        {peaks ? (
+          <>
+            <div className="waveform__played" style={{ width: `${(fraction * 100).toFixed(2)}%` }} aria-hidden="true" />
+            <div className="waveform__playhead" style={{ left: `${(fraction * 100).toFixed(2)}%` }} aria-hidden="true" />
+          </>
+        ) : null}
       </div>
       <audio ref={audioRef} className="mix-audio" controls preload="metadata" src={src} aria-label={label} data-testid="mix-audio" />
     </section>

@@ -9,7 +9,21 @@ function checkValue(value: number | null | undefined): string {
   return Math.abs(value) >= 100 ? value.toFixed(1) : value.toFixed(2);
 }
 
-export function QAReportView({ qa, spectrogramUrl }: { qa: QAReport; spectrogramUrl: string | undefined }) {
+/** "stems_sum_to_mix" -> "Stems sum to mix". */
+export function checkLabel(name: string): string {
+  const words = name.replace(/[_-]+/g, " ").trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+export function QAReportView({
+  qa,
+  waveformUrl,
+  spectrogramUrl,
+}: {
+  qa: QAReport;
+  waveformUrl: string | undefined;
+  spectrogramUrl: string | undefined;
+}) {
   const failed = qa.checks.filter((check) => !check.passed).length;
   return (
     <section className="result-section" aria-label="Quality report">
@@ -54,13 +68,13 @@ export function QAReportView({ qa, spectrogramUrl }: { qa: QAReport; spectrogram
           <tbody>
             {qa.checks.map((check) => (
               <tr key={check.name} className={check.passed ? "" : "checks__failed"}>
-                <th scope="row">
-                  {check.name}
+                <th scope="row" data-check={check.name}>
+                  {checkLabel(check.name)}
                   <span className="checks__message muted">{check.message}</span>
                 </th>
-                <td className="num">{checkValue(check.value)}</td>
-                <td>{check.threshold}</td>
-                <td>
+                <td className="num checks__value">{checkValue(check.value)}</td>
+                <td className="checks__threshold">{check.threshold}</td>
+                <td className="checks__result">
                   <span className={check.passed ? "pass" : "fail"}>{check.passed ? "✓ pass" : "✗ fail"}</span>
                 </td>
               </tr>
@@ -68,12 +82,20 @@ export function QAReportView({ qa, spectrogramUrl }: { qa: QAReport; spectrogram
           </tbody>
         </table>
       </div>
-      {spectrogramUrl ? (
-        <figure className="spectrogram">
-          <img src={spectrogramUrl} alt="Spectrogram of the mastered mix" />
-          <figcaption className="muted small">Spectrogram of the mastered mix</figcaption>
-        </figure>
-      ) : null}
+      <div className="figures">
+        {waveformUrl ? (
+          <figure className="figure">
+            <img src={waveformUrl} alt="Waveform plot of the mastered mix, left and right channels" />
+            <figcaption className="muted small">Waveform, left and right channels</figcaption>
+          </figure>
+        ) : null}
+        {spectrogramUrl ? (
+          <figure className="figure">
+            <img src={spectrogramUrl} alt="Spectrogram of the mastered mix" />
+            <figcaption className="muted small">Spectrogram of the mastered mix</figcaption>
+          </figure>
+        ) : null}
+      </div>
     </section>
   );
 }

@@ -44,8 +44,8 @@ const STAGE_STATUS: Record<string, JobStatus> = {
 
 const STAGE_WORDS: Record<string, string> = {
   parse: "parsing the prompt",
-  analyze: "analysing the reference track",
-  analyse: "analysing the reference track",
+  analyze: "analysing",
+  analyse: "analysing",
   generate: "generating the parts",
   mix: "mixing the stems",
   master: "mastering",

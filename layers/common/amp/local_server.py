@@ -340,6 +340,12 @@ class _RequestHandler(BaseHTTPRequestHandler):
                 shutil.copyfileobj(source, self.wfile, STREAM_CHUNK_BYTES)
 
 
+class _ThreadingServer(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128
+    """socketserver's default backlog of 5 resets connections when dozens of clients connect at once."""
+
+
 class LocalServer:
     """One ThreadingHTTPServer; `serve_forever` in the caller's thread, `shutdown` from another."""
 
@@ -347,8 +353,7 @@ class LocalServer:
         if config.web_dir is not None:
             config.web_dir = config.web_dir.resolve()
         handler_class = type("AmpRequestHandler", (_RequestHandler,), {"config": config})
-        self.httpd = ThreadingHTTPServer((host, port), handler_class)
-        self.httpd.daemon_threads = True
+        self.httpd = _ThreadingServer((host, port), handler_class)
         self.config = config
 
     @property

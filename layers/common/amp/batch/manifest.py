@@ -6,6 +6,7 @@ S3-triggered Lambda (functions/batch) and `amp batch MANIFEST`.
 
 import hashlib
 import json
+import re
 import uuid
 from dataclasses import dataclass
 from typing import Literal
@@ -24,6 +25,8 @@ MAX_MANIFEST_BYTES = 5 * 1024 * 1024
 MAX_MANIFEST_LINES = 10_000
 MAX_LINE_BYTES = 16 * 1024
 DEFAULT_BATCH_OWNER = "batch"
+
+_STORABLE_KEY = re.compile(r"[A-Za-z0-9._/-]+")
 
 BATCH_NAMESPACE = uuid.UUID("5f1c8a52-3d0e-5b8e-9a57-6d2b1f0c9e41")
 """uuid5 namespace of batch job ids; changing it would make redelivered events start new jobs."""
@@ -98,6 +101,12 @@ def content_digest(data: bytes) -> str:
 
 def report_key(manifest_key: str) -> str:
     return f"{manifest_key}{REPORT_SUFFIX}"
+
+
+def is_storable_key(key: str) -> bool:
+    """The audio store accepts only these characters; a manifest named otherwise cannot be read or
+    get a report, so it is refused with a log line instead of failing on every retry."""
+    return bool(_STORABLE_KEY.fullmatch(key)) and ".." not in key.split("/")
 
 
 def is_manifest_key(key: str) -> bool:

@@ -5,6 +5,7 @@ abandons them. Whatever is cut short, the next start recovers: QUEUED jobs run a
 mid-stage end FAILED with "interrupted", so nothing stays stuck."""
 
 import argparse
+import importlib
 import ipaddress
 import os
 import signal
@@ -49,6 +50,22 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def warm_up() -> None:
+    """Build the API and import the stages before the first request, so a broken install shows at
+    start and the first requests do not wait for imports."""
+    from amp.api import dependencies
+    from amp.api.app import get_app
+    from amp.stages import STAGES
+
+    for stage in STAGES.values():
+        try:
+            importlib.import_module(stage.module)
+        except ImportError as error:  # the job fails at that stage with the reason; serving still works
+            print(f"amp serve: stage {stage.name} cannot be imported: {error}", file=sys.stderr, flush=True)
+    get_app()
+    dependencies.job_service()
+
+
 def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     parser = subparsers.add_parser("serve", help="run the API and the web app locally")
     parser.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
@@ -78,6 +95,7 @@ def serve(args: argparse.Namespace) -> int:
     launcher = LocalJobLauncher(job_store_for(settings), workers=max(1, min(32, workers)))
     dependencies.use_local_launcher(launcher)
     SqliteIdempotencyStore(settings.data_dir / "idempotency.sqlite3").purge_expired()
+    warm_up()
     requeued, failed = launcher.recover()
 
     audio = audio_store_for(settings)

@@ -7,6 +7,7 @@ from amp.compose.harmony import voice_lead
 from amp.compose.rhythm import beat_groups
 from amp.compose.score import Chord, NoteEvent, Score, SectionName
 from amp.compose.style import BassStyle, Style
+from amp.compose.theory import nearest_pitch
 
 FX_RISER, FX_IMPACT, FX_DOWNLIFTER, FX_SWELL = 60, 36, 48, 72
 """FX part pitches name the cue kind (the FX stem has no MIDI file)."""
@@ -40,7 +41,8 @@ def bass_notes(score: Score, style: Style, rng: np.random.Generator, patch: str)
         for bar in range(section.start_bar, section.end_bar):
             chord = chord_at(score, bar)
             next_chord = chord_at(score, bar + 1)
-            root = _pitch(chord.root_pc, low)
+            pedal = section.name in (SectionName.BUILD, SectionName.INTRO)
+            root = _pitch(score.key_pc if pedal else chord.root_pc, low)  # builds ride a tonic pedal
             fifth = root + 7
             start = bar * bar_qn
             velocity = int(80 + 40 * section.energy)
@@ -233,6 +235,8 @@ class _Melodist:
                     key=lambda p: abs(p - pitch),
                     default=pitch,
                 )
+            if phrase_position == 3 and i == len(onsets) - 1 and self.score.key_pc in chord_pcs:
+                pitch = nearest_pitch(self.score.key_pc, pitch)  # the answer comes home
             length = (end - onset) * (0.9 if phrase_position < 3 or i < len(onsets) - 1 else 1.0)
             notes.append(NoteEvent(bar * self.score.bar_qn + onset, length, self.fit(pitch), velocity))
         return notes

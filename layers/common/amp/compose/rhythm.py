@@ -80,7 +80,7 @@ def _four_four_bar(feel: DrumFeel, energy: float, variant: int, rng: np.random.G
     elif feel is DrumFeel.AMBIENT:
         hits += [(s, KICK, 96) for s in (0, 8)]
         hits += [(12, RIM, 70)]
-        hits += [(s, CLOSED_HAT, 54 if s % 4 else 66) for s in eighths]
+        hits += [(s, CLOSED_HAT, 66) for s in (0, 4, 8, 12)]
     else:  # BACKBEAT (rock, pop, soul) and anything else
         kicks = (0, 8, 10) if energy > 0.5 else (0, 8)
         hits += [(s, KICK, 118) for s in kicks]
@@ -89,6 +89,27 @@ def _four_four_bar(feel: DrumFeel, energy: float, variant: int, rng: np.random.G
         if busy:
             hits.append((14, OPEN_HAT, 78))
     return hits
+
+
+_CYMBALS = frozenset({CLOSED_HAT, OPEN_HAT, RIDE, PEDAL_HAT})
+
+
+def _accent_the_beat(hits: list[Hit], bpm: float) -> list[Hit]:
+    """Make the quarter note the loudest pulse of the cymbals, so the felt beat is the spec's
+    tempo: at slow tempos off-beat hats are softened (else eighths read as the beat), at fast
+    tempos the on-beat hats are accented (else the half-time snare reads as the beat)."""
+    if 100.0 <= bpm < 150.0:
+        return hits
+    shaped: list[Hit] = []
+    for step, note, velocity in hits:
+        if note in _CYMBALS:
+            on_beat = float(step).is_integer() and int(step) % 4 == 0
+            if bpm < 100.0 and not on_beat:
+                velocity = int(velocity * 0.5)
+            elif bpm >= 150.0:
+                velocity = max(velocity, 104) if on_beat else int(velocity * 0.6)
+        shaped.append((step, note, velocity))
+    return shaped
 
 
 def beat_groups(beats_per_bar: int, beat_unit: int) -> list[int]:
@@ -148,7 +169,7 @@ def _section_bar_hits(
     last_bar = index_in_section == section.bars - 1
     energy = section.energy
     if steps_per_bar == 16:
-        base = _four_four_bar(style.drum_feel, energy, index_in_section, rng)
+        base = _accent_the_beat(_four_four_bar(style.drum_feel, energy, index_in_section, rng), score.bpm)
     else:
         base = _generic_bar(groups, style.drum_feel, energy)
 

@@ -21,6 +21,7 @@ from amp.batch.manifest import (
     check_manifest_size,
     content_digest,
     is_manifest_key,
+    is_storable_key,
     owner_for_key,
     parse_manifest,
     read_report,
@@ -108,6 +109,11 @@ def run_task(task: BatchTask, context: Any, deps: BatchDeps) -> dict[str, Any]:
     if task.bucket != deps.bucket or not is_manifest_key(task.key):
         logger.info("not a batch manifest; ignored", extra={"bucket": task.bucket, "key": task.key})
         return {"key": task.key, "ignored": True}
+    if not is_storable_key(task.key):
+        logger.warning(
+            "batch manifest ignored: rename it using only A-Z a-z 0-9 . _ - /", extra={"key": task.key}
+        )
+        return {"key": task.key, "ignored": True, "error": "manifest key has characters the store refuses"}
     out_key = report_key(task.key)
     source = ManifestSource(location=f"s3://{task.bucket}/{task.key}", revision=task.revision)
     try:

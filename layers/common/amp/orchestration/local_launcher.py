@@ -1,13 +1,21 @@
-"""The local JobLauncher: a bounded pool of worker threads running the same ASL in-process.
+"""The local JobLauncher: a bounded pool running the same ASL as the cloud, one job per worker.
 
-`amp serve` owns one. The pool size bounds CPU use (rendering is heavy); extra jobs wait QUEUED in the
-executor's queue. On start it recovers what a crash left behind, so no job stays stuck.
+`amp serve` owns one. Worker threads bound concurrency and hold the queue (extra jobs wait QUEUED);
+each thread hands its job to a worker *process* of the same size pool. Processes keep renders off the
+server's GIL (the API stays responsive while the CPU is busy) and isolate libraries that are not
+thread-safe (matplotlib's text layout failed QA renders when two ran in threads). On start the
+launcher recovers what a crash left behind, so no job stays stuck.
 """
 
+import contextlib
+import multiprocessing
 import os
+import signal
 import threading
+import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from amp.domain.errors import Conflict, NotFound
@@ -19,9 +27,12 @@ WORKERS_ENV = "AMP_LOCAL_WORKERS"
 DEFAULT_WORKERS = 2
 MAX_WORKERS = 32
 INTERRUPTED_REASON = "interrupted: the server stopped while this job ran"
+STOP_POLL_S = 0.25
+"""How often a worker process re-reads its job to notice a cancel (cheap: one SQLite read)."""
+WAIT_POLL_S = 0.2
 
 Runner = Callable[..., Any]
-"""`run_job_locally(job_id, *, should_stop)`; injectable so tests can use a fast pipeline."""
+"""`runner(job_id, *, should_stop)`; injectable so tests can use a fast in-thread pipeline."""
 
 
 def workers_from_env() -> int:
@@ -34,20 +45,53 @@ def workers_from_env() -> int:
     return max(1, min(MAX_WORKERS, workers))
 
 
-def _default_runner(job_id: str, *, should_stop: Callable[[], bool]) -> Any:
-    from amp.orchestration.local_pipeline import run_job_locally  # heavy: imported on first job only
+def _child_init() -> None:
+    """Die with the server (Linux): after a SIGKILL of `amp serve` no orphan keeps writing files of a
+    job that recovery is about to mark interrupted. Ctrl-C is the parent's to handle."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with contextlib.suppress(OSError, AttributeError):
+        import ctypes
 
-    return run_job_locally(job_id, should_stop=should_stop)
+        pr_set_pdeathsig = 1
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    if os.getppid() == 1:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def run_in_child(job_id: str) -> tuple[str, str | None, str | None]:
+    """Runs in a worker process: the pipeline for one job. It stops when the job turns terminal (a
+    cancel) or disappears (a delete), as seen in the job store; returns (status, error, cause)."""
+    from amp.adapters.factory import job_store_for
+    from amp.config import get_settings
+    from amp.orchestration.local_pipeline import run_job_locally
+
+    jobs = job_store_for(get_settings())
+    state = {"checked": 0.0, "stop": False}
+
+    def should_stop() -> bool:
+        now = time.monotonic()
+        if now - state["checked"] >= STOP_POLL_S:
+            state["checked"] = now
+            try:
+                state["stop"] = jobs.get(job_id).status.terminal
+            except NotFound:
+                state["stop"] = True
+        return bool(state["stop"])
+
+    result = run_job_locally(job_id, should_stop=should_stop)
+    return str(result.status), result.error, result.cause
 
 
 class LocalJobLauncher:
-    """Runs jobs on a ThreadPoolExecutor. `stop` sets a per-job flag the runner polls between states."""
+    """Runs jobs from a ThreadPoolExecutor of `workers` threads; by default each thread runs its job in
+    a worker process. `stop` sets a per-job flag (and the cancel the service stored stops the process)."""
 
     def __init__(self, jobs: JobStore, *, workers: int | None = None, runner: Runner | None = None) -> None:
         self.jobs = jobs
         self.workers = workers if workers is not None else workers_from_env()
-        self._runner = runner or _default_runner
+        self._runner = runner or self._run_in_process
         self._executor = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="amp-job")
+        self._processes: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
         self._stops: dict[str, threading.Event] = {}
         self._futures: dict[str, Future[None]] = {}
@@ -124,6 +168,37 @@ class LocalJobLauncher:
             for stop in stops:
                 stop.set()
         self._executor.shutdown(wait=wait, cancel_futures=True)
+        with self._lock:
+            processes = self._processes
+        if processes is not None:
+            processes.shutdown(wait=wait, cancel_futures=True)
+
+    def _process_pool(self) -> ProcessPoolExecutor:
+        with self._lock:
+            if self._processes is None:
+                # spawn, not fork: this process has server threads whose locks a fork would copy
+                self._processes = ProcessPoolExecutor(
+                    max_workers=self.workers,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_child_init,
+                )
+            return self._processes
+
+    def _run_in_process(self, job_id: str, *, should_stop: Callable[[], bool]) -> Any:
+        future = self._process_pool().submit(run_in_child, job_id)
+        try:
+            while True:
+                try:
+                    status, error, cause = future.result(timeout=WAIT_POLL_S)
+                    return _Outcome(status, error, cause)
+                except TimeoutError:
+                    continue  # the child watches the job store for a cancel itself
+        except BrokenProcessPool:
+            with self._lock:  # a worker died (killed, out of memory): the next job gets a fresh pool
+                broken, self._processes = self._processes, None
+            if broken is not None:
+                broken.shutdown(wait=False, cancel_futures=True)
+            raise
 
     def _run(self, job_id: str, stop: threading.Event) -> None:
         try:
@@ -170,3 +245,12 @@ class LocalJobLauncher:
         with self._lock:
             self._stops.pop(job_id, None)
             self._futures.pop(job_id, None)
+
+
+class _Outcome:
+    """What the runner reports back: the execution's status and, on failure, its error and cause."""
+
+    def __init__(self, status: str, error: str | None, cause: str | None) -> None:
+        self.status = status
+        self.error = error
+        self.cause = cause

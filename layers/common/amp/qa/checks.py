@@ -18,8 +18,9 @@ LOUDNESS_TOLERANCE_LU = 0.5
 TRUE_PEAK_CEILING_DBTP = -1.0
 MAX_DC_OFFSET = 0.001
 """-60 dBFS: the master's high-pass leaves far less; more means a broken chain."""
-MIN_PHASE_CORRELATION = 0.0
-"""Below zero, folding to mono (phones, club subs) cancels more than it adds."""
+MIN_PHASE_CORRELATION = -0.2
+"""Clearly negative: folding to mono (phones, club subs) cancels more than it adds. Decorrelated
+stereo (reverbs, wide pads) reads about 0 and is fine."""
 MAX_SILENCE_GAP_S = 2.0
 SILENCE_DBFS = -60.0
 SILENCE_WINDOW_S = 0.05

@@ -1,12 +1,13 @@
 """Publish: copy the final files of a job from its work prefix to its job prefix, list them as
 artifacts and mark the job SUCCEEDED — the only stage that makes files visible to clients."""
 
+import contextlib
 import io
 import json
 import zipfile
 
 from amp.domain import keys
-from amp.domain.job import Artifact, ArtifactKind, Job, JobStatus, work_prefix
+from amp.domain.job import Artifact, ArtifactKind, Job, JobStatus, job_prefix, work_prefix
 from amp.domain.stage_io import PublishInput, PublishOutput
 from amp.stages.context import StageContext
 
@@ -26,6 +27,27 @@ def run(payload: PublishInput, ctx: StageContext) -> PublishOutput:
         return PublishOutput(job_id=job.id, artifact_count=len(job.artifacts))
     job = ctx.begin(payload.job_id, JobStatus.CHECKING, "publish", 0.97)
     publisher = _Publisher(ctx, job)
+    try:
+        _copy_final_files(publisher, payload, job)
+    except BaseException:
+        # Died half way: take back what was copied, so a FAILED job has no half-published folder.
+        # Best effort (the state machine must see the original error); a retry rewrites every file.
+        with contextlib.suppress(Exception):
+            ctx.audio.delete_prefix(job_prefix(job.owner, job.id))
+        raise
+    ctx.jobs.update(
+        job.id,
+        {
+            "artifacts": [a.model_dump(mode="json") for a in publisher.artifacts],
+            "status": JobStatus.SUCCEEDED.value,
+            "progress": 1.0,
+        },
+    )
+    ctx.audio.delete_prefix(work_prefix(job.owner, job.id))
+    return PublishOutput(job_id=job.id, artifact_count=len(publisher.artifacts))
+
+
+def _copy_final_files(publisher: "_Publisher", payload: PublishInput, job: Job) -> None:
     pass_number = payload.mix.mastering_pass
     publisher.copy(payload.mix.mix_key, "mix.wav", "mix")
     publisher.copy(keys.preview_key(job.owner, job.id, pass_number), "preview.mp3", "preview", optional=True)
@@ -43,16 +65,6 @@ def run(payload: PublishInput, ctx: StageContext) -> PublishOutput:
     if job.qa is not None:
         publisher.put(json.dumps(job.qa.model_dump(mode="json"), indent=2).encode(), "qa.json", "report")
     publisher.put(publisher.stems_zip(), "stems.zip", "stems_zip")
-    ctx.jobs.update(
-        job.id,
-        {
-            "artifacts": [a.model_dump(mode="json") for a in publisher.artifacts],
-            "status": JobStatus.SUCCEEDED.value,
-            "progress": 1.0,
-        },
-    )
-    ctx.audio.delete_prefix(work_prefix(job.owner, job.id))
-    return PublishOutput(job_id=job.id, artifact_count=len(publisher.artifacts))
 
 
 class _Publisher:

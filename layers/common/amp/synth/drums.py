@@ -123,20 +123,34 @@ def _fade_out(frames: int) -> FloatArray:
     return ramp
 
 
-Voice = Callable[[int], FloatArray]
-"""seed -> one-shot samples."""
+Voice = Callable[[int, Callable[[float], float]], FloatArray]
+"""(seed, tune) -> one-shot samples; tune(default_hz) moves a pitched piece onto the song's key."""
+
+
+def tuner(tonic_hz: float | None) -> Callable[[float], float]:
+    """Drums tuned to the key, as producers do, so they do not pull the song's pitch centre: each
+    pitched piece moves to the octave of the tonic or its fifth nearest its kit frequency."""
+
+    def tune(default_hz: float) -> float:
+        if tonic_hz is None:
+            return default_hz
+        candidates = [tonic_hz * ratio * 2.0**octave for ratio in (1.0, 1.5) for octave in range(-4, 6)]
+        return min(candidates, key=lambda hz: abs(np.log2(hz / default_hz)))
+
+    return tune
+
 
 _KICKS: dict[str, Voice] = {
-    "kit909": lambda s: kick(180, 50, 0.035, 0.32, click=0.5, drive=1.8, length_s=0.55, seed=s),
-    "kit808": lambda s: kick(140, 46, 0.05, 0.9, click=0.3, drive=1.3, length_s=1.4, seed=s),
-    "breaks": lambda s: kick(200, 58, 0.025, 0.2, click=0.7, drive=2.2, length_s=0.4, seed=s),
-    "acoustic": lambda s: kick(120, 55, 0.02, 0.22, click=0.9, drive=1.5, length_s=0.45, seed=s),
+    "kit909": lambda s, t: kick(t(50) * 3.6, t(50), 0.035, 0.32, click=0.5, drive=1.8, length_s=0.55, seed=s),
+    "kit808": lambda s, t: kick(t(46) * 3.0, t(46), 0.05, 0.9, click=0.3, drive=1.3, length_s=1.4, seed=s),
+    "breaks": lambda s, t: kick(t(58) * 3.4, t(58), 0.025, 0.2, click=0.7, drive=2.2, length_s=0.4, seed=s),
+    "acoustic": lambda s, t: kick(t(55) * 2.2, t(55), 0.02, 0.22, click=0.9, drive=1.5, length_s=0.45, seed=s),
 }
 _SNARES: dict[str, Voice] = {
-    "kit909": lambda s: snare(190, 0.05, 0.16, 3500, tone_level=0.8, length_s=0.4, seed=s),
-    "kit808": lambda s: snare(230, 0.06, 0.12, 4000, tone_level=0.7, length_s=0.35, seed=s),
-    "breaks": lambda s: snare(210, 0.04, 0.12, 2800, tone_level=0.9, length_s=0.35, seed=s),
-    "acoustic": lambda s: snare(175, 0.07, 0.2, 2500, tone_level=1.0, length_s=0.5, seed=s),
+    "kit909": lambda s, t: snare(t(190), 0.05, 0.16, 3500, tone_level=0.8, length_s=0.4, seed=s),
+    "kit808": lambda s, t: snare(t(230), 0.06, 0.12, 4000, tone_level=0.7, length_s=0.35, seed=s),
+    "breaks": lambda s, t: snare(t(210), 0.04, 0.12, 2800, tone_level=0.9, length_s=0.35, seed=s),
+    "acoustic": lambda s, t: snare(t(175), 0.07, 0.2, 2500, tone_level=1.0, length_s=0.5, seed=s),
 }
 
 
@@ -148,51 +162,52 @@ def _voice_for(kit: str, note: int) -> Voice:
         case 38 | 40:
             return _SNARES[family]
         case 37:
-            return lambda s: block(1700, 0.02, 0.1) + 0.3 * biquad(_noise(4410, s), "bandpass", 3000, 2.0)
+            return lambda s, t: block(1700, 0.02, 0.1) + 0.3 * biquad(_noise(4410, s), "bandpass", 3000, 2.0)
         case 39:
-            return lambda s: clap(0.45, s)
+            return lambda s, t: clap(0.45, s)
         case 42:
-            return lambda s: metal(0.035, 0.15, 7000 if family != "acoustic" else 6000, s)
+            return lambda s, t: metal(0.035, 0.15, 7000 if family != "acoustic" else 6000, s)
         case 44:
-            return lambda s: metal(0.05, 0.15, 6000, s) * 0.7
+            return lambda s, t: metal(0.05, 0.15, 6000, s) * 0.7
         case 46:
-            return lambda s: metal(0.25, 0.7, 6500, s)
+            return lambda s, t: metal(0.25, 0.7, 6500, s)
         case 49 | 57:
-            return lambda s: metal(0.9, 2.5, 4500, s) * 0.9
+            return lambda s, t: metal(0.9, 2.5, 4500, s) * 0.9
         case 51 | 59:
-            return lambda s: metal(0.6, 1.5, 3000, s) * 0.55 + block(2400, 0.4, 1.5) * 0.15
+            return lambda s, t: metal(0.6, 1.5, 3000, s) * 0.55 + block(2400, 0.4, 1.5) * 0.15
         case 41 | 43 | 45:
-            return lambda s: tom(95, 0.6, s)
+            return lambda s, t: tom(t(95), 0.6, s)
         case 47 | 48:
-            return lambda s: tom(130, 0.5, s)
+            return lambda s, t: tom(t(130), 0.5, s)
         case 50:
-            return lambda s: tom(175, 0.45, s)
+            return lambda s, t: tom(t(175), 0.45, s)
         case 54:
-            return lambda s: metal(0.12, 0.3, 8000, s) * 0.8 + shaker(0.3, s + 1) * 0.5
+            return lambda s, t: metal(0.12, 0.3, 8000, s) * 0.8 + shaker(0.3, s + 1) * 0.5
         case 56:
-            return lambda s: block(560, 0.08, 0.3) + block(845, 0.08, 0.3)
+            return lambda s, t: block(560, 0.08, 0.3) + block(845, 0.08, 0.3)
         case 60:
-            return lambda s: hand_drum(400, 0.08, 0.5, 0.3, s)
+            return lambda s, t: hand_drum(t(400), 0.08, 0.5, 0.3, s)
         case 61:
-            return lambda s: hand_drum(300, 0.1, 0.5, 0.3, s)
+            return lambda s, t: hand_drum(t(300), 0.1, 0.5, 0.3, s)
         case 62:
-            return lambda s: hand_drum(330, 0.05, 0.9, 0.25, s)
+            return lambda s, t: hand_drum(t(330), 0.05, 0.9, 0.25, s)
         case 63:
-            return lambda s: hand_drum(320, 0.16, 0.4, 0.4, s)
+            return lambda s, t: hand_drum(t(320), 0.16, 0.4, 0.4, s)
         case 64:
-            return lambda s: hand_drum(220, 0.2, 0.4, 0.5, s)
+            return lambda s, t: hand_drum(t(220), 0.2, 0.4, 0.5, s)
         case 69 | 70 | 82:
-            return lambda s: shaker(0.15, s)
+            return lambda s, t: shaker(0.15, s)
         case 75 | 76 | 77:
-            return lambda s: block(2500, 0.03, 0.12)
+            return lambda s, t: block(2500, 0.03, 0.12)
         case _:
-            return lambda s: shaker(0.1, s)
+            return lambda s, t: shaker(0.1, s)
 
 
 @lru_cache(maxsize=512)
-def drum_sample(kit: str, note: int, seed: int) -> FloatArray:
-    """One-shot samples for a kit piece; cached because every hit of a song reuses them."""
-    raw = _voice_for(kit, note)(seed)
+def drum_sample(kit: str, note: int, seed: int, tonic_hz: float | None = None) -> FloatArray:
+    """One-shot samples for a kit piece, tuned to the tonic when given; cached because every hit
+    of a song reuses them."""
+    raw = _voice_for(kit, note)(seed, tuner(tonic_hz))
     out = (raw * _fade_out(raw.size)).astype(np.float32)
     out.setflags(write=False)
     return out

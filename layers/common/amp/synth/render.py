@@ -11,6 +11,7 @@ import numpy as np
 from amp.audio_io import SAMPLE_RATE, AudioBuffer
 from amp.compose.lines import FX_DOWNLIFTER, FX_IMPACT, FX_RISER, FX_SWELL
 from amp.compose.score import Part, Score
+from amp.compose.theory import midi_to_hz
 from amp.domain.spec import Role
 from amp.synth import fx
 from amp.synth.drums import DRUM_PAN, drum_sample
@@ -118,7 +119,7 @@ def place_notes(score: Score, part: Part, frames: int, seed: int, effects: StemE
         for note in part.notes:
             if note.pitch not in kit:
                 kit[note.pitch] = _with_inserts(
-                    drum_sample(part.patch, note.pitch, seed + note.pitch)[np.newaxis, :], effects
+                    drum_sample(part.patch, note.pitch, seed + note.pitch, midi_to_hz(score.key_pc + 36))[np.newaxis, :], effects
                 )
             left, right = _pan_gains(DRUM_PAN.get(note.pitch, 0.5))
             gain = _velocity_gain(note.velocity)
