@@ -7,6 +7,7 @@ Figures are printed; spectrogram PNGs go to bench/results/.
 """
 
 import argparse
+import multiprocessing
 import os
 import resource
 import statistics
@@ -19,21 +20,39 @@ from pathlib import Path
 
 os.environ.setdefault("NUMBA_CACHE_DIR", tempfile.mkdtemp(prefix="amp-numba-"))
 
-import numpy as np  # noqa: E402
-
-from amp.audio_io import SAMPLE_RATE, AudioBuffer  # noqa: E402
-from amp.compose.theory import MINOR_FAMILY  # noqa: E402
-from amp.domain.errors import InvalidInput  # noqa: E402
-from amp.domain.spec import PITCH_CLASSES, Instrument, Mode, MusicSpec, Role  # noqa: E402
-from amp.providers.procedural import ProceduralProvider  # noqa: E402
+import numpy as np
+from amp.audio_io import SAMPLE_RATE, AudioBuffer
+from amp.compose.theory import MINOR_FAMILY
+from amp.domain.errors import InvalidInput
+from amp.domain.spec import PITCH_CLASSES, Instrument, Mode, MusicSpec, Role
+from amp.providers.procedural import ProceduralProvider
 
 RESULTS = Path(__file__).parent / "results"
 ALL_ROLES = list(Role)
 
 
 def full_band_spec(duration_s: float, genre: str = "drum and bass", bpm: float = 174.0) -> MusicSpec:
-    return MusicSpec(genre=genre, bpm=bpm, key="D", mode=Mode.MINOR, duration_s=duration_s, seed=11,
-                     instruments=[Instrument(name=r.value, role=r) for r in ALL_ROLES])
+    return MusicSpec(
+        genre=genre,
+        bpm=bpm,
+        key="D",
+        mode=Mode.MINOR,
+        duration_s=duration_s,
+        seed=11,
+        instruments=[Instrument(name=r.value, role=r) for r in ALL_ROLES],
+    )
+
+
+def _worker_init() -> None:
+    """Spawned workers (no fork: pedalboard and numba threads do not survive it) each get their own
+    numba cache dir, so two workers never write one cache file at once."""
+    os.environ["NUMBA_CACHE_DIR"] = tempfile.mkdtemp(prefix="amp-numba-worker-")
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_init
+    )
 
 
 def render_all(spec: MusicSpec) -> dict[Role, AudioBuffer]:
@@ -59,16 +78,20 @@ def bench_speed(duration_s: float = 180.0) -> None:
         provider.render_stem(spec, role)
     wall_s = time.perf_counter() - started
     cpu_s = time.process_time() - cpu_started
-    print(f"speed: {len(spec.roles())} stems of a {duration_s:.0f} s track, one thread: wall {wall_s:.2f} s "
-          f"({duration_s / wall_s:.0f}x real time), cpu {cpu_s:.2f} s ({duration_s / cpu_s:.0f}x)")
+    print(
+        f"speed: {len(spec.roles())} stems of a {duration_s:.0f} s track, one thread: wall {wall_s:.2f} s "
+        f"({duration_s / wall_s:.0f}x real time), cpu {cpu_s:.2f} s ({duration_s / cpu_s:.0f}x)"
+    )
     workers = os.cpu_count() or 2
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with _pool(workers) as pool:
         list(pool.map(_render_one, [(spec.model_dump_json(), "bass")] * workers))  # warm the workers
         started = time.perf_counter()
         per_role = dict(pool.map(_render_one, [(spec.model_dump_json(), r.value) for r in spec.roles()]))
         parallel_s = time.perf_counter() - started
-    print(f"speed: {workers} processes (the Map's per-stem Lambdas on this machine): wall {parallel_s:.2f} s "
-          f"({duration_s / parallel_s:.0f}x real time)")
+    print(
+        f"speed: {workers} processes (the Map's per-stem Lambdas on this machine): wall {parallel_s:.2f} s "
+        f"({duration_s / parallel_s:.0f}x real time)"
+    )
     print("speed: cpu per stem: " + ", ".join(f"{r} {s:.2f}s" for r, s in per_role.items()))
     print(f"speed: load average during the run {os.getloadavg()[0]:.1f} on {workers} cores")
 
@@ -85,8 +108,10 @@ def bench_memory(duration_s: float = 300.0) -> None:
     tracemalloc.stop()
     rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     worst = max(peaks, key=lambda r: peaks[r])
-    print(f"memory: {duration_s:.0f} s track, peak traced allocation per stem render: max {peaks[worst]:.0f} MiB "
-          f"({worst}), median {statistics.median(peaks.values()):.0f} MiB; process max RSS {rss_mib:.0f} MiB")
+    print(
+        f"memory: {duration_s:.0f} s track, peak traced allocation per stem render: max {peaks[worst]:.0f} MiB "
+        f"({worst}), median {statistics.median(peaks.values()):.0f} MiB; process max RSS {rss_mib:.0f} MiB"
+    )
 
 
 PROMPT_SET: list[tuple[str, float, str, Mode, str, list[tuple[str, Role]], list[Role]]] = [
@@ -101,7 +126,15 @@ PROMPT_SET: list[tuple[str, float, str, Mode, str, list[tuple[str, Role]], list[
     ("pop", 110, "C", Mode.MAJOR, "4/4", [("piano", Role.CHORDS), ("synth lead", Role.LEAD)], []),
     ("rock", 128, "E", Mode.MINOR, "4/4", [("distorted guitar", Role.CHORDS)], [Role.PAD]),
     ("waltz", 150, "F", Mode.MAJOR, "3/4", [("piano", Role.CHORDS), ("strings", Role.PAD)], []),
-    ("ambient", 70, "Ab", Mode.MAJOR, "4/4", [("synth pad", Role.PAD), ("bells", Role.LEAD)], [Role.PERCUSSION]),
+    (
+        "ambient",
+        70,
+        "Ab",
+        Mode.MAJOR,
+        "4/4",
+        [("synth pad", Role.PAD), ("bells", Role.LEAD)],
+        [Role.PERCUSSION],
+    ),
     ("dubstep", 140, "F#", Mode.MINOR, "4/4", [("wobble bass", Role.BASS)], []),
     ("boom bap", 90, "G", Mode.MINOR, "4/4", [("upright bass", Role.BASS)], [Role.ARP]),
     ("synthwave", 100, "A", Mode.MINOR, "4/4", [("synth bass", Role.BASS), ("arpeggiator", Role.ARP)], []),
@@ -129,9 +162,22 @@ def adherence_specs(duration_s: float) -> list[MusicSpec]:
     for index, (genre, bpm, key, mode, meter, instruments, excluded) in enumerate(PROMPT_SET):
         named = [Instrument(name=name, role=role) for name, role in instruments]
         roles = {i.role for i in named}
-        named += [Instrument(name=r.value, role=r) for r in (*_CORE, Role.PAD, Role.PERCUSSION) if r not in roles]
-        specs.append(MusicSpec(genre=genre, bpm=bpm, key=key, mode=mode, time_signature=meter, duration_s=duration_s,
-                               instruments=named, excluded_roles=excluded, seed=1000 + index))
+        named += [
+            Instrument(name=r.value, role=r) for r in (*_CORE, Role.PAD, Role.PERCUSSION) if r not in roles
+        ]
+        specs.append(
+            MusicSpec(
+                genre=genre,
+                bpm=bpm,
+                key=key,
+                mode=mode,
+                time_signature=meter,
+                duration_s=duration_s,
+                instruments=named,
+                excluded_roles=excluded,
+                seed=1000 + index,
+            )
+        )
     return specs
 
 
@@ -141,8 +187,11 @@ def estimate_key(mix: np.ndarray) -> tuple[str, str]:
 
     chroma = librosa.feature.chroma_cqt(y=mix, sr=SAMPLE_RATE, hop_length=4096).mean(axis=1)
     best = max(
-        ((float(np.corrcoef(chroma, np.roll(profile, tonic))[0, 1]), tonic, name)
-         for tonic in range(12) for name, profile in (("major", _MAJOR_PROFILE), ("minor", _MINOR_PROFILE))),
+        (
+            (float(np.corrcoef(chroma, np.roll(profile, tonic))[0, 1]), tonic, name)
+            for tonic in range(12)
+            for name, profile in (("major", _MAJOR_PROFILE), ("minor", _MINOR_PROFILE))
+        ),
     )
     return PITCH_CLASSES[best[1]], best[2]
 
@@ -169,19 +218,25 @@ def _adherence_one(spec_json: str) -> dict[str, object]:
     tonic, family = estimate_key(mix)
     want_family = "minor" if spec.mode in MINOR_FAMILY else "major"
     return {
-        "genre": spec.genre, "bpm": spec.bpm, "tempo": tempo, "meter": spec.time_signature,
-        "key": f"{spec.key} {spec.mode.value}", "estimated": f"{tonic} {family}",
+        "genre": spec.genre,
+        "bpm": spec.bpm,
+        "tempo": tempo,
+        "meter": spec.time_signature,
+        "key": f"{spec.key} {spec.mode.value}",
+        "estimated": f"{tonic} {family}",
         "key_ok": tonic == spec.key and family == want_family,
         "excluded_ok": refused == len(spec.excluded_roles) and not set(spec.excluded_roles) & set(stems),
         "peaks_dbfs": {r.value: 20 * np.log10(max(float(np.abs(a).max()), 1e-9)) for r, a in stems.items()},
-        "rms_dbfs": {r.value: 20 * np.log10(max(float(np.sqrt(np.mean(a**2))), 1e-9)) for r, a in stems.items()},
+        "rms_dbfs": {
+            r.value: 20 * np.log10(max(float(np.sqrt(np.mean(a**2))), 1e-9)) for r, a in stems.items()
+        },
         "finite": all(bool(np.all(np.isfinite(a))) for a in stems.values()),
     }
 
 
 def bench_adherence(duration_s: float = 30.0) -> None:
     specs = adherence_specs(duration_s)
-    with ProcessPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+    with _pool(os.cpu_count() or 2) as pool:
         results = list(pool.map(_adherence_one, [s.model_dump_json() for s in specs]))
     tempo_ok = key_ok = octave_ok = 0
     for r in results:
@@ -190,18 +245,24 @@ def bench_adherence(duration_s: float = 30.0) -> None:
         tempo_ok += error <= 0.02
         octave_ok += folded <= 0.02
         key_ok += bool(r["key_ok"])
-        print(f"  {r['genre']:18s} {r['meter']} {float(r['bpm']):5.0f} bpm -> {float(r['tempo']):6.1f}"  # type: ignore[arg-type]
-              f" {'ok ' if error <= 0.02 else 'OFF'} | {r['key']:12s} -> {r['estimated']:9s}"
-              f" {'ok' if r['key_ok'] else 'OFF'} | excluded ok: {r['excluded_ok']}")
+        print(
+            f"  {r['genre']:18s} {r['meter']} {float(r['bpm']):5.0f} bpm -> {float(r['tempo']):6.1f}"  # type: ignore[arg-type]
+            f" {'ok ' if error <= 0.02 else 'OFF'} | {r['key']:12s} -> {r['estimated']:9s}"
+            f" {'ok' if r['key_ok'] else 'OFF'} | excluded ok: {r['excluded_ok']}"
+        )
     count = len(results)
-    print(f"adherence: {count} specs of {duration_s:.0f} s: tempo within 2%: {tempo_ok}/{count} "
-          f"({100 * tempo_ok / count:.0f}%), within 2% allowing half/double/3:2 beat levels: {octave_ok}/{count}; "
-          f"key (tonic + major/minor family): {key_ok}/{count} ({100 * key_ok / count:.0f}%); "
-          f"excluded roles absent and refused: {sum(bool(r['excluded_ok']) for r in results)}/{count}")
+    print(
+        f"adherence: {count} specs of {duration_s:.0f} s: tempo within 2%: {tempo_ok}/{count} "
+        f"({100 * tempo_ok / count:.0f}%), within 2% allowing half/double/3:2 beat levels: {octave_ok}/{count}; "
+        f"key (tonic + major/minor family): {key_ok}/{count} ({100 * key_ok / count:.0f}%); "
+        f"excluded roles absent and refused: {sum(bool(r['excluded_ok']) for r in results)}/{count}"
+    )
     peaks = [p for r in results for p in r["peaks_dbfs"].values()]  # type: ignore[attr-defined]
     rms = [p for r in results for p in r["rms_dbfs"].values()]  # type: ignore[attr-defined]
-    print(f"sanity: all finite: {all(bool(r['finite']) for r in results)}; stem peak max {max(peaks):.2f} dBFS "
-          f"(ceiling -1.0); stem RMS {min(rms):.1f}..{max(rms):.1f} dBFS over the whole stem")
+    print(
+        f"sanity: all finite: {all(bool(r['finite']) for r in results)}; stem peak max {max(peaks):.2f} dBFS "
+        f"(ceiling -1.0); stem RMS {min(rms):.1f}..{max(rms):.1f} dBFS over the whole stem"
+    )
 
 
 def bench_spectrograms(duration_s: float = 30.0) -> None:
@@ -212,13 +273,18 @@ def bench_spectrograms(duration_s: float = 30.0) -> None:
     from scipy import signal
 
     RESULTS.mkdir(parents=True, exist_ok=True)
-    chosen = [s for s in adherence_specs(duration_s) if s.genre in ("drum and bass", "house", "trap", "jazz", "waltz")]
+    chosen = [
+        s
+        for s in adherence_specs(duration_s)
+        if s.genre in ("drum and bass", "house", "trap", "jazz", "waltz")
+    ]
     for spec in chosen:
         stems = render_all(spec)
         fig, axes = plt.subplots(len(stems) + 1, 1, figsize=(14, 2.0 * (len(stems) + 1)), sharex=True)
         mix = np.sum(list(stems.values()), axis=0).mean(axis=0)
-        for axis, (name, audio) in zip(axes, [("mix", mix), *[(r.value, a.mean(axis=0)) for r, a in stems.items()]],
-                                       strict=True):
+        for axis, (name, audio) in zip(
+            axes, [("mix", mix), *[(r.value, a.mean(axis=0)) for r, a in stems.items()]], strict=True
+        ):
             f, t, sxx = signal.spectrogram(audio, SAMPLE_RATE, nperseg=2048, noverlap=1024)
             level_db = 10 * np.log10(sxx + 1e-14)
             top_db = float(level_db.max())
@@ -226,7 +292,9 @@ def bench_spectrograms(duration_s: float = 30.0) -> None:
             axis.set_yscale("symlog", linthresh=200)
             axis.set_ylim(30, 20000)
             axis.set_ylabel(name)
-        axes[0].set_title(f"{spec.genre}, {spec.bpm:g} bpm, {spec.key} {spec.mode.value}, {spec.time_signature}")
+        axes[0].set_title(
+            f"{spec.genre}, {spec.bpm:g} bpm, {spec.key} {spec.mode.value}, {spec.time_signature}"
+        )
         axes[-1].set_xlabel("s")
         fig.tight_layout()
         path = RESULTS / f"spectrogram_{spec.genre.replace(' ', '_')}.png"
@@ -236,12 +304,18 @@ def bench_spectrograms(duration_s: float = 30.0) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("parts", nargs="*", default=["speed", "memory", "adherence", "spectrograms"])
     parser.add_argument("--adherence-duration", type=float, default=30.0)
     args = parser.parse_args()
-    steps = {"speed": bench_speed, "memory": bench_memory, "spectrograms": bench_spectrograms,
-             "adherence": lambda: bench_adherence(args.adherence_duration)}
+    steps = {
+        "speed": bench_speed,
+        "memory": bench_memory,
+        "spectrograms": bench_spectrograms,
+        "adherence": lambda: bench_adherence(args.adherence_duration),
+    }
     for part in args.parts:
         steps[part]()
     return 0

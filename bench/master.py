@@ -3,8 +3,8 @@ step side by side with matchering on the same input: time, loudness and true-pea
 
 Run:  .venv/bin/python bench/master.py [--seconds 180] [--matchering-python PATH]
 
-matchering is GPL and lives only in its own benchmark venv, never in AMP's dependencies:
-    python3.13 -m venv bench/.venv-matchering && bench/.venv-matchering/bin/pip install matchering
+matchering is GPL and lives only in its own benchmark venv, outside the repo and AMP's dependencies:
+    python3.13 -m venv /tmp/bench-venv && /tmp/bench-venv/bin/pip install matchering
 (or point --matchering-python / AMP_MATCHERING_PYTHON at any interpreter that has it).
 x-real-time = track seconds / wall seconds (higher is faster). Measurements: pyloudnorm BS.1770-4
 integrated loudness and 4x-oversampled true peak, as QA measures them.
@@ -30,15 +30,18 @@ from amp.analysis import levels
 from amp.analysis.decode import decode_any
 from amp.analysis.features import extract_features
 from amp.audio_io import SAMPLE_RATE, AudioBuffer, decode_audio, encode_wav
-from amp.domain.job import JobOptions
+from amp.domain.job import Job, JobOptions
 from amp.domain.qa import MasterAdjustments
+from amp.domain.spec import MusicSpec
+from amp.domain.stage_io import MixOutput, QAInput
 from amp.mixing.mixer import mix_stems
+from amp.plots import spectrogram_png, waveform_png
 from amp.prompt import parse_prompt
 from amp.providers.procedural import ProceduralProvider
 from amp.stages.mix import master_mix
+from amp.stages.qa import evaluate
 
-ROOT = Path(__file__).resolve().parent
-DEFAULT_MATCHERING = [ROOT / ".venv-matchering" / "bin" / "python", Path("/tmp/bench-venv/bin/python")]
+DEFAULT_MATCHERING = [Path(tempfile.gettempdir()) / "bench-venv" / "bin" / "python"]  # nosec B108: a lookup, never written
 MATCHERING_SCRIPT = """
 import json, sys, time
 import matchering as mg
@@ -54,10 +57,10 @@ def timed[T](fn: Callable[[], T]) -> tuple[T, float]:
     return result, time.perf_counter() - start
 
 
-def render_stems(prompt: str, seconds: float, seed: int) -> tuple[dict[str, AudioBuffer], str]:
+def render_stems(prompt: str, seconds: float, seed: int) -> tuple[dict[str, AudioBuffer], MusicSpec]:
     spec = parse_prompt(prompt, options=JobOptions(duration_s=seconds, seed=seed))
     provider = ProceduralProvider()
-    return {role.value: provider.render_stem(spec, role).audio for role in spec.roles()}, spec.genre
+    return {role.value: provider.render_stem(spec, role).audio for role in spec.roles()}, spec
 
 
 def matchering_python(explicit: str | None) -> Path | None:
@@ -84,7 +87,8 @@ def main() -> int:
     track_s = args.seconds
 
     print(f"AMP mastering bench: {track_s:.0f} s track, {os.cpu_count()} CPUs")
-    (stems, genre), render_s = timed(lambda: render_stems(args.prompt, track_s, 1))
+    (stems, spec), render_s = timed(lambda: render_stems(args.prompt, track_s, 1))
+    genre = spec.genre
     print(f"  (procedural stems: {len(stems)} roles rendered in {render_s:.1f} s)")
 
     mixed, mix_s = timed(lambda: mix_stems(stems, SAMPLE_RATE, genre))
@@ -105,6 +109,29 @@ def main() -> int:
     print(row("analysis: features (librosa)", analysis_s, track_s))
     print(f"    -> bpm {features.bpm}, key {features.key} {features.mode}, {features.integrated_lufs} LUFS")
 
+    job = Job(owner="bench", prompt=args.prompt, spec=spec)
+    payload = QAInput(
+        job_id=job.id,
+        mix=MixOutput(
+            mix_key="m", stem_keys={r: r for r in mixed.stems}, mastering_pass=1, target_lufs=-14.0
+        ),
+    )
+    report, qa_s = timed(
+        lambda: evaluate(
+            masters["streaming"][0].audio,
+            SAMPLE_RATE,
+            target_lufs=-14.0,
+            stems=mixed.stems,
+            job=job,
+            payload=payload,
+        )
+    )
+    print(row(f"qa: {len(report.checks)} checks (passed: {report.passed})", qa_s, track_s))
+    plots_s = timed(
+        lambda: (waveform_png(decoded.audio, SAMPLE_RATE), spectrogram_png(decoded.audio, SAMPLE_RATE))
+    )[1]
+    print(row("qa: waveform + spectrogram PNGs", plots_s, track_s))
+
     print("\n  accuracy of AMP's master (pyloudnorm / 4x true peak), target +-0.5 LU, <= -1.0 dBTP:")
     for preset, (mastered, target, _) in masters.items():
         audio, _ = decode_audio(encode_wav(mastered.audio))  # as stored: 24-bit
@@ -119,8 +146,10 @@ def main() -> int:
         print("\n  matchering: no benchmark venv found (see the module docstring); comparison not run")
         return 0
     print(f"\n  side by side with matchering ({python}):")
-    (ref_stems, ref_genre), _ = timed(lambda: render_stems(args.reference_prompt, min(track_s, 60.0), 2))
-    reference, _ = master_mix(mix_stems(ref_stems, SAMPLE_RATE, ref_genre), "streaming", MasterAdjustments())
+    (ref_stems, ref_spec), _ = timed(lambda: render_stems(args.reference_prompt, min(track_s, 60.0), 2))
+    reference, _ = master_mix(
+        mix_stems(ref_stems, SAMPLE_RATE, ref_spec.genre), "streaming", MasterAdjustments()
+    )
     ref_lufs = levels.integrated_lufs(reference.audio, SAMPLE_RATE)
     with tempfile.TemporaryDirectory(prefix="amp-bench-master-") as tmp:
         target_path, reference_path, out_path = (
@@ -128,7 +157,7 @@ def main() -> int:
         )
         target_path.write_bytes(encode_wav(mixed.mix))
         reference_path.write_bytes(encode_wav(reference.audio))
-        done = subprocess.run(
+        done = subprocess.run(  # nosec B603: a python of the bench venv, fixed argv
             [str(python), "-c", MATCHERING_SCRIPT, str(target_path), str(reference_path), str(out_path)],
             capture_output=True, text=True, check=False,
         )  # fmt: skip

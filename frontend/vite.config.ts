@@ -3,8 +3,14 @@ import { fileURLToPath } from "node:url";
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "vite";
 
-// The build lands inside the Python package so `amp serve` (and a wheel) serves it on the API's port.
-const outDir = fileURLToPath(new URL("../layers/common/amp/web", import.meta.url));
+// A local build lands inside the Python package, so `amp serve` (and a wheel) serves it on the API's
+// port. A cloud build (VITE_API_BASE_URL set, see docs/DEPLOY.md) goes to frontend/dist for the S3
+// bucket and leaves the local one alone. AMP_WEB_OUT_DIR overrides both.
+const outDir =
+  process.env.AMP_WEB_OUT_DIR ??
+  (process.env.VITE_API_BASE_URL
+    ? fileURLToPath(new URL("./dist", import.meta.url))
+    : fileURLToPath(new URL("../layers/common/amp/web", import.meta.url)));
 
 export default defineConfig({
   plugins: [react()],

@@ -79,7 +79,7 @@ try {
   });
   const phonePage = await phone.newPage();
   await phonePage.goto(base, { waitUntil: "networkidle" });
-  await phonePage.locator("#queue-title").scrollIntoViewIfNeeded();
+  await phonePage.locator("#queue-title").evaluate((element) => window.scrollTo(0, element.getBoundingClientRect().top + window.scrollY - 12));
   await phonePage.waitForTimeout(1200);
   await phonePage.screenshot({ path: join(OUT, "queue-phone.png") });
 

@@ -39,7 +39,7 @@ def ffmpeg_ebur128(audio: AudioBuffer, sample_rate: int, tmp_path: Path) -> dict
 def _song() -> AudioBuffer:
     stems = song_stems(seconds=10.0)
     mix = np.sum(list(stems.values()), axis=0)
-    return (mix / np.max(np.abs(mix)) * 0.7).astype(np.float32)
+    return np.asarray(mix / np.max(np.abs(mix)) * 0.7, dtype=np.float32)
 
 
 CASES: dict[str, tuple[AudioBuffer, int]] = {

@@ -1,6 +1,8 @@
 """The analyze stage over the local adapters: features stored as JSON, spec gaps filled from the
 reference (stated values kept), and a precise InvalidAudio for a file that is not audio."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from amp.adapters.factory import stage_context
@@ -83,3 +85,24 @@ def test_job_without_reference_is_refused() -> None:
     job = _job(ctx, None)
     with pytest.raises(InvalidInput, match="no reference"):
         analyze.run(JobRef(job_id=job.id), ctx)
+
+
+FAULTS = Path(__file__).resolve().parents[1] / "audio" / "faults"
+USABLE = {
+    "truncated.wav", "square_full_scale.wav", "eight_channel.wav", "rate_8k.wav", "rate_192k.flac",
+    "tone_440hz_-6dbfs.aiff", "tone_440hz_-6dbfs.ogg", "tone_440hz_-6dbfs.mp3",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(path.name for path in FAULTS.iterdir()))
+def test_every_fault_corpus_file_gives_features_or_a_specific_error(name: str) -> None:
+    ctx = stage_context()
+    job = _job(ctx, (FAULTS / name).read_bytes())
+    if name in USABLE:
+        out = analyze.run(JobRef(job_id=job.id), ctx)
+        features = ReferenceFeatures.model_validate_json(ctx.audio.get_bytes(out.features_key))
+        assert features.duration_s >= 1.0
+        assert features.integrated_lufs > -70.0
+    else:
+        with pytest.raises(InvalidAudio, match=r"the reference track (is|has|contains|looks)"):
+            analyze.run(JobRef(job_id=job.id), ctx)

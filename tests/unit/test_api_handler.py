@@ -297,3 +297,11 @@ def test_unexpected_error_is_a_500_with_a_generic_body(
     assert body == {
         "error": {"code": "internal_error", "message": "Something went wrong on our side.", "details": None}
     }
+
+
+def test_oversized_body_is_413_before_validation(launcher: RecordingLauncher) -> None:
+    event = load_event("api_create_job.json")
+    event["body"] = json.dumps({"prompt": "x" * (2 * 1024 * 1024)})
+    status, _, body = call(event)
+    assert (status, body["error"]["code"]) == (413, "payload_too_large")
+    assert launcher.started == []

@@ -196,3 +196,22 @@ def test_error_bodies_are_json_everywhere(loopback: Running) -> None:
         body: dict[str, Any] = json.loads(response.text)
         assert response.status_code >= 400
         assert set(body["error"]) == {"code", "message", "details"}
+
+
+def test_keyless_requests_from_other_sites_or_rebound_hosts_are_refused(loopback: Running) -> None:
+    evil_page = httpx.post(
+        f"{loopback.url}/jobs", json={"prompt": "burn cpu"}, headers={"Origin": "https://evil.example"}
+    )
+    assert (evil_page.status_code, evil_page.json()["error"]["code"]) == (403, "forbidden")
+    for host in ("attacker.example:8000", "127.attacker.example"):
+        rebound = httpx.get(f"{loopback.url}/jobs", headers={"Host": host})
+        assert rebound.status_code == 403, host
+    own_page = httpx.get(f"{loopback.url}/jobs", headers={"Origin": loopback.url})
+    assert own_page.status_code == 200
+    assert loopback.launcher.started == []
+    api_key, _ = loopback.keys.create("dana")
+    with_key = httpx.get(
+        f"{loopback.url}/jobs",
+        headers={"Origin": "https://evil.example", "Authorization": f"Bearer {api_key}"},
+    )
+    assert with_key.status_code == 200

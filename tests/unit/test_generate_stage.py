@@ -113,3 +113,32 @@ def test_cancelled_job_is_not_generated() -> None:
     with pytest.raises(JobCancelled):
         generate.run(GenerateInput(job_id=job.id, role="bass"), ctx)
     assert not ctx.audio.exists(keys.raw_stem_key(OWNER, job.id, "bass"))
+
+
+def test_stems_are_byte_identical_across_processes_whatever_else_the_process_rendered() -> None:
+    """Each stem renders in its own Lambda: a fresh process (other hash seed, cold caches, another
+    role rendered first) must produce the same bytes as this one."""
+    import hashlib
+    import os
+    import subprocess
+    import sys
+
+    from amp.audio_io import encode_wav
+    from amp.providers.procedural import ProceduralProvider
+
+    spec = _spec(seed=21, duration_s=5.0, genre="drum and bass", bpm=174.0)
+    here = hashlib.sha256(encode_wav(ProceduralProvider().render_stem(spec, Role.CHORDS).audio)).hexdigest()
+    script = (
+        "import hashlib, sys\n"
+        "from amp.audio_io import encode_wav\n"
+        "from amp.domain.spec import MusicSpec, Role\n"
+        "from amp.providers.procedural import ProceduralProvider\n"
+        "spec = MusicSpec.model_validate_json(sys.argv[1])\n"
+        "provider = ProceduralProvider()\n"
+        "provider.render_stem(spec, Role.BASS)\n"
+        "print(hashlib.sha256(encode_wav(provider.render_stem(spec, Role.CHORDS).audio)).hexdigest())\n"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    there = subprocess.run([sys.executable, "-c", script, spec.model_dump_json()], check=True, capture_output=True,
+                           text=True, env=env).stdout.strip()
+    assert there == here

@@ -2,6 +2,10 @@
 mastered 24-bit mix on target and a 320 kbps MP3 preview, and the job moved through MIXING/MASTERING."""
 
 import io
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -171,3 +175,19 @@ def test_missing_reference_features_fall_back_to_the_preset() -> None:
     job = _job(ctx)
     ctx.jobs.update(job.id, {"reference_key": keys.reference_upload_key(OWNER, "ref", ".wav")})
     assert mix.run(_payload(ctx, job), ctx).target_lufs == -14.0
+
+
+def test_the_mix_stage_never_imports_librosa_or_matplotlib() -> None:
+    """mix is a zip-packaged Lambda: librosa (~350 MB with llvmlite) and matplotlib must stay out."""
+    code = (
+        "import sys, numpy as np\n"
+        "from amp.stages import mix\n"
+        "from tests.audio.signals import song_stems\n"
+        "mixed = mix.mix_stems(song_stems(seconds=1.0), 44100, 'techno')\n"
+        "mix.master_mix(mixed, 'streaming', mix.MasterAdjustments())\n"
+        "print(sorted(m for m in ('librosa', 'numba', 'matplotlib') if m in sys.modules))\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": f"{root / 'layers' / 'common'}{os.pathsep}{root}"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "[]"

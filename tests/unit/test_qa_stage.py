@@ -4,6 +4,7 @@ for a remaster with settings that fix it; pictures and the report land in the st
 import numpy as np
 import pytest
 from amp.adapters.factory import stage_context
+from amp.analysis.models import ReferenceFeatures
 from amp.audio_io import SAMPLE_RATE, encode_wav
 from amp.domain import keys
 from amp.domain.job import Job
@@ -127,3 +128,25 @@ def test_excluded_role_in_the_mix_fails_and_is_not_remasterable() -> None:
     assert not out.passed
     assert not out.remaster
     assert "excluded_roles_absent" in out.summary
+
+
+def test_a_reference_matched_master_still_sums_from_its_stems() -> None:
+    """The reference EQ tilts the master by up to 3 dB per band; QA replays it, so the stems-sum
+    check tells EQ colour from a missing stem."""
+    ctx = stage_context()
+    job = _job(ctx)
+    ctx.jobs.update(job.id, {"reference_key": keys.reference_upload_key(OWNER, "ref", ".wav")})
+    bright = ReferenceFeatures(
+        duration_s=30.0, sample_rate=44_100, channels=2, source_format="WAV", integrated_lufs=-14.0,
+        loudness_range_lu=4.0, true_peak_dbtp=-1.0, crest_factor_db=9.0, stereo_width=0.4, phase_correlation=0.8,
+        spectral_balance_db={"low": -9.0, "low_mid": -6.0, "mid": -4.0, "high": -3.0},
+    )  # fmt: skip
+    ctx.audio.put_bytes(
+        keys.reference_features_key(OWNER, job.id), bright.model_dump_json().encode(), "application/json"
+    )
+    out = qa.run(_mixed(ctx, job), ctx)
+    stored = ctx.jobs.get(job.id).qa
+    assert stored is not None
+    residual = next(check for check in stored.checks if check.name == "stems_sum_to_mix")
+    assert residual.passed, residual.message
+    assert out.passed, out.summary

@@ -3,11 +3,10 @@ silence, and the vectorised Karplus-Strong string."""
 
 import numpy as np
 import pytest
-from scipy.signal import get_window
-
 from amp.synth.envelopes import adsr
 from amp.synth.instruments import PATCHES, render_note
 from amp.synth.oscillators import naive_saw, phase_from_frequency, polyblep_saw, saw, square
+from scipy.signal import get_window
 
 SR = 44_100
 
@@ -58,8 +57,23 @@ def test_adsr_attacks_sustains_and_releases_to_silence() -> None:
     assert float(env[-1]) == 0.0 and float(env[int(1.5 * SR)]) < 0.5 * np.exp(-4)
 
 
-@pytest.mark.parametrize("patch", ["pluck", "upright", "guitar", "saw_lead", "square_lead", "sub_bass", "strings",
-                                   "rhodes", "piano", "flute", "supersaw", "choir"])
+@pytest.mark.parametrize(
+    "patch",
+    [
+        "pluck",
+        "upright",
+        "guitar",
+        "saw_lead",
+        "square_lead",
+        "sub_bass",
+        "strings",
+        "rhodes",
+        "piano",
+        "flute",
+        "supersaw",
+        "choir",
+    ],
+)
 def test_patches_play_the_requested_pitch(patch: str) -> None:
     pitch = 45 if patch in ("upright", "sub_bass") else 57
     note = render_note(patch, pitch, SR, None, 120.0)
@@ -69,7 +83,9 @@ def test_patches_play_the_requested_pitch(patch: str) -> None:
     expected_hz = 440.0 * 2 ** ((pitch - 69) / 12)
     band = (freqs > expected_hz * 0.5) & (freqs < expected_hz * 1.5)
     peak_hz = freqs[band][np.argmax(spectrum[band])]
-    assert abs(1200 * np.log2(peak_hz / expected_hz)) < 30, f"{patch}: {peak_hz:.1f} Hz, want {expected_hz:.1f}"
+    assert abs(1200 * np.log2(peak_hz / expected_hz)) < 30, (
+        f"{patch}: {peak_hz:.1f} Hz, want {expected_hz:.1f}"
+    )
 
 
 @pytest.mark.parametrize("patch", sorted(PATCHES))

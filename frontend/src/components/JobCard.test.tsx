@@ -39,6 +39,12 @@ describe("JobCard", () => {
     expect(screen.queryByRole("button", { name: "Delete" })).not.toBeInTheDocument();
   });
 
+  it("describes the work by status even when one stage covers two statuses", () => {
+    renderCard(makeJob({ status: "MASTERING", stage: "mix", progress: 0.75 }));
+    expect(screen.getByText(/^Mastering… · started/)).toBeInTheDocument();
+    expect(screen.getByRole("listitem", { current: "step" })).toHaveTextContent("Mastering");
+  });
+
   it("spells Analysing the British way while a reference is analysed", () => {
     renderCard(makeJob({ status: "ANALYZING", stage: "analyze", progress: 0.1 }));
     expect(screen.getByTestId("job-status")).toHaveTextContent("Analysing");

@@ -6,18 +6,24 @@ import {
   elapsedSeconds,
   failureSentence,
   formatDuration,
-  humanizeStage,
   isActive,
   PIPELINE_STATUSES,
   STATUS_LABELS,
   statusOfStage,
 } from "../lib/jobs";
+import { ErrorBoundary } from "./ErrorBoundary";
 import { ErrorMessage } from "./ErrorMessage";
 import { JobResult } from "./JobResult";
 
-function sentenceCase(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
+const RUNNING_WORDS: Partial<Record<JobStatus, string>> = {
+  QUEUED: "Waiting for a worker",
+  PARSING: "Reading the prompt",
+  ANALYZING: "Analysing",
+  GENERATING: "Generating the parts",
+  MIXING: "Mixing the stems",
+  MASTERING: "Mastering",
+  CHECKING: "Checking quality",
+};
 
 type StepState = "done" | "current" | "failed" | "pending";
 
@@ -136,7 +142,7 @@ export function JobCard({ job, now, initiallyOpen = false, onChanged, onDeleted 
           </span>
         ) : (
           <span className="muted">
-            {sentenceCase(job.status === "QUEUED" ? "waiting in the queue" : humanizeStage(job.stage ?? job.status))}… · started{" "}
+            {RUNNING_WORDS[job.status] ?? STATUS_LABELS[job.status]}… · started{" "}
             {new Date(job.created_at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" })}
           </span>
         )}
@@ -204,7 +210,9 @@ export function JobCard({ job, now, initiallyOpen = false, onChanged, onDeleted 
       </div>
       {job.status === "SUCCEEDED" && open ? (
         <div id={resultId}>
-          <JobResult job={job} />
+          <ErrorBoundary label="This job's result could not be shown">
+            <JobResult job={job} />
+          </ErrorBoundary>
         </div>
       ) : null}
     </article>

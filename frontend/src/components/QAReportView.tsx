@@ -11,7 +11,7 @@ function checkValue(value: number | null | undefined): string {
 
 /** "stems_sum_to_mix" -> "Stems sum to mix". */
 export function checkLabel(name: string): string {
-  const words = name.replace(/[_-]+/g, " ").trim();
+  const words = name.replace(/[_-]+/g, " ").trim().replace(/\b(dc|lufs|bpm|rms)\b/gi, (word) => word.toUpperCase());
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 

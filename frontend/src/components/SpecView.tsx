@@ -40,7 +40,7 @@ export function SpecView({ spec }: { spec: MusicSpec }) {
     {
       field: "instruments",
       label: "Instruments",
-      value: spec.instruments.length > 0 ? spec.instruments.map((item) => `${item.name} (${item.role})`).join(", ") : "—",
+      value: spec.instruments.length > 0 ? spec.instruments.map((item) => (item.name === item.role ? item.name : `${item.name} (${item.role})`)).join(", ") : "—",
       from: provenance.instruments,
     },
     { field: "seed", label: "Seed", value: String(spec.seed), from: provenance.seed },

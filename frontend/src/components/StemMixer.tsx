@@ -136,6 +136,7 @@ export function StemMixer({ stems, createContext }: { stems: StemTrack[]; create
                 className="button button--small toggle toggle--mute"
                 aria-pressed={control?.muted ?? false}
                 aria-label={`Mute ${stem.label}`}
+                title={`Mute ${stem.label}`}
                 onClick={() => setControls((current) => toggleMute(current, stem.id))}
               >
                 M
@@ -145,6 +146,7 @@ export function StemMixer({ stems, createContext }: { stems: StemTrack[]; create
                 className="button button--small toggle toggle--solo"
                 aria-pressed={control?.soloed ?? false}
                 aria-label={`Solo ${stem.label}`}
+                title={`Solo ${stem.label}`}
                 onClick={() => setControls((current) => toggleSolo(current, stem.id))}
               >
                 S

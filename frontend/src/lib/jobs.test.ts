@@ -89,3 +89,11 @@ describe("signed download URLs across polls", () => {
     expect(next.status).toBe("MASTERING");
   });
 });
+
+describe("check labels", () => {
+  it("spells check names as words, acronyms in capitals", async () => {
+    const { checkLabel } = await import("../components/QAReportView");
+    expect(checkLabel("stems_sum_to_mix")).toBe("Stems sum to mix");
+    expect(checkLabel("dc_offset")).toBe("DC offset");
+  });
+});

@@ -52,7 +52,7 @@ _ENV_NAMES = {
     "state_machine_arn": "AMP_STATE_MACHINE_ARN",
     "parser": "AMP_PARSER",
     "bedrock_model_id": "AMP_BEDROCK_MODEL_ID",
-    "stability_api_key_secret": "AMP_STABILITY_API_KEY_SECRET",
+    "stability_api_key_secret": "AMP_STABILITY_API_KEY_SECRET",  # nosec B105: a variable name
     "default_master_preset": "AMP_DEFAULT_MASTER_PRESET",
     "presigned_url_expiry_s": "AMP_PRESIGNED_URL_EXPIRY_S",
 }

@@ -24,8 +24,9 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from amp.adapters.local.fs_audio import FilesystemAudioStore
-from amp.api.auth import ApiKeyLookup, local_authorizer
+from amp.api.auth import ApiKeyLookup, CrossSiteRequest, local_authorizer
 from amp.api.errors import Unauthenticated, error_body
+from amp.api.handler import MAX_JSON_BODY_BYTES
 from amp.api.routes.files import SignatureInvalid, byte_range, resolve_download
 from amp.domain.errors import InvalidInput, NotFound
 from amp.observability import logger
@@ -33,8 +34,7 @@ from amp.services.jobs import MAX_UPLOAD_BYTES
 
 LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
-MAX_BODY_BYTES = 1024 * 1024
-"""JSON requests: far above any valid body (prompts are capped at 2000 characters)."""
+MAX_BODY_BYTES = MAX_JSON_BODY_BYTES
 MAX_UPLOAD_BODY_BYTES = MAX_UPLOAD_BYTES
 STREAM_CHUNK_BYTES = 256 * 1024
 API_PREFIXES = ("/jobs", "/uploads", "/health", "/docs", "/openapi.json", "/files")
@@ -198,7 +198,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
             elif (
                 self.config.web_dir is not None and self.command in ("GET", "HEAD") and not is_api_path(path)
             ):
-                self._serve_static(path)
+                self._serve_static(self.config.web_dir, path)
             else:
                 self._serve_api(path, url.query)
         except (BrokenPipeError, ConnectionResetError):
@@ -248,6 +248,9 @@ class _RequestHandler(BaseHTTPRequestHandler):
             )
         except Unauthenticated as error:
             self._send_error(401, "unauthorized", str(error), {"WWW-Authenticate": "Bearer"})
+            return
+        except CrossSiteRequest as error:
+            self._send_error(403, "forbidden", str(error))
             return
         headers.setdefault("X-Forwarded-Proto", "http")
         event = build_event(
@@ -314,10 +317,8 @@ class _RequestHandler(BaseHTTPRequestHandler):
                 self.wfile.write(chunk)
                 remaining -= len(chunk)
 
-    def _serve_static(self, path: str) -> None:
+    def _serve_static(self, root: Path, path: str) -> None:
         """The built SPA: a file if it exists, else index.html so client-side routes load."""
-        root = self.config.web_dir
-        assert root is not None
         relative = path.lstrip("/")
         candidate = (root / relative).resolve() if relative else root / "index.html"
         if not candidate.is_relative_to(root) or not candidate.is_file():

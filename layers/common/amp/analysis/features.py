@@ -7,6 +7,7 @@ qa container-image Lambdas ship it); NUMBA_CACHE_DIR is pointed at a writable pa
 import math
 import os
 import tempfile
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -139,7 +140,11 @@ def pulse_clarity(onset_env: FloatArray, bpm: float) -> float:
 def estimate_key(mono: AudioBuffer) -> KeyEstimate:
     """Key and mode by correlating the mean chroma with rotated Krumhansl and Temperley profiles."""
     librosa = librosa_module()
-    chroma = librosa.feature.chroma_cqt(y=mono, sr=ANALYSIS_RATE, hop_length=HOP * 4)
+    with warnings.catch_warnings():
+        # Clips of a second or two make the lowest CQT octaves warn that n_fft exceeds the signal;
+        # the upper octaves still carry the pitch classes.
+        warnings.filterwarnings("ignore", message="n_fft=.* is too large", category=UserWarning)
+        chroma = librosa.feature.chroma_cqt(y=mono, sr=ANALYSIS_RATE, hop_length=HOP * 4)
     profile = chroma.mean(axis=1)
     if float(profile.max(initial=0.0)) <= 1e-6 or float(np.std(profile)) < 1e-6:
         return KeyEstimate(None, None, 0.0)

@@ -79,9 +79,10 @@ def true_peak_dbtp(audio: AudioBuffer) -> float:
     return amplitude_to_db(peak)
 
 
-def k_weight(audio: AudioBuffer, sample_rate: int) -> npt.NDArray[np.float64]:
-    """BS.1770 K-weighting (pre-filter shelf + RLB high-pass), same biquads as pyloudnorm."""
-    weighted = audio.astype(np.float64)
+def k_weighting_sos(sample_rate: int) -> npt.NDArray[np.float64]:
+    """BS.1770 K-weighting (pre-filter shelf + RLB high-pass) as second-order sections, designed at
+    any rate with the same biquad formulas as pyloudnorm."""
+    sections = []
     for gain_db, q, fc_hz, kind in ((4.0, 1 / math.sqrt(2), 1500.0, "shelf"), (0.0, 0.5, 38.0, "hp")):
         a_gain = 10 ** (gain_db / 40.0)
         w0 = 2.0 * math.pi * fc_hz / sample_rate
@@ -102,8 +103,15 @@ def k_weight(audio: AudioBuffer, sample_rate: int) -> npt.NDArray[np.float64]:
         else:
             b = [(1 + cos_w0) / 2, -(1 + cos_w0), (1 + cos_w0) / 2]
             a = [1 + alpha, -2 * cos_w0, 1 - alpha]
-        weighted = signal.lfilter(np.array(b) / a[0], np.array(a) / a[0], weighted, axis=1)
-    return np.asarray(weighted, dtype=np.float64)
+        sections.append(
+            [*(coefficient / a[0] for coefficient in b), *(coefficient / a[0] for coefficient in a)]
+        )
+    return np.array(sections, dtype=np.float64)
+
+
+def k_weight(audio: AudioBuffer, sample_rate: int) -> npt.NDArray[np.float64]:
+    """The K-weighted signal (float64: the power sums that follow need the precision)."""
+    return np.asarray(signal.sosfilt(k_weighting_sos(sample_rate), audio.astype(np.float64), axis=1))
 
 
 def windowed_loudness_lufs(

@@ -5,6 +5,11 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from amp.domain import keys
+from amp.domain.errors import NotFound
+from amp.domain.job import Job
+from amp.domain.ports import AudioStore
+
 
 class ReferenceFeatures(BaseModel):
     duration_s: float = Field(ge=0.0)
@@ -26,3 +31,15 @@ class ReferenceFeatures(BaseModel):
     stereo_width: float
     phase_correlation: float
     onset_density_per_s: float = Field(default=0.0, ge=0.0)
+
+
+def load_reference_features(audio: AudioStore, job: Job) -> ReferenceFeatures | None:
+    """The stored features of the job's reference, or None without a reference (or before analysis
+    stored them). Mix reads them to match the reference; QA to rebuild the same master EQ."""
+    if not job.reference_key:
+        return None
+    try:
+        raw = audio.get_bytes(keys.reference_features_key(job.owner, job.id))
+    except NotFound:
+        return None
+    return ReferenceFeatures.model_validate_json(raw)

@@ -3,6 +3,7 @@ fills it from Cognito/IAM in the cloud, and `amp serve` fills it locally after c
 (acting as the authorizer), so one rule serves both backends."""
 
 import hashlib
+import ipaddress
 from collections.abc import Mapping
 from typing import Any, Protocol
 
@@ -50,6 +51,38 @@ def bearer_token(authorization: str | None) -> str | None:
     return token.strip()
 
 
+class CrossSiteRequest(Exception):
+    """A keyless request that a browser sent on behalf of another site (DNS rebinding or CSRF)."""
+
+
+def _is_loopback_name(host: str) -> bool:
+    name = host.strip().lower()
+    if name.startswith("["):
+        name = name[1 : name.find("]")] if "]" in name else name[1:]
+    elif name.count(":") == 1:
+        name = name.split(":", 1)[0]
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False  # any other name could be rebound to 127.0.0.1 by its owner
+
+
+def check_same_machine(headers: Mapping[str, str]) -> None:
+    """Keyless access is only for this machine's own pages: the Host must be a loopback name (a
+    rebound DNS name is refused) and a browser's Origin, when sent, must be loopback too (another
+    site's page cannot drive the API)."""
+    lowered = {name.lower(): value for name, value in headers.items()}
+    if not _is_loopback_name(lowered.get("host", "")):
+        raise CrossSiteRequest("Keyless requests must use a loopback host name; send an API key otherwise.")
+    origin = lowered.get("origin")
+    if origin and origin != "null":
+        host = origin.split("://", 1)[-1].split("/", 1)[0]
+        if not _is_loopback_name(host):
+            raise CrossSiteRequest("Requests from other sites need an API key.")
+
+
 def local_authorizer(
     headers: Mapping[str, str], keys: ApiKeyLookup, *, allow_anonymous: bool
 ) -> dict[str, str] | None:
@@ -57,10 +90,14 @@ def local_authorizer(
     keyless requests when bound to loopback; None (the handler answers 401) otherwise.
 
     Raises Unauthenticated for a key that is present but wrong, even on loopback, so a typo is not
-    silently turned into the shared local owner."""
+    silently turned into the shared local owner; CrossSiteRequest for keyless requests from another
+    site's page."""
     authorization = next((value for name, value in headers.items() if name.lower() == "authorization"), None)
     if authorization is None:
-        return {"principalId": LOCAL_OWNER, "amp_auth": "loopback"} if allow_anonymous else None
+        if not allow_anonymous:
+            return None
+        check_same_machine(headers)
+        return {"principalId": LOCAL_OWNER, "amp_auth": "loopback"}
     token = bearer_token(authorization)
     owner = keys.owner_for(token) if token else None
     if owner is None:

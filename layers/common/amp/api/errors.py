@@ -27,10 +27,6 @@ class Unauthenticated(Exception):
     """No usable identity on the request (no key, bad key, no authorizer claims)."""
 
 
-class PayloadTooLarge(Exception):
-    """The request body exceeds the limit for its route."""
-
-
 def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "details": details}}
 
@@ -118,7 +114,6 @@ ERROR_HANDLERS: list[tuple[type[Exception], Callable[[Exception], Response[str]]
     (RequestValidationError, _validation),
     (Unauthenticated, _unauthenticated),
     (NotFound, _not_found),
-    (PayloadTooLarge, _with_message(413, "payload_too_large")),
     (UploadTooLarge, _with_message(413, "payload_too_large")),
     (UnsupportedUploadType, _with_message(415, "unsupported_media_type")),
     (IdempotencyKeyReused, _with_message(422, "idempotency_key_reused")),

@@ -3,16 +3,49 @@
 No `log_metrics`: routes emit self-contained `single_metric`s, because locally the shared Metrics
 object is also used from job worker threads."""
 
+import json
 from typing import Any
 
 from aws_lambda_powertools.logging import correlation_paths
 
 from amp.api.app import get_app
+from amp.api.errors import error_body
 from amp.observability import logger, tracer
+from amp.services.jobs import MAX_UPLOAD_BYTES
+
+MAX_JSON_BODY_BYTES = 1024 * 1024
+"""Far above any valid JSON body (prompts are capped at 2000 characters)."""
+
+
+def body_limit(event: dict[str, Any]) -> int:
+    """Raw reference-track uploads (local PUT /uploads/{id}) may be large; everything else is JSON."""
+    path = str(event.get("path") or "")
+    if event.get("httpMethod") == "PUT" and path.startswith("/uploads/"):
+        return MAX_UPLOAD_BYTES
+    return MAX_JSON_BODY_BYTES
+
+
+def too_large(event: dict[str, Any]) -> dict[str, Any] | None:
+    """413 before any parsing or validation when the body exceeds the route's limit."""
+    body = event.get("body") or ""
+    size = len(body) * 3 // 4 if event.get("isBase64Encoded") else len(body.encode("utf-8"))
+    limit = body_limit(event)
+    if size <= limit:
+        return None
+    payload = error_body("payload_too_large", f"The body is larger than {limit} bytes.")
+    return {
+        "statusCode": 413,
+        "multiValueHeaders": {"Content-Type": ["application/json"]},
+        "body": json.dumps(payload),
+        "isBase64Encoded": False,
+    }
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 @tracer.capture_lambda_handler(capture_response=False)
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    refused = too_large(event)
+    if refused is not None:
+        return refused
     response: dict[str, Any] = get_app().resolve(event, context)
     return response

@@ -5,7 +5,6 @@ abandons them. Whatever is cut short, the next start recovers: QUEUED jobs run a
 mid-stage end FAILED with "interrupted", so nothing stays stuck."""
 
 import argparse
-import importlib
 import ipaddress
 import os
 import signal
@@ -51,17 +50,11 @@ def is_loopback(host: str) -> bool:
 
 
 def warm_up() -> None:
-    """Build the API and import the stages before the first request, so a broken install shows at
-    start and the first requests do not wait for imports."""
+    """Build the API and its service before the first request (the stages are imported by the worker
+    processes, see LocalJobLauncher.warm_up, not by this one)."""
     from amp.api import dependencies
     from amp.api.app import get_app
-    from amp.stages import STAGES
 
-    for stage in STAGES.values():
-        try:
-            importlib.import_module(stage.module)
-        except ImportError as error:  # the job fails at that stage with the reason; serving still works
-            print(f"amp serve: stage {stage.name} cannot be imported: {error}", file=sys.stderr, flush=True)
     get_app()
     dependencies.job_service()
 
@@ -96,6 +89,7 @@ def serve(args: argparse.Namespace) -> int:
     dependencies.use_local_launcher(launcher)
     SqliteIdempotencyStore(settings.data_dir / "idempotency.sqlite3").purge_expired()
     warm_up()
+    launcher.warm_up()
     requeued, failed = launcher.recover()
 
     audio = audio_store_for(settings)

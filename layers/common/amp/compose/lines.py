@@ -129,7 +129,11 @@ def _chord_rhythm(patch: str, score: Score, energy: float) -> list[tuple[float, 
     if patch == "guitar":
         return [(s * 0.5, 0.45) for s in range(8)]
     if patch == "dist_guitar":
-        return [(s * 0.5, 0.3 if s % 4 else 0.45) for s in range(8)] if energy > 0.5 else [(0.0, 1.9), (2.0, 1.9)]
+        return (
+            [(s * 0.5, 0.3 if s % 4 else 0.45) for s in range(8)]
+            if energy > 0.5
+            else [(0.0, 1.9), (2.0, 1.9)]
+        )
     if patch in ("piano", "organ"):
         return [(0.0, 1.9), (2.0, 1.4), (3.5, 0.5)] if energy > 0.5 else [(0.0, 3.9)]
     if patch == "rhodes":
@@ -143,7 +147,7 @@ def _chord_rhythm(patch: str, score: Score, energy: float) -> list[tuple[float, 
 
 def _power_chords(score: Score) -> list[tuple[int, ...]]:
     """Root, fifth and octave low on the neck: what an overdriven guitar plays."""
-    voicings = []
+    voicings: list[tuple[int, ...]] = []
     for chord in score.chords:
         root = _pitch(chord.root_pc, 40)
         voicings.append((root, root + 7, root + 12))
@@ -160,6 +164,9 @@ def chord_notes(score: Score, patch: str, rng: np.random.Generator) -> tuple[Not
                 continue
             for offset, length in _chord_rhythm(patch, score, section.energy):
                 velocity = int(60 + 45 * section.energy + rng.normal(0, 4))
+                if patch == "dist_guitar":  # the chord's third on top, softer: says major or minor
+                    third = _pitch(chord.pitch_classes[1], voicing[-1])
+                    notes.append(NoteEvent(bar * score.bar_qn + offset, length, third, max(1, velocity - 25)))
                 for voice, pitch in enumerate(voicing):
                     strum = 0.012 * voice if patch == "guitar" else 0.0
                     notes.append(

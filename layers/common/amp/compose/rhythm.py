@@ -18,7 +18,9 @@ Hit = tuple[float, int, int]
 STEP_QN = 0.25
 
 
-def _four_four_bar(feel: DrumFeel, energy: float, variant: int, rng: np.random.Generator) -> list[Hit]:
+def _four_four_bar(
+    feel: DrumFeel, energy: float, variant: int, rng: np.random.Generator, tempo_bpm: float = 120.0
+) -> list[Hit]:
     hits: list[Hit] = []
     eighths = range(0, 16, 2)
     busy = energy > 0.7
@@ -43,10 +45,16 @@ def _four_four_bar(feel: DrumFeel, energy: float, variant: int, rng: np.random.G
         if variant % 4 == 3:
             hits.append((14, OPEN_HAT, 80))
     elif feel is DrumFeel.BOOM_BAP:
-        kicks = (0, 7, 10) if variant % 2 == 0 else (0, 2, 10, 13)
+        if tempo_bpm >= 88:
+            kicks = (0, 7, 10) if variant % 2 == 0 else (0, 2, 10, 13)
+        else:  # slow: kicks on the strong beats with one sixteenth pickup, so the beat stays the beat
+            kicks = (0, 8) if variant % 2 == 0 else (0, 7, 8)
         hits += [(s, KICK, 116) for s in kicks]
         hits += [(s, SNARE, 112) for s in (4, 12)]
-        hits += [(s, CLOSED_HAT, 84 if s % 4 == 0 else 58) for s in eighths]
+        if tempo_bpm >= 88:
+            hits += [(s, CLOSED_HAT, 84 if s % 4 == 0 else 58) for s in eighths]
+        else:  # laid-back lo-fi: hats on the beat and an open hat into the next bar
+            hits += [(s, CLOSED_HAT, 84) for s in (0, 4, 8, 12)] + [(14, OPEN_HAT, 60)]
         if energy > 0.5:
             hits.append((15, SNARE, 40))
     elif feel is DrumFeel.TRAP:
@@ -63,9 +71,13 @@ def _four_four_bar(feel: DrumFeel, energy: float, variant: int, rng: np.random.G
         if variant % 2 == 1:
             hits.append((14, OPEN_HAT, 76))
     elif feel is DrumFeel.HALF_TIME:
-        hits += [(s, KICK, 120) for s in ((0, 11) if variant % 2 == 0 else (0, 3, 11))]
+        kicks = ((0, 11) if variant % 2 == 0 else (0, 3, 11)) if tempo_bpm >= 110 else (0, 8, 11)
+        hits += [(s, KICK, 120) for s in kicks]
         hits += [(8, SNARE, 120)]
-        hits += [(s, CLOSED_HAT, 82 if s % 4 == 0 else 56) for s in eighths]
+        hits += [
+            (s, CLOSED_HAT, 82 if s % 4 == 0 else 56)
+            for s in (eighths if tempo_bpm >= 110 else (0, 4, 8, 12))
+        ]
     elif feel is DrumFeel.SWING:
         hits += [(s, RIDE, 96 if s in (0, 8) else 80) for s in (0, 4, 6, 8, 12, 14)]
         hits += [(s, PEDAL_HAT, 70) for s in (4, 12)]
@@ -102,13 +114,16 @@ def _accent_the_beat(hits: list[Hit], bpm: float) -> list[Hit]:
         return hits
     shaped: list[Hit] = []
     for step, note, velocity in hits:
+        level = velocity
         if note in _CYMBALS:
             on_beat = float(step).is_integer() and int(step) % 4 == 0
             if bpm < 100.0 and not on_beat:
-                velocity = int(velocity * 0.5)
+                level = int(velocity * 0.5)
             elif bpm >= 150.0:
-                velocity = max(velocity, 104) if on_beat else int(velocity * 0.6)
-        shaped.append((step, note, velocity))
+                level = max(velocity, 104) if on_beat else int(velocity * 0.6)
+        shaped.append((step, note, level))
+    if bpm >= 150.0:
+        shaped += [(float(s), RIDE, 92) for s in (0, 4, 8, 12)]  # a ride on the beat, as in liquid dnb
     return shaped
 
 
@@ -169,7 +184,9 @@ def _section_bar_hits(
     last_bar = index_in_section == section.bars - 1
     energy = section.energy
     if steps_per_bar == 16:
-        base = _accent_the_beat(_four_four_bar(style.drum_feel, energy, index_in_section, rng), score.bpm)
+        base = _accent_the_beat(
+            _four_four_bar(style.drum_feel, energy, index_in_section, rng, score.bpm), score.bpm
+        )
     else:
         base = _generic_bar(groups, style.drum_feel, energy)
 
@@ -259,7 +276,10 @@ def percussion_part_notes(score: Score, style: Style, rng: np.random.Generator) 
             bar_qn = bar * score.bar_qn
             for step in range(steps_per_bar):
                 accent = step % 4 == 2
-                if step % 2 == 0 or energy > 0.5:
+                if score.bpm < 90.0:  # slow grooves: the shaker marks the beat, not the eighths
+                    if step % 4 == 0:
+                        raw.append((bar_qn + step * STEP_QN, SHAKER, 70))
+                elif step % 2 == 0 or energy > 0.5:
                     raw.append((bar_qn + step * STEP_QN, SHAKER, 72 if accent else 44))
             if section.name is not SectionName.BREAKDOWN:
                 for step in conga_steps:

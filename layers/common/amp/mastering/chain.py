@@ -90,6 +90,15 @@ def dc_highpass(audio: AudioBuffer, sample_rate: int) -> AudioBuffer:
     return np.asarray(signal.sosfilt(sos, audio, axis=1), dtype=np.float32)
 
 
+def pre_limiter(audio: AudioBuffer, sample_rate: int, eq_gains_db: Mapping[str, float] | None) -> AudioBuffer:
+    """The linear part of the chain (DC high-pass, reference EQ): QA replays it on the stem sum to
+    tell the master's colour from a missing stem."""
+    prepared = dc_highpass(audio.astype(np.float32), sample_rate)
+    if eq_gains_db and any(abs(gain) > 0.01 for gain in eq_gains_db.values()):
+        prepared = np.asarray(_eq_board(eq_gains_db)(prepared, sample_rate), dtype=np.float32)
+    return prepared
+
+
 def _limit(prepared: AudioBuffer, sample_rate: int, gain_db: float, ceiling_db: float) -> AudioBuffer:
     driven = prepared * np.float32(db_to_amplitude(gain_db))
     clipped = soft_clip(
@@ -112,10 +121,8 @@ def master(
         raise InvalidAudio(f"cannot master audio of shape {audio.shape}")
     if not np.all(np.isfinite(audio)):
         raise InvalidAudio("cannot master audio containing NaN or infinite samples")
-    prepared = dc_highpass(audio.astype(np.float32), sample_rate)
     eq = dict(eq_gains_db or {})
-    if any(abs(gain) > 0.01 for gain in eq.values()):
-        prepared = np.asarray(_eq_board(eq)(prepared, sample_rate), dtype=np.float32)
+    prepared = pre_limiter(audio, sample_rate, eq)
     start_lufs = integrated_lufs(prepared, sample_rate)
     if start_lufs < SILENCE_LUFS:
         raise InvalidAudio("the mix is silent: nothing to master")

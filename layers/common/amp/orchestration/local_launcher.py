@@ -30,6 +30,9 @@ INTERRUPTED_REASON = "interrupted: the server stopped while this job ran"
 STOP_POLL_S = 0.25
 """How often a worker process re-reads its job to notice a cancel (cheap: one SQLite read)."""
 WAIT_POLL_S = 0.2
+RENDER_NICENESS = 10
+JOBS_PER_WORKER_PROCESS = 50
+"""A worker process is replaced after this many jobs, so a slow leak in a library cannot grow forever."""
 
 Runner = Callable[..., Any]
 """`runner(job_id, *, should_stop)`; injectable so tests can use a fast in-thread pipeline."""
@@ -46,9 +49,12 @@ def workers_from_env() -> int:
 
 
 def _child_init() -> None:
-    """Die with the server (Linux): after a SIGKILL of `amp serve` no orphan keeps writing files of a
-    job that recovery is about to mark interrupted. Ctrl-C is the parent's to handle."""
+    """Lower priority than the server, and die with it (Linux): after a SIGKILL of `amp serve` no
+    orphan keeps writing files of a job that recovery is about to mark interrupted. Ctrl-C is the
+    parent's to handle."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with contextlib.suppress(OSError, AttributeError):
+        os.nice(RENDER_NICENESS)  # the API's request threads win the CPU over background renders
     with contextlib.suppress(OSError, AttributeError):
         import ctypes
 
@@ -56,6 +62,20 @@ def _child_init() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
     if os.getppid() == 1:  # the parent died before prctl took effect
         os._exit(1)
+
+
+def warm_child() -> int:
+    """Runs in a worker process: import the pipeline and every stage now, not in the first job."""
+    import importlib
+
+    from amp.orchestration import local_pipeline
+    from amp.stages import STAGES
+
+    local_pipeline.build_state_machine()
+    for stage in STAGES.values():
+        with contextlib.suppress(ImportError):  # a broken stage fails its jobs with the reason
+            importlib.import_module(stage.module)
+    return os.getpid()
 
 
 def run_in_child(job_id: str) -> tuple[str, str | None, str | None]:
@@ -181,8 +201,23 @@ class LocalJobLauncher:
                     max_workers=self.workers,
                     mp_context=multiprocessing.get_context("spawn"),
                     initializer=_child_init,
+                    max_tasks_per_child=JOBS_PER_WORKER_PROCESS,
                 )
             return self._processes
+
+    def warm_up(self, timeout_s: float = 120.0) -> int:
+        """Start the worker processes and let them import the pipeline before any job arrives, so the
+        first jobs neither wait for imports nor compete with the first API requests for the CPU.
+        Returns how many processes are ready."""
+        if self._runner != self._run_in_process:
+            return 0
+        pool = self._process_pool()
+        warming = [pool.submit(warm_child) for _ in range(self.workers)]
+        ready = set()
+        for future in warming:
+            with contextlib.suppress(Exception):  # a failing import shows again in the job that needs it
+                ready.add(future.result(timeout=timeout_s))
+        return len(ready)
 
     def _run_in_process(self, job_id: str, *, should_stop: Callable[[], bool]) -> Any:
         future = self._process_pool().submit(run_in_child, job_id)

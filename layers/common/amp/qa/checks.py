@@ -1,7 +1,7 @@
 """The individual checks. Each returns one `QACheck`; `remasterable` marks what another mastering
 pass (louder/quieter, lower ceiling) can fix, which is what the ASL's remaster loop acts on."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 import numpy.typing as npt
@@ -12,7 +12,7 @@ from amp.analysis.spectrum import BANDS_HZ
 from amp.audio_io import AudioBuffer
 from amp.domain.qa import QACheck
 from amp.domain.spec import Role
-from amp.mastering.chain import dc_highpass
+from amp.mastering.chain import pre_limiter
 
 LOUDNESS_TOLERANCE_LU = 0.5
 TRUE_PEAK_CEILING_DBTP = -1.0
@@ -168,7 +168,12 @@ def _block_residual(mix: FloatArray, total: FloatArray, block: int) -> float:
     return float(np.sum(residual * residual))
 
 
-def stems_residual_db(mix: AudioBuffer, stems: Iterable[AudioBuffer], sample_rate: int) -> float:
+def stems_residual_db(
+    mix: AudioBuffer,
+    stems: Iterable[AudioBuffer],
+    sample_rate: int,
+    eq_gains_db: Mapping[str, float] | None = None,
+) -> float:
     """How much of the mix its stems do not explain, in dB relative to the mix.
 
     The stems are post-fader and pre-master. Both signals are split into the four balance bands and
@@ -179,10 +184,10 @@ def stems_residual_db(mix: AudioBuffer, stems: Iterable[AudioBuffer], sample_rat
     block = max(1, round(STEM_BLOCK_S * sample_rate))
     if frames < block or not stem_list:
         return 0.0
-    # The master's DC high-pass shifts the bass's phase: put the stems through the same filter.
-    total = dc_highpass(
-        np.sum([stem[:, :frames] for stem in stem_list], axis=0, dtype=np.float32), sample_rate
-    )
+    # The master's DC high-pass shifts the bass's phase and its reference EQ tilts the bands: replay
+    # that linear part of the chain on the stem sum.
+    stem_sum = np.sum([stem[:, :frames] for stem in stem_list], axis=0, dtype=np.float32)
+    total = pre_limiter(stem_sum, sample_rate, eq_gains_db)
     reference = mix[:, :frames].astype(np.float64)
     mix_energy = float(np.sum(reference * reference))
     if mix_energy == 0.0:
@@ -205,9 +210,14 @@ def stems_residual_db(mix: AudioBuffer, stems: Iterable[AudioBuffer], sample_rat
     return float(10 * np.log10(max(residual_energy, 1e-30) / mix_energy))
 
 
-def stems_sum_check(mix: AudioBuffer, stems: Iterable[AudioBuffer], sample_rate: int) -> QACheck:
+def stems_sum_check(
+    mix: AudioBuffer,
+    stems: Iterable[AudioBuffer],
+    sample_rate: int,
+    eq_gains_db: Mapping[str, float] | None = None,
+) -> QACheck:
     stem_list = list(stems)
-    residual_db = stems_residual_db(mix, stem_list, sample_rate)
+    residual_db = stems_residual_db(mix, stem_list, sample_rate, eq_gains_db)
     passed = residual_db <= MAX_STEM_RESIDUAL_DB
     return QACheck(
         name="stems_sum_to_mix",

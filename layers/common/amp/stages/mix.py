@@ -8,11 +8,11 @@ import numpy as np
 from pedalboard.io import AudioFile
 from scipy import signal
 
-from amp.analysis.models import ReferenceFeatures
+from amp.analysis.models import ReferenceFeatures, load_reference_features
 from amp.audio_io import SAMPLE_RATE, AudioBuffer, decode_audio, encode_wav
 from amp.domain import keys
-from amp.domain.errors import InvalidAudio, NotFound
-from amp.domain.job import Job, JobStatus, MasterPreset
+from amp.domain.errors import InvalidAudio
+from amp.domain.job import JobStatus, MasterPreset
 from amp.domain.qa import MasterAdjustments
 from amp.domain.stage_io import MixInput, MixOutput
 from amp.mastering.chain import MasterResult, master, reference_eq_gains_db
@@ -39,18 +39,6 @@ def _load_stem(ctx: StageContext, key: str, role: str) -> AudioBuffer:
     if sample_rate != SAMPLE_RATE:
         audio = np.asarray(signal.resample_poly(audio, SAMPLE_RATE, sample_rate, axis=1), dtype=np.float32)
     return audio
-
-
-def _reference(ctx: StageContext, job: Job) -> ReferenceFeatures | None:
-    """The reference's features when the job has one and analysis stored them."""
-    if not job.reference_key:
-        return None
-    try:
-        raw = ctx.audio.get_bytes(keys.reference_features_key(job.owner, job.id))
-    except NotFound:
-        logger.warning("reference features missing; mastering to the preset only", extra={"job_id": job.id})
-        return None
-    return ReferenceFeatures.model_validate_json(raw)
 
 
 def master_mix(
@@ -96,7 +84,10 @@ def run(payload: MixInput, ctx: StageContext) -> MixOutput:
 
     ctx.jobs.update(job.id, {"status": JobStatus.MASTERING.value, "progress": 0.75})
     mastered, target_lufs = master_mix(
-        mixed, job.options.master_preset, payload.mastering.adjustments, _reference(ctx, job)
+        mixed,
+        job.options.master_preset,
+        payload.mastering.adjustments,
+        load_reference_features(ctx.audio, job),
     )
     mix_key = keys.mix_key(job.owner, job.id, mastering_pass)
     ctx.audio.put_bytes(mix_key, encode_wav(mastered.audio, SAMPLE_RATE), "audio/wav")

@@ -1,14 +1,18 @@
 """QA: measure the mastered mix, store the report on the job, draw its pictures, and tell the ASL
 whether to publish, remaster (with adjusted settings) or give up."""
 
+import numpy as np
+
 from amp import plots
 from amp.analysis import features, levels
+from amp.analysis.models import ReferenceFeatures, load_reference_features
 from amp.analysis.spectrum import spectral_balance_db
 from amp.audio_io import AudioBuffer, decode_audio
 from amp.domain import keys
 from amp.domain.job import Job, JobStatus
 from amp.domain.qa import QACheck, QAReport
 from amp.domain.stage_io import QAInput, QAOutput
+from amp.mastering.chain import reference_eq_gains_db
 from amp.observability import logger
 from amp.qa import checks, musical
 from amp.qa.report import build_report, next_mastering, should_remaster, summary
@@ -23,6 +27,7 @@ def evaluate(
     stems: dict[str, AudioBuffer],
     job: Job,
     payload: QAInput,
+    reference: ReferenceFeatures | None = None,
 ) -> QAReport:
     """Every check on one mix; storage-free apart from what is passed in."""
     integrated = levels.integrated_lufs(mix, sample_rate)
@@ -36,7 +41,11 @@ def evaluate(
         checks.phase_check(mix),
     ]
     if stems:
-        results.append(checks.stems_sum_check(mix, stems.values(), sample_rate))
+        eq = None
+        if reference is not None:
+            premaster = np.sum(list(stems.values()), axis=0, dtype=np.float32)
+            eq = reference_eq_gains_db(premaster, sample_rate, reference.spectral_balance_db)
+        results.append(checks.stems_sum_check(mix, stems.values(), sample_rate, eq))
     roles = set(payload.mix.stem_keys) | {stem.role for stem in payload.stems}
     if job.spec is not None:
         mono = features.analysis_mono(mix, sample_rate)
@@ -61,7 +70,13 @@ def run(payload: QAInput, ctx: StageContext) -> QAOutput:
         for role, key in payload.mix.stem_keys.items()
     }
     report = evaluate(
-        mix, sample_rate, target_lufs=payload.mix.target_lufs, stems=stems, job=job, payload=payload
+        mix,
+        sample_rate,
+        target_lufs=payload.mix.target_lufs,
+        stems=stems,
+        job=job,
+        payload=payload,
+        reference=load_reference_features(ctx.audio, job),
     )
     mastering_pass = payload.mix.mastering_pass
     ctx.audio.put_bytes(

@@ -8,7 +8,7 @@ import numpy as np
 
 from amp.synth.envelopes import exp_decay
 from amp.synth.filters import biquad
-from amp.synth.oscillators import FloatArray, phase_from_frequency, square
+from amp.synth.oscillators import FloatArray, phase_from_frequency
 
 SR = 44_100
 
@@ -74,9 +74,12 @@ def metal(decay_s: float, length_s: float, highpass_hz: float, seed: int) -> Flo
     """808-style metallic noise: six detuned square waves plus noise, high-passed."""
     frames = int(length_s * SR)
     tone = np.zeros(frames)
+    t = np.arange(frames) / SR
     for frequency in (205.3, 304.4, 369.6, 522.7, 540.0, 800.0):
-        phase, increment = phase_from_frequency(frequency * 1.7, frames, SR)
-        tone += square(phase, increment)
+        # plain (aliasing) squares, as in the analog 808 cymbal: inside a high-passed metallic
+        # cluster the fold-back is just more inharmonic shimmer, and it costs a tenth of PolyBLEP
+        phase = frequency * 1.7 * t
+        tone += np.where(phase - np.floor(phase) < 0.5, 1.0, -1.0)
     mixed = tone / 6.0 + 0.8 * _noise(frames, seed)
     out = biquad(mixed, "highpass", highpass_hz, 0.7, stages=2)
     return out * exp_decay(frames, SR, decay_s) * 1.6 * _fade_out(frames)
@@ -123,18 +126,21 @@ def _fade_out(frames: int) -> FloatArray:
     return ramp
 
 
-Voice = Callable[[int, Callable[[float], float]], FloatArray]
-"""(seed, tune) -> one-shot samples; tune(default_hz) moves a pitched piece onto the song's key."""
+Tune = Callable[[float, bool], float]
+Voice = Callable[[int, Tune], FloatArray]
+"""(seed, tune) -> one-shot samples; tune(default_hz, allow_fifth) moves a pitched piece onto the key."""
 
 
-def tuner(tonic_hz: float | None) -> Callable[[float], float]:
-    """Drums tuned to the key, as producers do, so they do not pull the song's pitch centre: each
-    pitched piece moves to the octave of the tonic or its fifth nearest its kit frequency."""
+def tuner(tonic_hz: float | None) -> Tune:
+    """Drums tuned to the key, as producers do, so they do not pull the song's pitch centre: kick and
+    snare move to the octave of the tonic nearest their kit frequency; toms and hand drums may take
+    the fifth. (A kick on the fifth reads as the dominant key to a chroma-based listener.)"""
 
-    def tune(default_hz: float) -> float:
+    def tune(default_hz: float, allow_fifth: bool = False) -> float:
         if tonic_hz is None:
             return default_hz
-        candidates = [tonic_hz * ratio * 2.0**octave for ratio in (1.0, 1.5) for octave in range(-4, 6)]
+        ratios = (1.0, 1.5) if allow_fifth else (1.0,)
+        candidates = [tonic_hz * ratio * 2.0**octave for ratio in ratios for octave in range(-4, 6)]
         return min(candidates, key=lambda hz: abs(np.log2(hz / default_hz)))
 
     return tune
@@ -144,7 +150,9 @@ _KICKS: dict[str, Voice] = {
     "kit909": lambda s, t: kick(t(50) * 3.6, t(50), 0.035, 0.32, click=0.5, drive=1.8, length_s=0.55, seed=s),
     "kit808": lambda s, t: kick(t(46) * 3.0, t(46), 0.05, 0.9, click=0.3, drive=1.3, length_s=1.4, seed=s),
     "breaks": lambda s, t: kick(t(58) * 3.4, t(58), 0.025, 0.2, click=0.7, drive=2.2, length_s=0.4, seed=s),
-    "acoustic": lambda s, t: kick(t(55) * 2.2, t(55), 0.02, 0.22, click=0.9, drive=1.5, length_s=0.45, seed=s),
+    "acoustic": lambda s, t: kick(
+        t(55) * 2.2, t(55), 0.02, 0.22, click=0.9, drive=1.5, length_s=0.45, seed=s
+    ),
 }
 _SNARES: dict[str, Voice] = {
     "kit909": lambda s, t: snare(t(190), 0.05, 0.16, 3500, tone_level=0.8, length_s=0.4, seed=s),
@@ -176,25 +184,25 @@ def _voice_for(kit: str, note: int) -> Voice:
         case 51 | 59:
             return lambda s, t: metal(0.6, 1.5, 3000, s) * 0.55 + block(2400, 0.4, 1.5) * 0.15
         case 41 | 43 | 45:
-            return lambda s, t: tom(t(95), 0.6, s)
+            return lambda s, t: tom(t(95, True), 0.6, s)
         case 47 | 48:
-            return lambda s, t: tom(t(130), 0.5, s)
+            return lambda s, t: tom(t(130, True), 0.5, s)
         case 50:
-            return lambda s, t: tom(t(175), 0.45, s)
+            return lambda s, t: tom(t(175, True), 0.45, s)
         case 54:
             return lambda s, t: metal(0.12, 0.3, 8000, s) * 0.8 + shaker(0.3, s + 1) * 0.5
         case 56:
             return lambda s, t: block(560, 0.08, 0.3) + block(845, 0.08, 0.3)
         case 60:
-            return lambda s, t: hand_drum(t(400), 0.08, 0.5, 0.3, s)
+            return lambda s, t: hand_drum(t(400, True), 0.08, 0.5, 0.3, s)
         case 61:
-            return lambda s, t: hand_drum(t(300), 0.1, 0.5, 0.3, s)
+            return lambda s, t: hand_drum(t(300, True), 0.1, 0.5, 0.3, s)
         case 62:
-            return lambda s, t: hand_drum(t(330), 0.05, 0.9, 0.25, s)
+            return lambda s, t: hand_drum(t(330, True), 0.05, 0.9, 0.25, s)
         case 63:
-            return lambda s, t: hand_drum(t(320), 0.16, 0.4, 0.4, s)
+            return lambda s, t: hand_drum(t(320, True), 0.16, 0.4, 0.4, s)
         case 64:
-            return lambda s, t: hand_drum(t(220), 0.2, 0.4, 0.5, s)
+            return lambda s, t: hand_drum(t(220, True), 0.2, 0.4, 0.5, s)
         case 69 | 70 | 82:
             return lambda s, t: shaker(0.15, s)
         case 75 | 76 | 77:

@@ -120,10 +120,10 @@ def _interpolate(audio: FloatArray, frames: int) -> FloatArray:
     """Back to full rate by linear interpolation (images fall ~26 dB below the dark send)."""
     channels, count = audio.shape
     step = np.diff(audio, axis=1, append=audio[:, -1:])
-    out = np.empty((channels, count, SEND_DECIMATION), dtype=np.float32)
+    grid = np.empty((channels, count, SEND_DECIMATION), dtype=np.float32)
     for offset in range(SEND_DECIMATION):
-        out[:, :, offset] = audio + step * np.float32(offset / SEND_DECIMATION)
-    out = out.reshape(channels, count * SEND_DECIMATION)
+        grid[:, :, offset] = audio + step * np.float32(offset / SEND_DECIMATION)
+    out: FloatArray = grid.reshape(channels, count * SEND_DECIMATION)
     if out.shape[1] < frames:
         out = np.concatenate([out, np.zeros((channels, frames - out.shape[1]), dtype=out.dtype)], axis=1)
     return out[:, :frames]

@@ -242,7 +242,7 @@ def _mallet(ctx: NoteContext) -> FloatArray:
 def _organ(ctx: NoteContext) -> FloatArray:
     t = np.arange(ctx.total_frames) / SR
     out = np.zeros(ctx.total_frames)
-    for harmonic, level in ((0.5, 0.5), (1, 1.0), (2, 0.6), (3, 0.35), (4, 0.25), (6, 0.12)):
+    for harmonic, level in ((0.5, 0.4), (1, 1.0), (2, 0.6), (3, 0.15), (4, 0.3), (8, 0.1)):
         out += level * np.sin(2 * np.pi * ctx.frequency_hz * harmonic * t)
     return out * 0.45 * (1.0 + 0.08 * np.sin(2 * np.pi * 6.5 * t))
 
@@ -340,7 +340,11 @@ def _choir(ctx: NoteContext) -> FloatArray:
         frequency = _vibrato(ctx, 22.0, rate_hz, 0.15) * 2.0 ** (detune_cents / 1200.0)
         phase, increment = phase_from_frequency(frequency, ctx.total_frames, SR, 0.3 * channel)
         source[channel] = saw(phase, increment)
-    sung = _formants(source, "oo") * (1.0 - morph) + _formants(source, "ah") * morph
+    sung = _formants(source, "ah")
+    opening = min(ctx.total_frames, int(1.2 * SR))  # 'oo' only matters while the vowel opens
+    sung[:, :opening] = sung[:, :opening] * morph[:opening] + _formants(source[:, :opening], "oo") * (
+        1.0 - morph[:opening]
+    )
     breath = biquad(
         np.random.default_rng(ctx.pitch).uniform(-1, 1, ctx.total_frames), "bandpass", 3000.0, 1.0
     )

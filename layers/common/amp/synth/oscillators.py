@@ -1,10 +1,13 @@
 """Band-limited oscillators. Saw and square use PolyBLEP (a polynomial correction at each
 discontinuity), which keeps alias fold-back far below the naive waveform's without oversampling."""
 
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 
-FloatArray = npt.NDArray[np.float64]
+FloatArray = npt.NDArray[np.floating[Any]]
+"""float32 or float64 samples; voices compute in float64, stems are stored in float32."""
 
 
 def phase_from_frequency(
@@ -13,10 +16,11 @@ def phase_from_frequency(
     """Phase in cycles (0..1) and the per-sample increment, for a constant or per-sample frequency."""
     if isinstance(frequency_hz, float | int):
         increment = np.full(frames, float(frequency_hz) / sample_rate)
-        phase = (start_phase + np.arange(frames) * increment[0]) % 1.0
+        phase = start_phase + np.arange(frames) * increment[0]
     else:
         increment = np.asarray(frequency_hz, dtype=np.float64) / sample_rate
-        phase = (start_phase + np.concatenate(([0.0], np.cumsum(increment[:-1])))) % 1.0
+        phase = start_phase + np.concatenate(([0.0], np.cumsum(increment[:-1])))
+    phase -= np.floor(phase)  # wrap to 0..1 (cheaper than np.mod)
     return phase, increment
 
 

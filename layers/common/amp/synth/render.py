@@ -119,7 +119,10 @@ def place_notes(score: Score, part: Part, frames: int, seed: int, effects: StemE
         for note in part.notes:
             if note.pitch not in kit:
                 kit[note.pitch] = _with_inserts(
-                    drum_sample(part.patch, note.pitch, seed + note.pitch, midi_to_hz(score.key_pc + 36))[np.newaxis, :], effects
+                    drum_sample(part.patch, note.pitch, seed + note.pitch, midi_to_hz(score.key_pc + 36))[
+                        np.newaxis, :
+                    ],
+                    effects,
                 )
             left, right = _pan_gains(DRUM_PAN.get(note.pitch, 0.5))
             gain = _velocity_gain(note.velocity)
@@ -159,7 +162,16 @@ def render_part(score: Score, part: Part, frames: int, seed: int) -> AudioBuffer
     effects = stem_effects(part.role, part.patch, score.bpm)
     dry = place_notes(score, part, frames, seed, effects)
     leveled = level_stem(apply_send(dry, effects), part.role)
-    fade = min(frames, int(END_FADE_S * SAMPLE_RATE))
+    fade = min(frames, max(int(END_FADE_S * SAMPLE_RATE), outro_fade_frames(score, frames)))
     if fade > 0:
-        leveled[:, -fade:] *= np.linspace(1.0, 0.0, fade, dtype=np.float32)
+        leveled[:, -fade:] *= np.linspace(1.0, 0.0, fade, dtype=np.float32) ** 2
     return np.ascontiguousarray(leveled, dtype=np.float32)
+
+
+def outro_fade_frames(score: Score, frames: int) -> int:
+    """Songs of 16 bars or more fade out over their last two bars (at most 6 s); every stem gets the
+    same fade, so the sum fades as one."""
+    if score.total_bars < 16:
+        return 0
+    fade_start_s = (score.total_bars - 2) * score.bar_qn * score.seconds_per_qn
+    return min(frames - round(fade_start_s * SAMPLE_RATE), int(6.0 * SAMPLE_RATE))

@@ -1,0 +1,309 @@
+"""Soak: a fixed batch of jobs (default 200 x 5 s songs) queued against `amp serve` by 50 client
+threads, each polling its jobs to the end. Proves nothing is lost under sustained load and measures
+what a user feels while the workers are saturated.
+
+    .venv/bin/python bench/soak.py                         # 200 jobs, 50 clients, fresh server + data dir
+    .venv/bin/python bench/soak.py --jobs 20 --clients 10  # a quick run
+    .venv/bin/python bench/soak.py --url http://127.0.0.1:8000   # an already running loopback server
+
+Figures (printed, and written as JSON to --out, default bench/results/soak.json):
+- jobs lost: created (202) but missing from GET /jobs/{id} or the paginated GET /jobs (must be 0);
+- errors: any failed request or non-2xx answer (must be 0);
+- final statuses; jobs not finished when the time limit hit (the soak stops itself, bounded by
+  --max-minutes) and throughput in finished jobs per minute;
+- server peak RSS (VmHWM from /proc/<pid>/status; only for a server started here);
+- API latency p50/p95/p99/max of POST /jobs and GET /jobs/{id}, all taken while the worker pool is
+  busy (the queue is 100x the pool for the whole poll phase).
+
+Loopback only. Every loop is bounded by the deadline; the server started here is stopped at the end.
+"""
+
+import argparse
+import json
+import os
+import queue
+import random
+import signal
+import subprocess  # nosec B404: starts `amp serve` from this interpreter
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+REPO = Path(__file__).resolve().parents[1]
+PROMPTS = (
+    "dusty lo-fi hip hop at 80 bpm with rhodes",
+    "driving techno at 130 bpm",
+    "bright disco house with piano stabs",
+    "slow ambient pads in D minor",
+    "liquid drum and bass at 174 bpm",
+)
+TERMINAL = {"SUCCEEDED", "FAILED", "CANCELLED"}
+LOOPBACK = ("http://127.", "http://localhost", "http://[::1]")
+
+
+@dataclass
+class Tally:
+    """What all clients saw; appended to under one lock."""
+
+    create_s: list[float] = field(default_factory=list)
+    status_s: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    created: dict[int, str] = field(default_factory=dict)
+    final: dict[str, str] = field(default_factory=dict)
+    finished_at: dict[str, float] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def error(self, message: str) -> None:
+        with self.lock:
+            self.errors.append(message[:300])
+
+
+def percentile(values: list[float], fraction: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))]
+
+
+def latency_ms(values: list[float]) -> dict[str, float | int | None]:
+    def ms(value: float | None) -> float | None:
+        return None if value is None else round(value * 1000, 1)
+
+    return {
+        "count": len(values),
+        "p50": ms(percentile(values, 0.50)),
+        "p95": ms(percentile(values, 0.95)),
+        "p99": ms(percentile(values, 0.99)),
+        "max": ms(max(values) if values else None),
+    }
+
+
+def client(url: str, indices: list[int], deadline: float, poll_s: float, tally: Tally) -> None:
+    """Create this client's jobs, then poll each until it ends or the deadline passes."""
+    mine: list[str] = []
+    with httpx.Client(base_url=url, timeout=30) as http:
+        for index in indices:
+            body = {"prompt": PROMPTS[index % len(PROMPTS)], "duration_s": 5, "seed": index}
+            for attempt in range(3):  # a transport error is retried with the same key: no duplicate
+                started = time.perf_counter()
+                try:
+                    response = http.post("/jobs", json=body, headers={"Idempotency-Key": f"soak-{index}"})
+                except httpx.HTTPError as error:
+                    tally.error(f"create {index} attempt {attempt + 1}: {type(error).__name__}: {error}")
+                    continue
+                elapsed = time.perf_counter() - started
+                if response.status_code != 202:
+                    tally.error(f"create {index}: HTTP {response.status_code} {response.text[:200]}")
+                    break
+                job_id = str(response.json()["id"])
+                with tally.lock:
+                    tally.create_s.append(elapsed)
+                    tally.created[index] = job_id
+                mine.append(job_id)
+                break
+        pending = list(mine)
+        while pending and time.monotonic() < deadline:
+            time.sleep(poll_s * random.uniform(0.8, 1.2))  # nosec B311: spreads polls; not for security
+            for job_id in list(pending):
+                started = time.perf_counter()
+                try:
+                    response = http.get(f"/jobs/{job_id}")
+                except httpx.HTTPError as error:
+                    tally.error(f"status {job_id}: {type(error).__name__}: {error}")
+                    continue
+                elapsed = time.perf_counter() - started
+                if response.status_code != 200:
+                    tally.error(f"status {job_id}: HTTP {response.status_code} {response.text[:200]}")
+                    continue
+                status = str(response.json()["status"])
+                with tally.lock:
+                    tally.status_s.append(elapsed)
+                    if status in TERMINAL:
+                        tally.final[job_id] = status
+                        tally.finished_at[job_id] = time.monotonic()
+                if status in TERMINAL:
+                    pending.remove(job_id)
+
+
+def account(url: str, created: list[str]) -> dict[str, Any]:
+    """Every created job must exist, by id and in the owner's list; returns lost ids and statuses."""
+    lost: list[str] = []
+    statuses: dict[str, int] = {}
+    with httpx.Client(base_url=url, timeout=60) as http:
+        for job_id in created:
+            response = http.get(f"/jobs/{job_id}")
+            if response.status_code != 200:
+                lost.append(job_id)
+                continue
+            status = str(response.json()["status"])
+            statuses[status] = statuses.get(status, 0) + 1
+        listed: set[str] = set()
+        cursor: str | None = None
+        for _ in range(1000):  # bounded pagination
+            params: dict[str, Any] = {"limit": 100, **({"cursor": cursor} if cursor else {})}
+            page = http.get("/jobs", params=params).json()
+            listed.update(job["id"] for job in page["jobs"])
+            cursor = page.get("next_cursor")
+            if not cursor:
+                break
+    lost += [job_id for job_id in created if job_id not in listed and job_id not in lost]
+    return {"lost": lost, "statuses": statuses}
+
+
+class Server:
+    """`amp serve` on a free loopback port with its own data dir; samples its memory every second."""
+
+    def __init__(self, workers: int, data_dir: Path) -> None:
+        env = {
+            **os.environ,
+            "AMP_DATA_DIR": str(data_dir),
+            "POWERTOOLS_LOG_LEVEL": "WARNING",
+            "PYTHONUNBUFFERED": "1",
+        }
+        self.process = subprocess.Popen(  # nosec B603: this interpreter, fixed arguments
+            [sys.executable, "-m", "amp.cli.main", "serve", "--port", "0", "--workers", str(workers)],
+            cwd=REPO,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        self.tail: list[str] = []
+        self.rss_samples_kb: list[int] = []
+        self._stop = threading.Event()
+        found: queue.Queue[str] = queue.Queue()
+
+        def drain() -> None:
+            assert self.process.stdout is not None
+            for line in self.process.stdout:
+                self.tail = [*self.tail[-50:], line]
+                if line.startswith("AMP serving on "):
+                    found.put(line.split("AMP serving on ", 1)[1].strip())
+
+        threading.Thread(target=drain, daemon=True).start()
+        try:
+            self.url = found.get(timeout=90)
+        except queue.Empty:
+            self.process.kill()
+            raise SystemExit("amp serve did not start within 90 s:\n" + "".join(self.tail)) from None
+        threading.Thread(target=self._sample, daemon=True).start()
+
+    def status_kb(self, field_name: str) -> int | None:
+        try:
+            for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+                if line.startswith(field_name + ":"):
+                    return int(line.split()[1])
+        except (OSError, ValueError):
+            return None
+        return None
+
+    def _sample(self) -> None:
+        while not self._stop.wait(1.0):
+            rss = self.status_kb("VmRSS")
+            if rss is not None:
+                self.rss_samples_kb.append(rss)
+
+    def stop(self) -> None:
+        """SIGTERM (running renders may finish), then SIGKILL after 20 s; bounded either way."""
+        self._stop.set()
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.process.send_signal(signal.SIGTERM)  # the second signal abandons running jobs
+                try:
+                    self.process.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    self.process.kill()
+                    self.process.wait(timeout=10)
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    jobs = max(1, min(args.jobs, 1000))
+    clients = max(1, min(args.clients, 200, jobs))
+    server: Server | None = None
+    if args.url:
+        if not args.url.startswith(LOOPBACK):
+            raise SystemExit("--url must be a loopback address")
+        url = args.url
+    else:
+        server = Server(args.workers, Path(tempfile.mkdtemp(prefix="amp-soak-")))
+        url = server.url
+    tally = Tally()
+    started = time.monotonic()
+    deadline = started + max(1.0, min(args.max_minutes, 60.0)) * 60
+    peak_kb: int | None = None
+    try:
+        threads = [
+            threading.Thread(
+                target=client,
+                args=(url, list(range(n, jobs, clients)), deadline, args.poll, tally),
+                daemon=True,
+            )
+            for n in range(clients)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=max(0.0, deadline - time.monotonic()) + 60)
+        wall_s = time.monotonic() - started
+        created = list(tally.created.values())
+        accounting = account(url, created)
+        if server is not None:
+            peak_kb = server.status_kb("VmHWM")
+    finally:
+        if server is not None:
+            server.stop()
+    finished = len(tally.final)
+    return {
+        "jobs_requested": jobs,
+        "clients": clients,
+        "workers": args.workers if server is not None else None,
+        "duration_s_per_job": 5,
+        "jobs_created": len(created),
+        "jobs_lost": len(accounting["lost"]),
+        "lost_ids": accounting["lost"][:20],
+        "errors": len(tally.errors),
+        "error_samples": tally.errors[:10],
+        "final_statuses": accounting["statuses"],
+        "jobs_unfinished_at_deadline": len(created) - finished,
+        "wall_s": round(wall_s, 1),
+        "stopped_by_time_limit": len(created) > finished,
+        "throughput_jobs_per_min": round(finished / (wall_s / 60), 2) if wall_s > 0 else None,
+        "server_peak_rss_mb": round(peak_kb / 1024, 1) if peak_kb else None,
+        "server_rss_last_mb": round(server.rss_samples_kb[-1] / 1024, 1)
+        if server is not None and server.rss_samples_kb
+        else None,
+        "api_create_ms": latency_ms(tally.create_s),
+        "api_status_ms_while_busy": latency_ms(tally.status_s),
+        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "cpu_count": os.cpu_count(),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--jobs", type=int, default=200)
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--workers", type=int, default=2, help="worker pool of the server started here")
+    parser.add_argument("--poll", type=float, default=1.0, help="seconds between a client's poll rounds")
+    parser.add_argument("--max-minutes", type=float, default=25.0, help="stop polling after this (max 60)")
+    parser.add_argument("--url", default=None, help="use this loopback server instead of starting one")
+    parser.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "soak.json")
+    args = parser.parse_args()
+    figures = run(args)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(figures, indent=2))
+    return 0 if figures["jobs_lost"] == 0 and figures["errors"] == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
