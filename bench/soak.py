@@ -9,7 +9,7 @@ what a user feels while the workers are saturated.
 Figures (printed, and written as JSON to --out, default bench/results/soak.json):
 - jobs lost: created (202) but missing from GET /jobs/{id} or the paginated GET /jobs (must be 0);
 - errors: any failed request or non-2xx answer (must be 0);
-- final statuses; jobs not finished when the time limit hit (the soak stops itself, bounded by
+- final statuses (and the stage FAILED jobs stopped at); jobs not finished when the time limit hit (the soak stops itself, bounded by
   --max-minutes) and throughput in finished jobs per minute;
 - server peak RSS (VmHWM from /proc/<pid>/status; only for a server started here);
 - API latency p50/p95/p99/max of POST /jobs and GET /jobs/{id}, all taken while the worker pool is
@@ -135,14 +135,19 @@ def account(url: str, created: list[str]) -> dict[str, Any]:
     """Every created job must exist, by id and in the owner's list; returns lost ids and statuses."""
     lost: list[str] = []
     statuses: dict[str, int] = {}
+    failed_at: dict[str, int] = {}
     with httpx.Client(base_url=url, timeout=60) as http:
         for job_id in created:
             response = http.get(f"/jobs/{job_id}")
             if response.status_code != 200:
                 lost.append(job_id)
                 continue
-            status = str(response.json()["status"])
+            job = response.json()
+            status = str(job["status"])
             statuses[status] = statuses.get(status, 0) + 1
+            if status == "FAILED" and job.get("error"):
+                stage = str(job["error"].get("stage"))
+                failed_at[stage] = failed_at.get(stage, 0) + 1
         listed: set[str] = set()
         cursor: str | None = None
         for _ in range(1000):  # bounded pagination
@@ -153,7 +158,7 @@ def account(url: str, created: list[str]) -> dict[str, Any]:
             if not cursor:
                 break
     lost += [job_id for job_id in created if job_id not in listed and job_id not in lost]
-    return {"lost": lost, "statuses": statuses}
+    return {"lost": lost, "statuses": statuses, "failed_at": failed_at}
 
 
 class Server:
@@ -273,6 +278,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "errors": len(tally.errors),
         "error_samples": tally.errors[:10],
         "final_statuses": accounting["statuses"],
+        "failed_at_stage": accounting["failed_at"],
         "jobs_unfinished_at_deadline": len(created) - finished,
         "wall_s": round(wall_s, 1),
         "stopped_by_time_limit": len(created) > finished,

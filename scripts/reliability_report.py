@@ -293,6 +293,9 @@ def soak_row() -> tuple[str, str]:
     finals = ", ".join(
         f"{count} {status_name}" for status_name, count in sorted(soak["final_statuses"].items())
     )
+    failed_at = soak.get("failed_at_stage") or {}
+    if failed_at:
+        finals += " (FAILED at " + ", ".join(f"{stage}: {n}" for stage, n in sorted(failed_at.items())) + ")"
     result = (
         f"{verdict}: {soak['jobs_created']} jobs created, **{soak['jobs_lost']} lost, {soak['errors']} errors**; "
         f"ended {finals}"

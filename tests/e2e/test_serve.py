@@ -167,6 +167,25 @@ def test_sigkill_mid_render_then_restart_leaves_no_job_stuck(data_dir: Path) -> 
     assert all(job["status"] in TERMINAL for job in listed)
 
 
+@pytest.mark.slow
+def test_cancel_stops_a_running_render_and_frees_the_worker(served: Served) -> None:
+    """One worker: the short job can only finish soon if the cancelled 4-minute render really stopped."""
+    with httpx.Client(base_url=served.url, timeout=30) as client:
+        long_job = create_job(client, "epic orchestral ambient journey", 240)
+        deadline = time.monotonic() + 60
+        while client.get(f"/jobs/{long_job['id']}").json()["status"] == "QUEUED":
+            assert time.monotonic() < deadline, "the long job never started"
+            time.sleep(0.1)
+        short_job = create_job(client, "short house loop at 124 bpm", 6)
+        cancelled = client.post(f"/jobs/{long_job['id']}/cancel")
+        assert (cancelled.status_code, cancelled.json()["status"]) == (200, "CANCELLED")
+        done = wait_terminal(client, short_job["id"], timeout_s=90)  # the long render alone takes minutes
+        assert done["spec"] is not None, "the short job never ran"
+        final = client.get(f"/jobs/{long_job['id']}").json()
+        assert final["status"] == "CANCELLED"
+        assert final["artifacts"] == []
+
+
 def test_schemathesis_finds_no_server_error(served: Served, tmp_path: Path) -> None:
     """Bounded: at most 10 examples per operation and 45 s of generation."""
     report = tmp_path / "schemathesis.json"

@@ -94,14 +94,16 @@ def test_excluded_roles_check() -> None:
     ("found_bpm", "passed"), [(120.5, True), (60.2, True), (241.0, True), (90.0, False), (126.0, False)]
 )
 def test_tempo_check_accepts_the_same_grid_in_half_or_double_time(found_bpm: float, passed: bool) -> None:
-    check = musical.tempo_check(_spec(120.0), TempoEstimate(found_bpm, 0.8, []), {"drums", "bass"})
+    check = musical.tempo_check(_spec(120.0), TempoEstimate(found_bpm, 0.8, []), {"drums", "bass"}, 30.0)
     assert check.passed is passed
 
 
-def test_tempo_is_not_judged_without_a_rhythm_section_or_a_pulse() -> None:
+def test_tempo_is_not_judged_on_short_mixes_or_without_a_rhythm_section_or_a_pulse() -> None:
     wrong = TempoEstimate(90.0, 0.8, [])
-    assert musical.tempo_check(_spec(120.0), wrong, {"pad", "lead"}).passed
-    assert musical.tempo_check(_spec(120.0), TempoEstimate(90.0, 0.1, []), {"drums"}).passed
+    assert musical.tempo_check(_spec(120.0), wrong, {"pad", "lead"}, 30.0).passed
+    assert musical.tempo_check(_spec(120.0), TempoEstimate(90.0, 0.1, []), {"drums"}, 30.0).passed
+    short = musical.tempo_check(_spec(120.0), wrong, {"drums"}, 6.0)
+    assert short.passed and "too short" in short.message
 
 
 @pytest.mark.parametrize(

@@ -1,3 +1,4 @@
+import { memo } from "react";
 import { useApi } from "../api/context";
 import type { Job } from "../api/types";
 import { artifactOf, artifactsOf, fileNameFor, formatBytes } from "../lib/jobs";
@@ -11,8 +12,11 @@ function titleCase(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-/** Everything a finished job produced: spec, players, QA and downloads. */
-export function JobResult({ job }: { job: Job }) {
+/**
+ * Everything a finished job produced: spec, players, QA and downloads. Memoised: polls hand back the
+ * same job object while nothing changed (see withStableUrls), so players are left alone.
+ */
+export const JobResult = memo(function JobResult({ job }: { job: Job }) {
   const api = useApi();
   const mix = artifactOf(job, "mix");
   const preview = artifactOf(job, "preview");
@@ -86,4 +90,4 @@ export function JobResult({ job }: { job: Job }) {
       </section>
     </div>
   );
-}
+});

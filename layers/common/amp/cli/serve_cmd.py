@@ -135,7 +135,7 @@ def serve(args: argparse.Namespace) -> int:
         server.serve_forever()
     finally:
         server.close()
-        launcher.shutdown(wait=False, cancel_running=False)
+        launcher.shutdown(wait=False)
     running = launcher.active_count()
     if running:
         print(f"amp serve: waiting for {running} running job(s); signal again to abandon them", flush=True)

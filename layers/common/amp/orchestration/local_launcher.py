@@ -179,14 +179,9 @@ class LocalJobLauncher:
             logger.info("recovered jobs after restart", extra={"requeued": requeued, "failed": failed})
         return requeued, failed
 
-    def shutdown(self, *, wait: bool = False, cancel_running: bool = False) -> None:
+    def shutdown(self, *, wait: bool = False) -> None:
         """Stop taking work and drop jobs not yet started (they stay QUEUED and are re-queued by the
-        next `recover`). With cancel_running the running renders are asked to stop as well."""
-        with self._lock:
-            stops = list(self._stops.values())
-        if cancel_running:
-            for stop in stops:
-                stop.set()
+        next `recover`). Running jobs go on; `wait` blocks until they end."""
         self._executor.shutdown(wait=wait, cancel_futures=True)
         with self._lock:
             processes = self._processes

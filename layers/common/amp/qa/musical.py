@@ -10,6 +10,8 @@ from amp.domain.spec import PITCH_CLASSES, Mode, MusicSpec, Role
 
 TEMPO_TOLERANCE = 0.04
 """4%: a tempo estimate on a short mix wobbles by a bpm or two; a wrong tempo is off by far more."""
+MIN_TEMPO_JUDGE_S = 12.0
+"""A few bars of intro (sparse kicks, a fill) can fool the estimate; 12 s gives 20+ beats at 100 bpm."""
 MIN_KEY_CONFIDENCE = 0.5
 """Below this the chroma has no clear tonal centre (drums-heavy mixes): the key is not judged."""
 
@@ -32,10 +34,15 @@ def pitch_set(key: str, mode: Mode) -> frozenset[int]:
     return frozenset((tonic + step) % 12 for step in MODE_STEPS[mode])
 
 
-def tempo_check(spec: MusicSpec, estimate: TempoEstimate, roles: set[str]) -> QACheck:
+def tempo_check(spec: MusicSpec, estimate: TempoEstimate, roles: set[str], duration_s: float) -> QACheck:
     """Pass when the mix's pulse is the spec's tempo or its half/double (the same grid felt in
-    half- or double-time); not judged without a rhythm section or a clear pulse."""
+    half- or double-time); not judged on short mixes, without a rhythm section or a clear pulse."""
     threshold = f"{spec.bpm:g} bpm (or half/double) +- {TEMPO_TOLERANCE:.0%}"
+    if duration_s < MIN_TEMPO_JUDGE_S:
+        return QACheck(
+            name="tempo", value=estimate.bpm, threshold=threshold, passed=True,
+            message=f"A {duration_s:.0f} s mix is too short to judge its tempo (needs {MIN_TEMPO_JUDGE_S:.0f} s).",
+        )  # fmt: skip
     if not roles & RHYTHM_ROLES:
         return QACheck(
             name="tempo", value=estimate.bpm, threshold=threshold, passed=True,

@@ -49,7 +49,8 @@ def evaluate(
     roles = set(payload.mix.stem_keys) | {stem.role for stem in payload.stems}
     if job.spec is not None:
         mono = features.analysis_mono(mix, sample_rate)
-        results.append(musical.tempo_check(job.spec, features.estimate_tempo(mono), roles))
+        duration_s = mix.shape[1] / sample_rate
+        results.append(musical.tempo_check(job.spec, features.estimate_tempo(mono), roles, duration_s))
         results.append(musical.key_check(job.spec, features.estimate_key(mono)))
         results.append(musical.spectral_balance_check(job.spec.genre, spectral_balance_db(mix, sample_rate)))
     results.append(checks.excluded_roles_check(roles, job.spec.excluded_roles if job.spec else []))
