@@ -5,6 +5,7 @@ matplotlib is imported lazily (Agg backend, no display) and only by the stages t
 import io
 import os
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,11 @@ DPI = 100
 _WAVEFORM_COLUMNS = 2400
 _SPECTROGRAM_COLUMNS = 1200
 _SPECTROGRAM_ROWS = 256
+
+
+_DRAWING = threading.Lock()
+"""pyplot and matplotlib's text parser keep global state: two jobs drawing at once in one process
+(`amp serve` workers, the local Map threads) corrupt each other. Lambda never shares a process."""
 
 
 def _pyplot() -> Any:
@@ -40,6 +46,11 @@ def _png(figure: Any) -> bytes:
 
 def waveform_png(audio: AudioBuffer, sample_rate: int, title: str = "") -> bytes:
     """Min/max envelope per pixel column, one lane per channel (left above right)."""
+    with _DRAWING:
+        return _waveform_png(audio, sample_rate, title)
+
+
+def _waveform_png(audio: AudioBuffer, sample_rate: int, title: str) -> bytes:
     plt = _pyplot()
     channels = min(audio.shape[0], 2)
     figure, axes = plt.subplots(channels, 1, figsize=(WIDTH_IN, HEIGHT_IN), sharex=True, squeeze=False)
@@ -69,6 +80,11 @@ def spectrogram_png(audio: AudioBuffer, sample_rate: int, title: str = "") -> by
 
     At most ~1200 time columns and 256 log-spaced frequency rows whatever the length, drawn with
     imshow: a 10-minute mix costs about what a 30 s one does."""
+    with _DRAWING:
+        return _spectrogram_png(audio, sample_rate, title)
+
+
+def _spectrogram_png(audio: AudioBuffer, sample_rate: int, title: str) -> bytes:
     plt = _pyplot()
     mono = audio.astype(np.float32).mean(axis=0)
     segment = min(2048, max(16, mono.size))
