@@ -75,11 +75,13 @@ ROWS = (
     ),
     Row(
         "fault",
-        "Publish dies half way through its copies",
-        "FAILED; no half-published folder left",
+        "Publish dies half way through its copies: a final error, and a retryable one",
+        "final: FAILED with no half-published folder; retryable: SUCCEEDED listing exactly the files published",
         (
             R
             + "test_rel_faults.py::test_a_publish_killed_half_way_leaves_no_published_file_on_the_failed_job",
+            R
+            + "test_rel_faults.py::test_a_publish_retried_after_dying_half_way_lists_exactly_the_files_it_published",
         ),
     ),
     Row(

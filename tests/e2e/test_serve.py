@@ -149,7 +149,10 @@ def test_sigkill_mid_render_then_restart_leaves_no_job_stuck(data_dir: Path) -> 
 
     restarted = start_serve(data_dir, workers=1)
     try:
-        assert any("recovered" in line for line in restarted.lines)
+        deadline = time.monotonic() + 10  # the summary line follows the address line
+        while not any("recovered 1 queued, 1 interrupted" in line for line in restarted.lines):
+            assert time.monotonic() < deadline, "".join(restarted.lines)
+            time.sleep(0.05)
         with httpx.Client(base_url=restarted.url, timeout=30) as client:
             first = wait_terminal(client, running["id"])
             second = wait_terminal(client, queued["id"])

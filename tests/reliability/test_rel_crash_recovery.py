@@ -7,6 +7,7 @@ several queued jobs, the database and the files on disk.)"""
 
 import sqlite3
 import time
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -53,13 +54,18 @@ def test_sigkill_with_a_full_pool_and_a_queue_then_restart_leaves_every_job_acco
                 ids.append(response.json()["id"])
             deadline = time.monotonic() + 120
             while True:
-                at_kill = {job_id: client.get(f"/jobs/{job_id}").json()["status"] for job_id in ids}
-                if sum(status not in TERMINAL | {"QUEUED"} for status in at_kill.values()) >= 1:
+                polled = {job_id: client.get(f"/jobs/{job_id}").json()["status"] for job_id in ids}
+                if sum(status not in TERMINAL | {"QUEUED"} for status in polled.values()) >= 1:
                     break
-                assert time.monotonic() < deadline, f"no job started rendering: {at_kill}"
+                assert time.monotonic() < deadline, f"no job started rendering: {polled}"
                 time.sleep(0.05)
     finally:
         server.kill()
+    # What the database says after the kill is the truth (a worker may have picked up another job
+    # between the last poll and the signal).
+    with closing(sqlite3.connect(data_dir / "jobs.sqlite3")) as connection:
+        at_kill = dict(connection.execute("SELECT id, status FROM jobs").fetchall())
+    assert sorted(at_kill) == sorted(ids)
 
     restarted = start_serve(data_dir, workers=WORKERS)
     try:
@@ -83,7 +89,7 @@ def test_sigkill_with_a_full_pool_and_a_queue_then_restart_leaves_every_job_acco
     assert any(status not in TERMINAL | {"QUEUED"} for status in at_kill.values())
 
     for database in ("jobs.sqlite3", "idempotency.sqlite3"):
-        with sqlite3.connect(data_dir / database) as connection:
+        with closing(sqlite3.connect(data_dir / database)) as connection:
             assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal", database
             assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok", database
 

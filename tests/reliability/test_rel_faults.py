@@ -60,35 +60,46 @@ def test_a_stage_failing_transiently_every_time_is_retried_per_policy_then_fails
 def test_a_stage_past_its_timeout_fails_the_job_and_its_late_writes_publish_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """GenerateStem with TimeoutSeconds 1: States.Timeout is not retried, so the Map fails into
+    """GenerateStem with TimeoutSeconds 2: States.Timeout is not retried, so the Map fails into
     MarkFailed. The handler goes on in the background (a thread cannot be killed, nor can a Lambda
     be stopped by Step Functions) and writes after the job ended: the job must stay as it was."""
-    monkeypatch.setenv(STATE_MACHINE_ENV, str(asl_with_timeout(tmp_path, "GenerateStem", 1)))
+    monkeypatch.setenv(STATE_MACHINE_ENV, str(asl_with_timeout(tmp_path, "GenerateStem", 2)))
     job = create_job()
     generate = real("generate")
-    finished = threading.Event()
     lock = threading.Lock()
+    running: list[str] = []
     late: list[str] = []
 
     def hangs_after_writing(payload: Any) -> Any:
+        with lock:
+            running.append(payload["role"])
         try:
             output = generate(payload)
-            time.sleep(1.5)  # stuck after its write, e.g. on a provider call that never answers
+            time.sleep(3.0)  # stuck after its write, e.g. on a provider call that never answers
+            try:  # then it writes again, long after the state machine gave up on it
+                generate(payload)
+                outcome = "wrote"
+            except Exception as error:  # recorded and asserted below
+                outcome = type(error).__name__
             with lock:
-                late.append(payload["role"])
+                late.append(outcome)
             return output
         finally:
-            finished.set()
+            with lock:
+                running.remove(payload["role"])
 
     result = run_job_locally(job.id, handlers={"generate": hangs_after_writing, "qa": qa_that_passes})
     assert result.status is ExecutionStatus.FAILED
     final = context().jobs.get(job.id)
     assert final.status is JobStatus.FAILED and final.error is not None
     assert (final.error.stage, final.error.error_type) == ("generate", "States.Timeout")
-    assert "1 s" in final.error.reason
+    assert "2 s" in final.error.reason
 
-    assert finished.wait(60), "the timed-out handlers never returned"
-    time.sleep(2.0)  # let every straggler finish its writes
+    deadline = time.monotonic() + 120
+    while running:  # every abandoned handler runs to its end
+        assert time.monotonic() < deadline, f"handlers still running: {running}"
+        time.sleep(0.1)
+    assert late and set(late) == {"JobCancelled"}, late  # the stage refuses to work for a finished job
     settled = context().jobs.get(job.id)
     assert settled.status is JobStatus.FAILED and settled.artifacts == []
     assert settled.error == final.error
@@ -253,3 +264,39 @@ def test_a_publish_killed_half_way_leaves_no_published_file_on_the_failed_job() 
     assert len(puts) == 3
     published, _ = job_files(final)
     assert final.artifacts == [] and published == []
+
+
+def test_a_publish_retried_after_dying_half_way_lists_exactly_the_files_it_published() -> None:
+    """The store answers 503 on Publish's third write (retryable): the state machine runs Publish
+    again, and the SUCCEEDED job lists exactly the files under its prefix, each whole."""
+    job = create_job()
+    publish = real("publish")
+    audio = context().audio
+    original_put = audio.put_bytes
+    puts: list[str] = []
+
+    def unavailable_on_third_put(key: str, data: bytes, content_type: str) -> None:
+        puts.append(key)
+        if len(puts) == 3:
+            raise ProviderUnavailable("the audio store answered 503 (reliability test)")
+        original_put(key, data, content_type)
+
+    def publish_with_flaky_store(payload: Any) -> Any:
+        audio.put_bytes = unavailable_on_third_put  # type: ignore[method-assign]
+        try:
+            return publish(payload)
+        finally:
+            audio.put_bytes = original_put  # type: ignore[method-assign]
+
+    sleeps: list[float] = []
+    result = run_job_locally(
+        job.id, handlers={"publish": publish_with_flaky_store, "qa": qa_that_passes}, sleep=sleeps.append
+    )
+    assert result.status is ExecutionStatus.SUCCEEDED, (result.error, result.cause)
+    assert len(sleeps) == 1 and 0.0 <= sleeps[0] <= 2.0
+    final = context().jobs.get(job.id)
+    assert final.status is JobStatus.SUCCEEDED
+    published, work = job_files(final)
+    assert sorted(a.key for a in final.artifacts) == published and work == []
+    assert all(a.size_bytes == len(audio.get_bytes(a.key)) for a in final.artifacts)
+    assert len(puts) > 3  # the second run wrote everything again

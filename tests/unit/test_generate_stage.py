@@ -139,6 +139,11 @@ def test_stems_are_byte_identical_across_processes_whatever_else_the_process_ren
         "print(hashlib.sha256(encode_wav(provider.render_stem(spec, Role.CHORDS).audio)).hexdigest())\n"
     )
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
-    there = subprocess.run([sys.executable, "-c", script, spec.model_dump_json()], check=True, capture_output=True,
-                           text=True, env=env).stdout.strip()
+    there = subprocess.run(
+        [sys.executable, "-c", script, spec.model_dump_json()],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+    ).stdout.strip()
     assert there == here

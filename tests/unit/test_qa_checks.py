@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from amp.analysis import features
 from amp.analysis.features import KeyEstimate, TempoEstimate
 from amp.domain.qa import MasterAdjustments, QACheck
 from amp.domain.spec import Instrument, Mode, MusicSpec, Role
@@ -91,9 +92,12 @@ def test_excluded_roles_check() -> None:
 
 
 @pytest.mark.parametrize(
-    ("found_bpm", "passed"), [(120.5, True), (60.2, True), (241.0, True), (90.0, False), (126.0, False)]
+    ("found_bpm", "passed"),
+    [(120.5, True), (60.2, True), (241.0, True), (80.5, True), (179.0, True), (100.0, False), (126.0, False)],
 )
-def test_tempo_check_accepts_the_same_grid_in_half_or_double_time(found_bpm: float, passed: bool) -> None:
+def test_tempo_check_accepts_the_same_grid_in_half_double_or_triplet_time(
+    found_bpm: float, passed: bool
+) -> None:
     check = musical.tempo_check(_spec(120.0), TempoEstimate(found_bpm, 0.8, []), {"drums", "bass"}, 30.0)
     assert check.passed is passed
 
@@ -177,3 +181,15 @@ def test_adjustments_accumulate_over_passes() -> None:
 def test_decorrelated_stereo_is_mono_compatible() -> None:
     noise = band_noise(3.0, amplitude=0.1, seed=11)
     assert checks.phase_check(noise).passed  # decorrelated noise: correlation ~0, mono-safe
+
+
+def test_tempo_check_asks_the_onsets_when_the_estimate_locks_onto_another_grid() -> None:
+    mono = features.analysis_mono(np.sum(list(song_stems(bpm=120.0, seconds=16.0).values()), axis=0), RATE)
+    measured = features.estimate_tempo(mono)
+    assert measured.bpm == pytest.approx(120.0, rel=0.02)
+    # Pretend the estimate locked onto an unrelated grid: the 120 bpm beat is still in the onsets.
+    locked = TempoEstimate(100.0, measured.confidence, [], measured.onset_autocorrelation)
+    assert musical.tempo_check(_spec(120.0), locked, {"drums"}, 16.0).passed
+    # A spec tempo the music does not have finds no support there.
+    check = musical.tempo_check(_spec(100.0), locked, {"drums"}, 16.0)
+    assert not check.passed and "periodicity" in check.message

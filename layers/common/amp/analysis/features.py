@@ -51,6 +51,18 @@ class TempoEstimate:
     bpm: float | None
     confidence: float
     beat_times_s: list[float]
+    onset_autocorrelation: FloatArray | None = None
+    """Normalised autocorrelation of the onset envelope (frames of HOP at ANALYSIS_RATE): lets QA ask
+    how well the audio supports any other tempo (`tempo_support`)."""
+
+    def tempo_support(self, bpm: float) -> float:
+        """How much the onsets repeat at one beat of `bpm`: the autocorrelation peak at that lag above
+        its surroundings (a quarter-beat either side). High for a tempo the music has; near zero for
+        one it lacks, even at short lags where a smooth envelope correlates with itself anyway."""
+        if self.onset_autocorrelation is None or bpm <= 0:
+            return 0.0
+        ac = self.onset_autocorrelation
+        return _ac_at_bpm(ac, bpm) - 0.5 * (_ac_at_bpm(ac, bpm / 0.75) + _ac_at_bpm(ac, bpm / 1.25))
 
 
 @dataclass(frozen=True)
@@ -80,8 +92,10 @@ def estimate_tempo(mono: AudioBuffer) -> TempoEstimate:
         onset_envelope=onset_env, sr=ANALYSIS_RATE, hop_length=HOP, bpm=bpm, units="time"
     )
     bpm = refine_bpm(bpm, np.asarray(beats, dtype=np.float64))
-    confidence = pulse_clarity(onset_env, bpm)
-    return TempoEstimate(round(bpm, 2), confidence, [round(float(t), 3) for t in beats[:MAX_BEATS_STORED]])
+    autocorrelation = _autocorrelation(np.asarray(onset_env, dtype=np.float64))
+    confidence = round(max(0.0, min(1.0, _ac_at_bpm(autocorrelation, bpm))), 3)
+    beat_times = [round(float(t), 3) for t in beats[:MAX_BEATS_STORED]]
+    return TempoEstimate(round(bpm, 2), confidence, beat_times, autocorrelation)
 
 
 def _autocorrelation(onset_env: FloatArray) -> FloatArray:
@@ -93,7 +107,7 @@ def _autocorrelation(onset_env: FloatArray) -> FloatArray:
 
 def _ac_at_bpm(ac: FloatArray, bpm: float) -> float:
     lag = 60.0 * ANALYSIS_RATE / HOP / bpm
-    low, high = math.floor(lag * 0.96), math.ceil(lag * 1.04)
+    low, high = round(lag * 0.98), max(round(lag * 1.02), round(lag * 0.98))
     if high >= ac.size:
         return 0.0
     return float(np.max(ac[max(1, low) : high + 1]))
@@ -130,11 +144,6 @@ def refine_bpm(bpm: float, beat_times_s: FloatArray) -> float:
         return bpm
     fitted = 60.0 / period_s
     return fitted if abs(fitted / bpm - 1.0) <= 0.05 else bpm
-
-
-def pulse_clarity(onset_env: FloatArray, bpm: float) -> float:
-    """Autocorrelation of the onset envelope at one beat's lag: 1 metronomic, 0 no pulse."""
-    return round(max(0.0, min(1.0, _ac_at_bpm(_autocorrelation(np.asarray(onset_env, np.float64)), bpm))), 3)
 
 
 def estimate_key(mono: AudioBuffer) -> KeyEstimate:

@@ -6,12 +6,16 @@ from dataclasses import dataclass
 from amp.analysis.features import MIN_PULSE_CLARITY, KeyEstimate, TempoEstimate
 from amp.domain.errors import InvalidInput
 from amp.domain.qa import QACheck
-from amp.domain.spec import PITCH_CLASSES, Mode, MusicSpec, Role
+from amp.domain.spec import MAX_BPM, MIN_BPM, PITCH_CLASSES, Mode, MusicSpec, Role
 
 TEMPO_TOLERANCE = 0.04
 """4%: a tempo estimate on a short mix wobbles by a bpm or two; a wrong tempo is off by far more."""
 MIN_TEMPO_JUDGE_S = 12.0
 """A few bars of intro (sparse kicks, a fill) can fool the estimate; 12 s gives 20+ beats at 100 bpm."""
+MIN_TEMPO_SUPPORT = 0.75
+"""The spec's beat must be at least this fraction as periodic in the onsets as the estimated beat."""
+MIN_SUPPORT_FLOOR = 0.1
+"""Below this the spec's grid is not in the onsets at all, whatever the estimate's own support."""
 MIN_KEY_CONFIDENCE = 0.5
 """Below this the chroma has no clear tonal centre (drums-heavy mixes): the key is not judged."""
 
@@ -35,9 +39,10 @@ def pitch_set(key: str, mode: Mode) -> frozenset[int]:
 
 
 def tempo_check(spec: MusicSpec, estimate: TempoEstimate, roles: set[str], duration_s: float) -> QACheck:
-    """Pass when the mix's pulse is the spec's tempo or its half/double (the same grid felt in
-    half- or double-time); not judged on short mixes, without a rhythm section or a clear pulse."""
-    threshold = f"{spec.bpm:g} bpm (or half/double) +- {TEMPO_TOLERANCE:.0%}"
+    """Pass when the mix's pulse is the spec's tempo or metrically related to it (half/double time,
+    the 2/3 or 3/2 triplet grid), or when the onsets repeat at the spec's beat nearly as strongly as at
+    the estimate's; not judged on short mixes, without a rhythm section or a clear pulse."""
+    threshold = f"{spec.bpm:g} bpm (or x2, x1/2, x2/3, x3/2) +- {TEMPO_TOLERANCE:.0%}"
     if duration_s < MIN_TEMPO_JUDGE_S:
         return QACheck(
             name="tempo", value=estimate.bpm, threshold=threshold, passed=True,
@@ -54,16 +59,36 @@ def tempo_check(spec: MusicSpec, estimate: TempoEstimate, roles: set[str], durat
             message=f"No clear pulse to measure (clarity {estimate.confidence:.2f}): tempo not judged.",
         )  # fmt: skip
     found = estimate.bpm
-    relations = {1.0: "", 2.0: " (felt in double time)", 0.5: " (felt in half time)"}
+    relations = {
+        1.0: "",
+        2.0: " (felt in double time)",
+        0.5: " (felt in half time)",
+        # Triplet grooves (trap/drill hats, shuffles) make 3-against-2 the strongest periodicity.
+        2 / 3: " (the triplet grid: 2/3 of the beat)",
+        1.5: " (the triplet grid: 3/2 of the beat)",
+    }
     for factor, note in relations.items():
         if abs(found / (spec.bpm * factor) - 1.0) <= TEMPO_TOLERANCE:
             return QACheck(
                 name="tempo", value=found, threshold=threshold, passed=True,
                 message=f"The mix plays at {found:.1f} bpm{note}, as the spec asks ({spec.bpm:g} bpm).",
             )  # fmt: skip
+    # Triplet-heavy grooves (trap hats, shuffles) can make the estimate lock onto a 2/3 or 3/2 grid.
+    # Ask the audio directly: if the spec's beat (or half/double) is nearly as periodic as the
+    # estimate's, the spec tempo is in the music.
+    grid_bpms = [spec.bpm * factor for factor in relations if MIN_BPM <= spec.bpm * factor <= MAX_BPM]
+    support = max(estimate.tempo_support(bpm) for bpm in grid_bpms)
+    found_support = estimate.tempo_support(found)
+    if support >= max(MIN_SUPPORT_FLOOR, MIN_TEMPO_SUPPORT * found_support):
+        return QACheck(
+            name="tempo", value=found, threshold=threshold, passed=True,
+            message=f"The strongest pulse is {found:.1f} bpm, and the spec's {spec.bpm:g} bpm grid is as strong "
+            f"in the onsets ({support:.2f} vs {found_support:.2f}).",
+        )  # fmt: skip
     return QACheck(
         name="tempo", value=found, threshold=threshold, passed=False,
-        message=f"The mix plays at {found:.1f} bpm but the spec asks for {spec.bpm:g} bpm.",
+        message=f"The mix plays at {found:.1f} bpm but the spec asks for {spec.bpm:g} bpm "
+        f"(onset periodicity of its grid {support:.2f} against {found_support:.2f}).",
     )  # fmt: skip
 
 

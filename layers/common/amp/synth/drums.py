@@ -3,6 +3,7 @@ snares and claps, metallic hats and cymbals, toms and hand percussion, per kit c
 
 from collections.abc import Callable
 from functools import lru_cache
+from typing import Protocol
 
 import numpy as np
 
@@ -126,7 +127,10 @@ def _fade_out(frames: int) -> FloatArray:
     return ramp
 
 
-Tune = Callable[[float, bool], float]
+class Tune(Protocol):
+    def __call__(self, default_hz: float, allow_fifth: bool = False) -> float: ...
+
+
 Voice = Callable[[int, Tune], FloatArray]
 """(seed, tune) -> one-shot samples; tune(default_hz, allow_fifth) moves a pitched piece onto the key."""
 
@@ -157,7 +161,7 @@ _KICKS: dict[str, Voice] = {
 _SNARES: dict[str, Voice] = {
     "kit909": lambda s, t: snare(t(190), 0.05, 0.16, 3500, tone_level=0.8, length_s=0.4, seed=s),
     "kit808": lambda s, t: snare(t(230), 0.06, 0.12, 4000, tone_level=0.7, length_s=0.35, seed=s),
-    "breaks": lambda s, t: snare(t(210), 0.04, 0.12, 2800, tone_level=0.9, length_s=0.35, seed=s),
+    "breaks": lambda s, t: snare(t(210), 0.04, 0.06, 2800, tone_level=0.9, length_s=0.3, seed=s),  # snappy
     "acoustic": lambda s, t: snare(t(175), 0.07, 0.2, 2500, tone_level=1.0, length_s=0.5, seed=s),
 }
 

@@ -119,14 +119,14 @@ def _decimate(audio: FloatArray) -> FloatArray:
 def _interpolate(audio: FloatArray, frames: int) -> FloatArray:
     """Back to full rate by linear interpolation (images fall ~26 dB below the dark send)."""
     channels, count = audio.shape
+    count = min(count, frames // SEND_DECIMATION)
+    audio = audio[:, :count]
     step = np.diff(audio, axis=1, append=audio[:, -1:])
-    grid = np.empty((channels, count, SEND_DECIMATION), dtype=np.float32)
+    out: FloatArray = np.zeros((channels, frames), dtype=np.float32)
+    grid = out[:, : count * SEND_DECIMATION].reshape(channels, count, SEND_DECIMATION)
     for offset in range(SEND_DECIMATION):
         grid[:, :, offset] = audio + step * np.float32(offset / SEND_DECIMATION)
-    out: FloatArray = grid.reshape(channels, count * SEND_DECIMATION)
-    if out.shape[1] < frames:
-        out = np.concatenate([out, np.zeros((channels, frames - out.shape[1]), dtype=out.dtype)], axis=1)
-    return out[:, :frames]
+    return out
 
 
 def apply_send(dry: FloatArray, effects: StemEffects) -> FloatArray:
@@ -135,6 +135,6 @@ def apply_send(dry: FloatArray, effects: StemEffects) -> FloatArray:
     if effects.send is None or effects.send_level <= 0:
         return audio
     wet = effects.send(_decimate(audio), SEND_RATE, buffer_size=65_536)
-    return np.asarray(
-        audio + np.float32(effects.send_level) * _interpolate(wet, audio.shape[1]), dtype=np.float32
-    )
+    wet *= np.float32(effects.send_level)
+    audio += _interpolate(wet, audio.shape[1])  # in place: one full-length buffer less at peak
+    return audio
