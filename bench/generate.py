@@ -157,7 +157,7 @@ _MAJOR_PROFILE = np.array([6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39,
 _MINOR_PROFILE = np.array([6.33, 2.68, 3.52, 5.38, 2.60, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17])
 
 
-def adherence_specs(duration_s: float) -> list[MusicSpec]:
+def adherence_specs(duration_s: float, seed_offset: int = 0) -> list[MusicSpec]:
     specs = []
     for index, (genre, bpm, key, mode, meter, instruments, excluded) in enumerate(PROMPT_SET):
         named = [Instrument(name=name, role=role) for name, role in instruments]
@@ -234,8 +234,8 @@ def _adherence_one(spec_json: str) -> dict[str, object]:
     }
 
 
-def bench_adherence(duration_s: float = 30.0) -> None:
-    specs = adherence_specs(duration_s)
+def bench_adherence(duration_s: float = 30.0, seeds: int = 1) -> None:
+    specs = [spec for offset in range(seeds) for spec in adherence_specs(duration_s, offset)]
     with _pool(os.cpu_count() or 2) as pool:
         results = list(pool.map(_adherence_one, [s.model_dump_json() for s in specs]))
     tempo_ok = key_ok = octave_ok = 0
@@ -309,12 +309,13 @@ def main() -> int:
     )
     parser.add_argument("parts", nargs="*", default=["speed", "memory", "adherence", "spectrograms"])
     parser.add_argument("--adherence-duration", type=float, default=30.0)
+    parser.add_argument("--seeds", type=int, default=1, help="render the prompt set with this many seeds")
     args = parser.parse_args()
     steps = {
         "speed": bench_speed,
         "memory": bench_memory,
         "spectrograms": bench_spectrograms,
-        "adherence": lambda: bench_adherence(args.adherence_duration),
+        "adherence": lambda: bench_adherence(args.adherence_duration, args.seeds),
     }
     for part in args.parts:
         steps[part]()

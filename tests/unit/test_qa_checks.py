@@ -191,5 +191,5 @@ def test_tempo_check_asks_the_onsets_when_the_estimate_locks_onto_another_grid()
     locked = TempoEstimate(100.0, measured.confidence, [], measured.onset_autocorrelation)
     assert musical.tempo_check(_spec(120.0), locked, {"drums"}, 16.0).passed
     # A spec tempo the music does not have finds no support there.
-    check = musical.tempo_check(_spec(100.0), locked, {"drums"}, 16.0)
+    check = musical.tempo_check(_spec(100.0), measured, {"drums"}, 16.0)
     assert not check.passed and "periodicity" in check.message

@@ -1,7 +1,8 @@
 """Genre -> the musical choices the composer makes (drum feel, swing, bass idiom, harmony family).
 
-`drum_feel_for` is the one place that maps a genre to a drum feel; when `amp.prompt.genres`
-(`profile_for(genre).drum_feel`) is available it is preferred, so both stages agree.
+`drum_feel_for` and `swing_for` read the parser's genre profile (`amp.prompt.genres.profile_for`),
+so parse and generate agree on a genre's groove; the composer's own keyword groups refine it (jazz
+swing, dembow) and cover genre names the profile table does not know.
 """
 
 from dataclasses import dataclass
