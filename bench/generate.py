@@ -181,6 +181,45 @@ def adherence_specs(duration_s: float, seed_offset: int = 0) -> list[MusicSpec]:
     return specs
 
 
+PROMPTS: list[str] = [
+    "A high-energy drum and bass track at 174 bpm in D minor with a heavy reese bass",
+    "Deep house at 122 bpm in A minor with warm rhodes chords, no vocals",
+    "Dark techno at 132 bpm in F minor with a 303 acid bassline",
+    "Trap beat, 140 bpm, C# minor, booming 808s and bell melody",
+    "Chill lo-fi hip hop in Eb major, 82 bpm, dusty rhodes, no lead",
+    "Upbeat jazz in Bb major at 120 bpm with upright bass and piano",
+    "Euphoric trance at 138 bpm in G minor with supersaw lead and arpeggios",
+    "Happy pop song in C major at 110 bpm with piano and a synth lead",
+    "Rock at 128 bpm in E minor with distorted guitars, no pads",
+    "A gentle waltz in F major at 150 bpm in 3/4 with piano and strings",
+    "Ambient soundscape in Ab major, 70 bpm, lush pads and bells",
+    "Heavy dubstep at 140 bpm in F# minor with wobble bass",
+    "Boom bap hip hop at 90 bpm in G minor with upright bass, no arpeggio",
+    "Synthwave at 100 bpm in A minor with arpeggiator and synth bass",
+    "Reggaeton at 95 bpm in B minor with 808 bass",
+    "Deep house in D dorian at 120 bpm with sub bass",
+    "Folk tune in G major in 6/8 at 100 bpm with acoustic guitar and violin",
+    "Epic cinematic score in C minor at 90 bpm with strings and choir",
+    "Disco at 118 bpm in E major with bass guitar and strings",
+    "Funky groove at 105 bpm in E mixolydian with slap bass and clavinet",
+    "Psytrance at 145 bpm in E phrygian with acid bass",
+    "Soul at 96 bpm in Eb major with organ and vocals",
+    "UK garage at 132 bpm in F minor with sub bass and vocal chops",
+    "Progressive house in Bb minor at 126 bpm in 5/4 with plucks",
+]
+
+
+def prompt_specs(duration_s: float) -> list[MusicSpec]:
+    """The prompt set through the real parser (amp.prompt.parse_prompt), duration fixed."""
+    from amp.domain.job import JobOptions
+    from amp.prompt import parse_prompt
+
+    return [
+        parse_prompt(text, options=JobOptions(duration_s=duration_s), seed_source=f"bench-{index}")
+        for index, text in enumerate(PROMPTS)
+    ]
+
+
 def estimate_key(mix: np.ndarray) -> tuple[str, str]:
     """(tonic, 'major'|'minor') by correlating the mean chroma with rotated Krumhansl profiles."""
     import librosa
@@ -234,8 +273,12 @@ def _adherence_one(spec_json: str) -> dict[str, object]:
     }
 
 
-def bench_adherence(duration_s: float = 30.0, seeds: int = 1) -> None:
-    specs = [spec for offset in range(seeds) for spec in adherence_specs(duration_s, offset)]
+def bench_adherence(duration_s: float = 30.0, seeds: int = 1, prompts: bool = False) -> None:
+    if prompts:
+        specs = prompt_specs(duration_s)
+        print(f"adherence: {len(specs)} prompts parsed by amp.prompt.parse_prompt")
+    else:
+        specs = [spec for offset in range(seeds) for spec in adherence_specs(duration_s, offset)]
     with _pool(os.cpu_count() or 2) as pool:
         results = list(pool.map(_adherence_one, [s.model_dump_json() for s in specs]))
     tempo_ok = key_ok = octave_ok = 0
@@ -309,13 +352,14 @@ def main() -> int:
     )
     parser.add_argument("parts", nargs="*", default=["speed", "memory", "adherence", "spectrograms"])
     parser.add_argument("--adherence-duration", type=float, default=30.0)
-    parser.add_argument("--seeds", type=int, default=1, help="render the prompt set with this many seeds")
+    parser.add_argument("--seeds", type=int, default=1, help="render the spec set with this many seeds")
+    parser.add_argument("--prompts", action="store_true", help="adherence over prompt texts via the parser")
     args = parser.parse_args()
     steps = {
         "speed": bench_speed,
         "memory": bench_memory,
         "spectrograms": bench_spectrograms,
-        "adherence": lambda: bench_adherence(args.adherence_duration, args.seeds),
+        "adherence": lambda: bench_adherence(args.adherence_duration, args.seeds, args.prompts),
     }
     for part in args.parts:
         steps[part]()

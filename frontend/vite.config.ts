@@ -4,7 +4,7 @@ import react from "@vitejs/plugin-react";
 import { defineConfig } from "vite";
 
 // A local build lands inside the Python package, so `amp serve` (and a wheel) serves it on the API's
-// port. A cloud build (VITE_API_BASE_URL set, see docs/DEPLOY.md) goes to frontend/dist for the S3
+// port. A cloud build (VITE_API_BASE_URL set, see README.md, "Deploying to AWS") goes to frontend/dist for the S3
 // bucket and leaves the local one alone. AMP_WEB_OUT_DIR overrides both.
 const outDir =
   process.env.AMP_WEB_OUT_DIR ??
