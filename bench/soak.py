@@ -11,7 +11,8 @@ Figures (printed, and written as JSON to --out, default bench/results/soak.json)
 - errors: any failed request or non-2xx answer (must be 0);
 - final statuses (and the stage FAILED jobs stopped at); jobs not finished when the time limit hit (the soak stops itself, bounded by
   --max-minutes) and throughput in finished jobs per minute;
-- server peak RSS (VmHWM from /proc/<pid>/status; only for a server started here);
+- memory, only for a server started here: the API process's peak RSS (VmHWM), the largest worker
+  process's peak RSS, and the peak of server + workers together (VmRSS summed once a second);
 - API latency p50/p95/p99/max of POST /jobs and GET /jobs/{id}, all taken while the worker pool is
   busy (the queue is 100x the pool for the whole poll phase).
 
@@ -181,6 +182,8 @@ class Server:
         )
         self.tail: list[str] = []
         self.rss_samples_kb: list[int] = []
+        """Sum of VmRSS over the server and its worker processes, once a second."""
+        self.worker_peak_kb = 0
         self._stop = threading.Event()
         found: queue.Queue[str] = queue.Queue()
 
@@ -199,20 +202,43 @@ class Server:
             raise SystemExit("amp serve did not start within 90 s:\n" + "".join(self.tail)) from None
         threading.Thread(target=self._sample, daemon=True).start()
 
-    def status_kb(self, field_name: str) -> int | None:
+    def status_kb(self, field_name: str, pid: int | None = None) -> int | None:
         try:
-            for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
-                if line.startswith(field_name + ":"):
-                    return int(line.split()[1])
-        except (OSError, ValueError):
+            text = Path(f"/proc/{pid or self.process.pid}/status").read_text()
+        except OSError:
             return None
+        for line in text.splitlines():
+            if line.startswith(field_name + ":"):
+                return int(line.split()[1])
         return None
 
+    def descendants(self) -> list[int]:
+        """The worker processes (and their helpers) the server spawned, found through /proc."""
+        parents: dict[int, int] = {}
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+                parents[int(stat.parent.name)] = int(fields[1])
+            except (OSError, IndexError, ValueError):
+                continue
+        found: list[int] = []
+        frontier = [self.process.pid]
+        while frontier:
+            parent = frontier.pop()
+            children = [pid for pid, ppid in parents.items() if ppid == parent]
+            found += children
+            frontier += children
+        return found
+
     def _sample(self) -> None:
+        """Every second: the whole tree's resident memory (server + workers), and each worker's peak."""
         while not self._stop.wait(1.0):
-            rss = self.status_kb("VmRSS")
-            if rss is not None:
-                self.rss_samples_kb.append(rss)
+            total = self.status_kb("VmRSS") or 0
+            for pid in self.descendants():
+                total += self.status_kb("VmRSS", pid) or 0
+                peak = self.status_kb("VmHWM", pid) or 0
+                self.worker_peak_kb = max(self.worker_peak_kb, peak)
+            self.rss_samples_kb.append(total)
 
     def stop(self) -> None:
         """SIGTERM (running renders may finish), then SIGKILL after 20 s; bounded either way."""
@@ -284,7 +310,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "stopped_by_time_limit": len(created) > finished,
         "throughput_jobs_per_min": round(finished / (wall_s / 60), 2) if wall_s > 0 else None,
         "server_peak_rss_mb": round(peak_kb / 1024, 1) if peak_kb else None,
-        "server_rss_last_mb": round(server.rss_samples_kb[-1] / 1024, 1)
+        "worker_peak_rss_mb": round(server.worker_peak_kb / 1024, 1)
+        if server and server.worker_peak_kb
+        else None,
+        "tree_peak_rss_mb": round(max(server.rss_samples_kb) / 1024, 1)
+        if server is not None and server.rss_samples_kb
+        else None,
+        "tree_rss_last_mb": round(server.rss_samples_kb[-1] / 1024, 1)
         if server is not None and server.rss_samples_kb
         else None,
         "api_create_ms": latency_ms(tally.create_s),

@@ -295,6 +295,12 @@ def soak_row() -> tuple[str, str]:
     finals = ", ".join(
         f"{count} {status_name}" for status_name, count in sorted(soak["final_statuses"].items())
     )
+    memory = f"API process peak RSS {soak['server_peak_rss_mb']} MB"
+    if soak.get("tree_peak_rss_mb"):
+        memory += (
+            f", largest worker process {soak['worker_peak_rss_mb']} MB, "
+            f"server + workers together at most {soak['tree_peak_rss_mb']} MB"
+        )
     failed_at = soak.get("failed_at_stage") or {}
     if failed_at:
         finals += " (FAILED at " + ", ".join(f"{stage}: {n}" for stage, n in sorted(failed_at.items())) + ")"
@@ -303,7 +309,7 @@ def soak_row() -> tuple[str, str]:
         f"ended {finals}"
         + (f" ({unfinished} still queued at the {soak['wall_s'] / 60:.0f}-min limit)" if unfinished else "")
         + f"; {soak['throughput_jobs_per_min']} jobs/min on {soak['cpu_count']} CPUs with {soak['workers']} workers; "
-        f"server peak RSS {soak['server_peak_rss_mb']} MB; GET /jobs/{{id}} p50 {status['p50']} ms, "
+        f"{memory}; GET /jobs/{{id}} p50 {status['p50']} ms, "
         f"p99 {status['p99']} ms (n={status['count']}); POST /jobs p99 {create['p99']} ms"
     )
     return result, f"`bench/soak.py` ({soak['measured_at']})"

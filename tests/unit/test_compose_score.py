@@ -221,3 +221,32 @@ def test_every_default_patch_exists_in_the_synth() -> None:
         for role in Role:
             if role not in (Role.DRUMS, Role.PERCUSSION, Role.FX):
                 assert patch_for(role, [], style) in PATCHES
+
+
+def test_named_big_drums_play_toms_on_every_beat() -> None:
+    spec = _spec(genre="cinematic", bpm=90.0, instruments=[Instrument(name="taiko", role=Role.PERCUSSION)])
+    score = compose_song(spec)
+    toms = [n for n in score.parts[Role.PERCUSSION].notes if n.pitch in (45, 47)]
+    beats = {round(n.start_qn) for n in toms if abs(n.start_qn - round(n.start_qn)) < 0.02}
+    assert len(beats) >= 0.9 * score.total_bars * 4
+
+
+def test_without_drums_the_lead_walks_in_even_beats() -> None:
+    spec = _spec(
+        genre="ambient",
+        bpm=70.0,
+        instruments=[Instrument(name="bells", role=Role.LEAD), Instrument(name="pad", role=Role.PAD)],
+    )
+    lead = compose_song(spec).parts[Role.LEAD].notes
+    assert lead and all(abs(n.start_qn - round(n.start_qn)) < 1e-9 for n in lead)
+    with_drums = compose_song(_spec(genre="ambient", bpm=70.0)).parts[Role.LEAD].notes
+    assert any(abs(n.start_qn - round(n.start_qn)) > 0.1 for n in with_drums) or len(with_drums) != len(lead)
+
+
+def test_drums_are_tuned_to_the_tonic() -> None:
+    from amp.synth.drums import tuner
+
+    tune = tuner(55.0)  # A1
+    assert tune(50.0) == 55.0 and tune(190.0) == 220.0
+    assert tune(150.0, True) == 165.0 and tune(150.0) == 110.0  # only toms may take the fifth (E3)
+    assert tuner(None)(50.0) == 50.0

@@ -147,3 +147,47 @@ def test_stems_are_byte_identical_across_processes_whatever_else_the_process_ren
         env=env,
     ).stdout.strip()
     assert there == here
+
+
+def test_stability_jobs_render_through_the_api_with_the_reference_and_no_midi(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import httpx
+    from amp.audio_io import encode_wav
+    from amp.domain.job import JobOptions
+    from amp.providers.stability import AUDIO_TO_AUDIO_PATH, StabilityProvider
+
+    seen: list[str] = []
+
+    def api(request: httpx.Request) -> httpx.Response:
+        seen.append(request.url.path)
+        tone = np.tile(
+            np.sin(np.arange(8 * 44_100) / 44_100 * 2 * np.pi * 110).astype(np.float32) * 0.3, (2, 1)
+        )
+        return httpx.Response(
+            200, content=encode_wav(tone, 44_100, "PCM_16"), headers={"content-type": "audio/wav"}
+        )
+
+    def offline(settings: object) -> StabilityProvider:
+        return StabilityProvider(
+            api_key="sk-stage-test", transport=httpx.MockTransport(api), sleep=lambda s: None
+        )
+
+    monkeypatch.setattr(StabilityProvider, "from_settings", staticmethod(offline))
+    ctx = stage_context()
+    reference_key = "uploads/tester/ref.wav"
+    ctx.audio.put_bytes(
+        reference_key, encode_wav(np.zeros((2, 7 * 44_100), dtype=np.float32) + 0.1), "audio/wav"
+    )
+    job = Job(
+        owner=OWNER,
+        prompt="dnb",
+        spec=_spec(),
+        reference_key=reference_key,
+        options=JobOptions(provider="stability"),
+    )
+    ctx.jobs.create(job)
+    out = generate.run(GenerateInput(job_id=job.id, role="drums"), ctx)
+    assert seen == [AUDIO_TO_AUDIO_PATH] and out.midi_key is None
+    audio, _ = decode_audio(ctx.audio.get_bytes(out.stem_key))
+    assert audio.shape == (2, round(6.0 * SAMPLE_RATE))

@@ -66,7 +66,7 @@ def _compose_part(score: Score, style: Style, spec: MusicSpec, role: Role) -> Pa
         case Role.DRUMS:
             notes = drum_part_notes(score, style, rng)
         case Role.PERCUSSION:
-            notes = percussion_part_notes(score, style, rng)
+            notes = percussion_part_notes(score, style, rng, tuple(names))
         case Role.BASS:
             notes = bass_notes(score, style, rng, patch)
         case Role.CHORDS:
@@ -74,7 +74,8 @@ def _compose_part(score: Score, style: Style, spec: MusicSpec, role: Role) -> Pa
         case Role.PAD:
             notes = pad_notes(score)
         case Role.LEAD:
-            notes = lead_notes(score, rng)
+            rhythm_section = {Role.DRUMS, Role.PERCUSSION} & set(spec.roles())
+            notes = lead_notes(score, rng, pulse=not rhythm_section)
         case Role.ARP:
             notes = arp_notes(score, rng)
         case Role.VOCAL:

@@ -135,7 +135,7 @@ def _chord_rhythm(patch: str, score: Score, energy: float) -> list[tuple[float, 
             else [(0.0, 1.9), (2.0, 1.9)]
         )
     if patch in ("piano", "organ"):
-        return [(0.0, 1.9), (2.0, 1.4), (3.5, 0.5)] if energy > 0.5 else [(0.0, 3.9)]
+        return [(0.0, 1.9), (2.0, 1.9)] if energy > 0.5 else [(0.0, 3.9)]
     if patch == "rhodes":
         return [(0.0, 1.4), (1.5, 2.4)]
     if patch == "supersaw":
@@ -194,7 +194,9 @@ def pad_notes(score: Score) -> tuple[NoteEvent, ...]:
 class _Melodist:
     """Builds a lead line from a one-bar motif: repeated, moved to each chord, varied and answered."""
 
-    def __init__(self, score: Score, rng: np.random.Generator, low: int, high: int) -> None:
+    def __init__(
+        self, score: Score, rng: np.random.Generator, low: int, high: int, *, pulse: bool = False
+    ) -> None:
         self.score = score
         self.rng = rng
         self.low = low
@@ -204,6 +206,8 @@ class _Melodist:
         count = int(rng.integers(3, min(7, len(grid)) + 1))
         onsets = np.sort(rng.choice(grid[1:], size=count - 1, replace=False)) if count > 1 else np.array([])
         self.onsets = [0.0, *[float(x) for x in onsets]]
+        if pulse:  # no drums in the song: the melody walks in even beats so the tempo is still felt
+            self.onsets = [float(x) for x in _group_starts_qn(score)]
         steps = rng.choice(np.array([-2, -1, -1, 1, 1, 2, 3, -3]), size=len(self.onsets))
         steps[0] = 0
         self.contour = np.cumsum(steps).tolist()
@@ -249,8 +253,8 @@ class _Melodist:
         return notes
 
 
-def lead_notes(score: Score, rng: np.random.Generator) -> tuple[NoteEvent, ...]:
-    melodist = _Melodist(score, rng, 60, 84)
+def lead_notes(score: Score, rng: np.random.Generator, *, pulse: bool = False) -> tuple[NoteEvent, ...]:
+    melodist = _Melodist(score, rng, 60, 84, pulse=pulse)
     notes: list[NoteEvent] = []
     for section in score.sections:
         if section.name in (SectionName.INTRO, SectionName.BUILD):

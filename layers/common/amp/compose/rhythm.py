@@ -45,13 +45,13 @@ def _four_four_bar(
         if variant % 4 == 3:
             hits.append((14, OPEN_HAT, 80))
     elif feel is DrumFeel.BOOM_BAP:
-        if tempo_bpm >= 88:
+        if tempo_bpm >= 95:
             kicks = (0, 7, 10) if variant % 2 == 0 else (0, 2, 10, 13)
         else:  # slow: kicks on the strong beats with one sixteenth pickup, so the beat stays the beat
             kicks = (0, 8) if variant % 2 == 0 else (0, 7, 8)
         hits += [(s, KICK, 116) for s in kicks]
         hits += [(s, SNARE, 112) for s in (4, 12)]
-        if tempo_bpm >= 88:
+        if tempo_bpm >= 95:
             hits += [(s, CLOSED_HAT, 84 if s % 4 == 0 else 58) for s in eighths]
         else:  # laid-back lo-fi: hats on the beat and an open hat into the next bar
             hits += [(s, CLOSED_HAT, 84) for s in (0, 4, 8, 12)] + [(14, OPEN_HAT, 60)]
@@ -260,10 +260,38 @@ def drum_part_notes(score: Score, style: Style, rng: np.random.Generator) -> tup
     return tuple(_humanise(raw, score, style, rng, STEP_QN))
 
 
-def percussion_part_notes(score: Score, style: Style, rng: np.random.Generator) -> tuple[NoteEvent, ...]:
-    """Shakers, congas, tambourine and claves layered over the kit; denser with energy."""
+_BIG_DRUM_WORDS = ("taiko", "timpani", "tom", "surdo", "djembe", "dhol", "war drum", "frame drum")
+
+
+def percussion_part_notes(
+    score: Score, style: Style, rng: np.random.Generator, instrument_names: tuple[str, ...] = ()
+) -> tuple[NoteEvent, ...]:
+    """Shakers, congas, tambourine and claves layered over the kit; denser with energy. Named big
+    drums (taiko, timpani, ...) add tuned toms on every beat, accented on the downbeat, with a roll
+    into each new section."""
     steps_per_bar = round(score.bar_qn * 4)
     raw: list[tuple[float, int, int]] = []
+    if any(word in name.lower() for name in instrument_names for word in _BIG_DRUM_WORDS):
+        starts = [
+            sum(beat_groups(score.beats_per_bar, score.beat_unit)[:i])
+            for i in range(len(beat_groups(score.beats_per_bar, score.beat_unit)))
+        ]
+        for section in score.sections:
+            for bar in range(section.start_bar, section.end_bar):
+                bar_qn = bar * score.bar_qn
+                for index, step in enumerate(starts):
+                    raw.append(
+                        (
+                            bar_qn + step * STEP_QN,
+                            TOM_LOW if index == 0 else TOM_MID,
+                            118 if index == 0 else 92,
+                        )
+                    )
+                if bar == section.end_bar - 1 and section.energy > 0.4:
+                    raw += [
+                        (bar_qn + s * STEP_QN, TOM_HIGH, 70 + 4 * i)
+                        for i, s in enumerate(range(steps_per_bar - 4, steps_per_bar))
+                    ]
     latin = style.drum_feel in (DrumFeel.DEMBOW,)
     for section in score.sections:
         if section.name is SectionName.INTRO and section.bars > 1:

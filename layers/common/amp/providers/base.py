@@ -1,6 +1,5 @@
 """The provider interface the generate stage renders through, and the choice by job option."""
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -43,9 +42,6 @@ def parse_role(value: str) -> Role:
         raise InvalidInput(
             f"unknown role {value!r}; expected one of {', '.join(r.value for r in Role)}"
         ) from error
-
-
-ProviderFactory = Callable[[Settings], StemProvider]
 
 
 def provider_for(name: str, settings: Settings) -> StemProvider:

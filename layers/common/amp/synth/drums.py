@@ -188,7 +188,7 @@ def _voice_for(kit: str, note: int) -> Voice:
         case 51 | 59:
             return lambda s, t: metal(0.6, 1.5, 3000, s) * 0.55 + block(2400, 0.4, 1.5) * 0.15
         case 41 | 43 | 45:
-            return lambda s, t: tom(t(95, True), 0.6, s)
+            return lambda s, t: tom(t(95), 0.6, s)
         case 47 | 48:
             return lambda s, t: tom(t(130, True), 0.5, s)
         case 50:
@@ -198,15 +198,15 @@ def _voice_for(kit: str, note: int) -> Voice:
         case 56:
             return lambda s, t: block(560, 0.08, 0.3) + block(845, 0.08, 0.3)
         case 60:
-            return lambda s, t: hand_drum(t(400, True), 0.08, 0.5, 0.3, s)
+            return lambda s, t: hand_drum(t(400), 0.08, 0.5, 0.3, s)
         case 61:
-            return lambda s, t: hand_drum(t(300, True), 0.1, 0.5, 0.3, s)
+            return lambda s, t: hand_drum(t(300), 0.1, 0.5, 0.3, s)
         case 62:
-            return lambda s, t: hand_drum(t(330, True), 0.05, 0.9, 0.25, s)
+            return lambda s, t: hand_drum(t(330), 0.05, 0.9, 0.25, s)
         case 63:
-            return lambda s, t: hand_drum(t(320, True), 0.16, 0.4, 0.4, s)
+            return lambda s, t: hand_drum(t(320), 0.16, 0.4, 0.4, s)
         case 64:
-            return lambda s, t: hand_drum(t(220, True), 0.2, 0.4, 0.5, s)
+            return lambda s, t: hand_drum(t(220), 0.2, 0.4, 0.5, s)
         case 69 | 70 | 82:
             return lambda s, t: shaker(0.15, s)
         case 75 | 76 | 77:

@@ -37,6 +37,8 @@ class StemEffects:
     the same sound as on the bus for the linear effects, at a fraction of the cost."""
     send: Chain | None
     send_level: float = 0.0
+    voice_tail_s: float = 0.0
+    """Silence appended to each sample before the voice inserts, for a reverb among them to ring out."""
 
 
 def _send(
@@ -61,18 +63,25 @@ _MONO_PATCHES = frozenset({"piano", "rhodes", "guitar", "pluck", "organ", "stab"
 def stem_effects(role: Role, patch: str, bpm: float) -> StemEffects:
     match role:
         case Role.DRUMS:
+            # Reverb is linear and time-invariant, so the room on each cached one-shot sums to the
+            # same room as on the bus, at the cost of a few seconds of audio instead of the song.
             return StemEffects(
                 Chain(
                     [
                         LowShelfFilter(cutoff_frequency_hz=90.0, gain_db=2.0),
                         Compressor(threshold_db=-14.0, ratio=3.0, attack_ms=2.0, release_ms=80.0),
+                        Reverb(room_size=0.25, damping=0.5, wet_level=0.08, dry_level=1.0, width=1.0),
                     ]
                 ),
-                _send(0.25),
-                0.08,
+                None,
+                voice_tail_s=0.8,
             )
         case Role.PERCUSSION:
-            return StemEffects(None, _send(0.35), 0.18)
+            return StemEffects(
+                Chain([Reverb(room_size=0.35, damping=0.5, wet_level=0.18, dry_level=1.0, width=1.0)]),
+                None,
+                voice_tail_s=1.0,
+            )
         case Role.BASS:
             return StemEffects(
                 Chain(

@@ -309,7 +309,7 @@ def _strings(ctx: NoteContext) -> FloatArray:
 
 def _pad(cutoff_hz: float, detune_cents: float) -> VoiceFn:
     def voice(ctx: NoteContext) -> FloatArray:
-        wave = supersaw(ctx.frequency_hz, ctx.total_frames, SR, detune_cents, voices=5, seed=ctx.pitch)
+        wave = supersaw(ctx.frequency_hz, ctx.total_frames, SR, detune_cents, voices=4, seed=ctx.pitch)
         out = biquad(wave, "lowpass", cutoff_hz, 0.7, stages=2)
         return out
 

@@ -78,7 +78,9 @@ def pitched_events(part: Part) -> list[PitchedEvent]:
 def _with_inserts(samples: FloatArray, effects: StemEffects) -> FloatArray:
     if effects.voice_inserts is None:
         return samples
-    stereo = np.ascontiguousarray(np.broadcast_to(samples, (2, samples.shape[1])), dtype=np.float32)
+    tail = int(effects.voice_tail_s * SAMPLE_RATE)
+    stereo = np.zeros((2, samples.shape[1] + tail), dtype=np.float32)
+    stereo[:, : samples.shape[1]] = samples
     return np.asarray(effects.voice_inserts(stereo, SAMPLE_RATE), dtype=np.float32)
 
 
