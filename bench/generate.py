@@ -22,9 +22,8 @@ os.environ.setdefault("NUMBA_CACHE_DIR", tempfile.mkdtemp(prefix="amp-numba-"))
 
 import numpy as np
 from amp.audio_io import SAMPLE_RATE, AudioBuffer
-from amp.compose.theory import MINOR_FAMILY
 from amp.domain.errors import InvalidInput
-from amp.domain.spec import PITCH_CLASSES, Instrument, Mode, MusicSpec, Role
+from amp.domain.spec import MINOR_FAMILY, PITCH_CLASSES, Instrument, Mode, MusicSpec, Role
 from amp.providers.procedural import ProceduralProvider
 
 RESULTS = Path(__file__).parent / "results"

@@ -10,8 +10,8 @@ from amp.compose.arrangement import plan_sections
 from amp.compose.rhythm import CLAVES, KICK, RIDE, SNARE, beat_groups
 from amp.compose.score import SectionName
 from amp.compose.style import BassStyle, DrumFeel, patch_for, style_for
-from amp.compose.theory import MODE_INTERVALS, key_to_pitch_class
-from amp.domain.spec import Instrument, Mode, MusicSpec, Role
+from amp.compose.theory import key_to_pitch_class
+from amp.domain.spec import MODE_INTERVALS, Instrument, Mode, MusicSpec, Role
 from amp.synth.instruments import PATCHES
 
 

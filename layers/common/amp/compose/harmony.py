@@ -6,8 +6,8 @@ import numpy as np
 
 from amp.compose.score import Chord, Section, SectionName
 from amp.compose.style import HarmonyFamily, Style
-from amp.compose.theory import MINOR_FAMILY, diatonic_chord
-from amp.domain.spec import Mode
+from amp.compose.theory import diatonic_chord
+from amp.domain.spec import MINOR_FAMILY, Mode
 
 # Scale-degree progressions (0 = tonic). Every one starts on the tonic so the key is heard at once.
 _MINOR: dict[HarmonyFamily, tuple[tuple[int, ...], ...]] = {

@@ -1,21 +1,7 @@
 """Scales, modes and diatonic chords: pitch-class arithmetic the composer builds on."""
 
 from amp.domain.errors import InvalidInput
-from amp.domain.spec import PITCH_CLASSES, Mode
-
-MODE_INTERVALS: dict[Mode, tuple[int, ...]] = {
-    Mode.MAJOR: (0, 2, 4, 5, 7, 9, 11),
-    Mode.MINOR: (0, 2, 3, 5, 7, 8, 10),
-    Mode.AEOLIAN: (0, 2, 3, 5, 7, 8, 10),
-    Mode.DORIAN: (0, 2, 3, 5, 7, 9, 10),
-    Mode.PHRYGIAN: (0, 1, 3, 5, 7, 8, 10),
-    Mode.LYDIAN: (0, 2, 4, 6, 7, 9, 11),
-    Mode.MIXOLYDIAN: (0, 2, 4, 5, 7, 9, 10),
-    Mode.LOCRIAN: (0, 1, 3, 5, 6, 8, 10),
-}
-
-MINOR_FAMILY = frozenset({Mode.MINOR, Mode.AEOLIAN, Mode.DORIAN, Mode.PHRYGIAN, Mode.LOCRIAN})
-"""Modes with a minor third over the tonic: key detection calls these 'minor'."""
+from amp.domain.spec import MODE_INTERVALS, PITCH_CLASSES, Mode
 
 
 def key_to_pitch_class(key: str) -> int:

@@ -40,6 +40,22 @@ class Mode(StrEnum):
     LOCRIAN = "locrian"
 
 
+MODE_INTERVALS: dict[Mode, tuple[int, ...]] = {
+    Mode.MAJOR: (0, 2, 4, 5, 7, 9, 11),
+    Mode.MINOR: (0, 2, 3, 5, 7, 8, 10),
+    Mode.AEOLIAN: (0, 2, 3, 5, 7, 8, 10),
+    Mode.DORIAN: (0, 2, 3, 5, 7, 9, 10),
+    Mode.PHRYGIAN: (0, 1, 3, 5, 7, 8, 10),
+    Mode.LYDIAN: (0, 2, 4, 6, 7, 9, 11),
+    Mode.MIXOLYDIAN: (0, 2, 4, 5, 7, 9, 10),
+    Mode.LOCRIAN: (0, 1, 3, 5, 6, 8, 10),
+}
+"""Semitone steps above the tonic of each mode's scale: the composer writes them, QA listens for them."""
+
+MINOR_FAMILY = frozenset({Mode.MINOR, Mode.AEOLIAN, Mode.DORIAN, Mode.PHRYGIAN, Mode.LOCRIAN})
+"""Modes with a minor third over the tonic: key detection calls these 'minor'."""
+
+
 class Provenance(StrEnum):
     """Where a spec value came from, so the UI and QA can tell stated from guessed."""
 

@@ -6,7 +6,16 @@ from dataclasses import dataclass
 from amp.analysis.features import MIN_PULSE_CLARITY, KeyEstimate, TempoEstimate
 from amp.domain.errors import InvalidInput
 from amp.domain.qa import QACheck
-from amp.domain.spec import MAX_BPM, MIN_BPM, PITCH_CLASSES, Mode, MusicSpec, Role
+from amp.domain.spec import (
+    MAX_BPM,
+    MIN_BPM,
+    MINOR_FAMILY,
+    MODE_INTERVALS,
+    PITCH_CLASSES,
+    Mode,
+    MusicSpec,
+    Role,
+)
 
 TEMPO_TOLERANCE = 0.04
 """4%: a tempo estimate on a short mix wobbles by a bpm or two; a wrong tempo is off by far more."""
@@ -19,23 +28,12 @@ MIN_SUPPORT_FLOOR = 0.1
 MIN_KEY_CONFIDENCE = 0.5
 """Below this the chroma has no clear tonal centre (drums-heavy mixes): the key is not judged."""
 
-MODE_STEPS: dict[Mode, tuple[int, ...]] = {
-    Mode.MAJOR: (0, 2, 4, 5, 7, 9, 11),
-    Mode.DORIAN: (0, 2, 3, 5, 7, 9, 10),
-    Mode.PHRYGIAN: (0, 1, 3, 5, 7, 8, 10),
-    Mode.LYDIAN: (0, 2, 4, 6, 7, 9, 11),
-    Mode.MIXOLYDIAN: (0, 2, 4, 5, 7, 9, 10),
-    Mode.MINOR: (0, 2, 3, 5, 7, 8, 10),
-    Mode.AEOLIAN: (0, 2, 3, 5, 7, 8, 10),
-    Mode.LOCRIAN: (0, 1, 3, 5, 6, 8, 10),
-}
-MINOR_FAMILY = frozenset({Mode.MINOR, Mode.AEOLIAN, Mode.DORIAN, Mode.PHRYGIAN, Mode.LOCRIAN})
 RHYTHM_ROLES = frozenset({Role.DRUMS.value, Role.PERCUSSION.value})
 
 
 def pitch_set(key: str, mode: Mode) -> frozenset[int]:
     tonic = PITCH_CLASSES.index(key)
-    return frozenset((tonic + step) % 12 for step in MODE_STEPS[mode])
+    return frozenset((tonic + step) % 12 for step in MODE_INTERVALS[mode])
 
 
 def tempo_check(spec: MusicSpec, estimate: TempoEstimate, roles: set[str], duration_s: float) -> QACheck:

@@ -24,7 +24,7 @@ from botocore.exceptions import ClientError
 from pydantic import TypeAdapter, ValidationError
 
 from amp.adapters.aws.errors import aws_errors, error_code, translate_client_error
-from amp.adapters.local.sqlite_jobs import check_page_limit, checked_fields, sortable_timestamp
+from amp.adapters.job_fields import check_page_limit, checked_fields, sortable_timestamp
 from amp.domain.errors import Conflict, InvalidInput, NotFound
 from amp.domain.job import TERMINAL_STATUSES, Job, JobStatus
 from amp.domain.ports import JobPage

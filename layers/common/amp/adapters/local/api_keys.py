@@ -5,16 +5,14 @@ Keys are 256-bit random tokens, so a single SHA-256 is enough to make a stolen d
 
 import hashlib
 import secrets
-import sqlite3
-import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from amp.adapters.local.sqlite_db import SqliteDatabase
 from amp.domain.errors import InvalidInput, NotFound
 
 KEY_PREFIX = "amp_"
-BUSY_TIMEOUT_MS = 10_000
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS api_keys (
@@ -41,18 +39,8 @@ class SqliteApiKeyStore:
     """One connection per thread (the server answers from many), WAL like the job store."""
 
     def __init__(self, path: Path | str) -> None:
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._local = threading.local()
-        self._connection().executescript(_SCHEMA)
-
-    def _connection(self) -> sqlite3.Connection:
-        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
-        if connection is None:
-            connection = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-            connection.execute("PRAGMA journal_mode = WAL")
-            self._local.connection = connection
-        return connection
+        self._db = SqliteDatabase(path, _SCHEMA)
+        self.path = self._db.path
 
     def create(self, owner: str) -> tuple[str, ApiKeyRecord]:
         """Returns the plaintext key (shown once, never stored) and its record."""
@@ -65,7 +53,7 @@ class SqliteApiKeyStore:
             owner=owner,
             created_at=datetime.now(UTC).isoformat(timespec="seconds"),
         )
-        self._connection().execute(
+        self._db.connection().execute(
             "INSERT INTO api_keys (key_hash, key_id, owner, created_at) VALUES (?, ?, ?, ?)",
             (hash_key(api_key), record.key_id, record.owner, record.created_at),
         )
@@ -75,7 +63,7 @@ class SqliteApiKeyStore:
         if not api_key.startswith(KEY_PREFIX) or len(api_key) > 200:
             return None
         row = (
-            self._connection()
+            self._db.connection()
             .execute("SELECT owner FROM api_keys WHERE key_hash = ?", (hash_key(api_key),))
             .fetchone()
         )
@@ -87,10 +75,10 @@ class SqliteApiKeyStore:
         if owner is not None:
             query += " WHERE owner = ?"
             params = (owner,)
-        rows = self._connection().execute(query + " ORDER BY created_at, key_id", params).fetchall()
+        rows = self._db.connection().execute(query + " ORDER BY created_at, key_id", params).fetchall()
         return [ApiKeyRecord(key_id=row[0], owner=row[1], created_at=row[2]) for row in rows]
 
     def revoke(self, key_id: str) -> None:
-        cursor = self._connection().execute("DELETE FROM api_keys WHERE key_id = ?", (key_id,))
+        cursor = self._db.connection().execute("DELETE FROM api_keys WHERE key_id = ?", (key_id,))
         if cursor.rowcount == 0:
             raise NotFound(f"no API key with id {key_id}")

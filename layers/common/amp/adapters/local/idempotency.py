@@ -2,10 +2,7 @@
 as with DynamoDBPersistenceLayer in the cloud (same put conditions, same expiry rules)."""
 
 import sqlite3
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from aws_lambda_powertools.utilities.idempotency.exceptions import (
@@ -15,7 +12,7 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePersistenceLayer
 from aws_lambda_powertools.utilities.idempotency.persistence.datarecord import STATUS_CONSTANTS, DataRecord
 
-BUSY_TIMEOUT_MS = 10_000
+from amp.adapters.local.sqlite_db import SqliteDatabase
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS idempotency (
@@ -35,32 +32,8 @@ class SqliteIdempotencyStore(BasePersistenceLayer):
 
     def __init__(self, path: Path | str) -> None:
         super().__init__()  # type: ignore[no-untyped-call]  # powertools leaves it unannotated
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._local = threading.local()
-        self._connection().executescript(_SCHEMA)
-
-    def _connection(self) -> sqlite3.Connection:
-        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
-        if connection is None:
-            connection = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-            connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            connection.execute("PRAGMA journal_mode = WAL")
-            # WAL + NORMAL survives a process crash (kill -9); only a power cut can drop the last commits
-            connection.execute("PRAGMA synchronous = NORMAL")
-            self._local.connection = connection
-        return connection
-
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        connection = self._connection()
-        connection.execute("BEGIN IMMEDIATE")
-        try:
-            yield connection
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise
-        connection.execute("COMMIT")
+        self._db = SqliteDatabase(path, _SCHEMA)
+        self.path = self._db.path
 
     @staticmethod
     def _record(row: tuple[str, str, int | None, int | None, str, str]) -> DataRecord:
@@ -82,7 +55,7 @@ class SqliteIdempotencyStore(BasePersistenceLayer):
         return self._record(row) if row else None
 
     def _get_record(self, idempotency_key: str) -> DataRecord:
-        record = self._select(self._connection(), idempotency_key)
+        record = self._select(self._db.connection(), idempotency_key)
         if record is None:
             raise IdempotencyItemNotFoundError
         return record
@@ -90,7 +63,7 @@ class SqliteIdempotencyStore(BasePersistenceLayer):
     def _put_record(self, data_record: DataRecord) -> None:
         now_s = int(time.time())
         now_ms = int(time.time() * 1000)
-        with self._transaction() as connection:
+        with self._db.transaction() as connection:
             existing = self._select(connection, data_record.idempotency_key)
             if existing is not None:
                 expired = existing.expiry_timestamp is not None and existing.expiry_timestamp < now_s
@@ -116,7 +89,7 @@ class SqliteIdempotencyStore(BasePersistenceLayer):
             )
 
     def _update_record(self, data_record: DataRecord) -> None:
-        with self._transaction() as connection:
+        with self._db.transaction() as connection:
             connection.execute(
                 "UPDATE idempotency SET status = ?, expiration = ?, data = ?, validation = ? WHERE id = ?",
                 (
@@ -129,12 +102,12 @@ class SqliteIdempotencyStore(BasePersistenceLayer):
             )
 
     def _delete_record(self, data_record: DataRecord) -> None:
-        with self._transaction() as connection:
+        with self._db.transaction() as connection:
             connection.execute("DELETE FROM idempotency WHERE id = ?", (data_record.idempotency_key,))
 
     def purge_expired(self) -> int:
         """Drop records past their TTL (DynamoDB does this with TTL; here `amp serve` calls it on start)."""
-        with self._transaction() as connection:
+        with self._db.transaction() as connection:
             cursor = connection.execute(
                 "DELETE FROM idempotency WHERE expiration IS NOT NULL AND expiration < ?", (int(time.time()),)
             )

@@ -4,21 +4,18 @@ import base64
 import binascii
 import json
 import sqlite3
-import threading
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
+from amp.adapters.job_fields import check_page_limit, checked_fields, sortable_timestamp
+from amp.adapters.local.sqlite_db import SqliteDatabase
 from amp.domain.errors import Conflict, InvalidInput, NotFound
 from amp.domain.job import TERMINAL_STATUSES, Job, JobStatus
 from amp.domain.ports import JobPage
-
-BUSY_TIMEOUT_MS = 10_000
-MAX_PAGE_SIZE = 1000
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
@@ -34,70 +31,20 @@ CREATE INDEX IF NOT EXISTS jobs_status_updated ON jobs (status, updated_at);
 """
 
 
-def sortable_timestamp(moment: datetime) -> str:
-    """Fixed-width UTC text, so string order is time order (naive datetimes are taken as UTC)."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def checked_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
-    """Refuse names that are not Job fields (pydantic would drop them silently) and the immutable id."""
-    unknown = sorted(set(fields) - set(Job.model_fields))
-    if unknown:
-        raise InvalidInput(f"unknown job field(s): {', '.join(unknown)}")
-    if "id" in fields:
-        raise InvalidInput("a job's id cannot be updated")
-    return dict(fields)
-
-
-def check_page_limit(limit: int) -> None:
-    if not 1 <= limit <= MAX_PAGE_SIZE:
-        raise InvalidInput(f"limit must be between 1 and {MAX_PAGE_SIZE}, got {limit}")
-
-
 class SqliteJobStore:
     """Thread-safe: one connection per thread (the local server calls it from a pool), WAL so readers
     never block the writer, and BEGIN IMMEDIATE around read-check-write so updates serialise."""
 
     def __init__(self, path: Path | str) -> None:
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._local = threading.local()
-        self._connection().executescript(_SCHEMA)  # idempotent; executescript manages its own commit
-
-    def _connection(self) -> sqlite3.Connection:
-        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
-        if connection is None:
-            # isolation_level=None: we issue BEGIN/COMMIT ourselves, so BEGIN IMMEDIATE means what it says.
-            connection = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-            connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            connection.execute("PRAGMA journal_mode = WAL")
-            connection.execute("PRAGMA synchronous = NORMAL")
-            self._local.connection = connection
-        return connection
-
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        connection = self._connection()
-        connection.execute("BEGIN IMMEDIATE")
-        try:
-            yield connection
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise
-        connection.execute("COMMIT")
+        self._db = SqliteDatabase(path, _SCHEMA)
+        self.path = self._db.path
 
     def close(self) -> None:
-        """Close this thread's connection (other threads' close when their thread ends)."""
-        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
-        if connection is not None:
-            connection.close()
-            self._local.connection = None
+        self._db.close()
 
     def create(self, job: Job) -> None:
         try:
-            with self._transaction() as connection:
+            with self._db.transaction() as connection:
                 connection.execute(
                     "INSERT INTO jobs (id, owner, status, created_at, updated_at, body)"
                     " VALUES (?, ?, ?, ?, ?, ?)",
@@ -107,14 +54,14 @@ class SqliteJobStore:
             raise Conflict(f"job {job.id} already exists") from error
 
     def get(self, job_id: str) -> Job:
-        row = self._connection().execute("SELECT body FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        row = self._db.connection().execute("SELECT body FROM jobs WHERE id = ?", (job_id,)).fetchone()
         if row is None:
             raise NotFound(f"job {job_id} not found")
         return Job.model_validate_json(row[0])
 
     def update(self, job_id: str, fields: Mapping[str, Any], *, allow_terminal: bool = False) -> Job:
         changes = checked_fields(fields)
-        with self._transaction() as connection:
+        with self._db.transaction() as connection:
             row = connection.execute("SELECT body, status FROM jobs WHERE id = ?", (job_id,)).fetchone()
             if row is None:
                 raise NotFound(f"job {job_id} not found")
@@ -143,7 +90,7 @@ class SqliteJobStore:
             params += [after_created, after_created, after_id]
         query += " ORDER BY created_at DESC, id DESC LIMIT ?"
         params.append(limit + 1)  # one extra row tells whether another page exists
-        rows = self._connection().execute(query, params).fetchall()
+        rows = self._db.connection().execute(query, params).fetchall()
         page = rows[:limit]
         next_cursor = _encode_cursor(page[-1][1], page[-1][2]) if len(rows) > limit else None
         return JobPage(jobs=[Job.model_validate_json(row[0]) for row in page], next_cursor=next_cursor)
@@ -152,14 +99,14 @@ class SqliteJobStore:
         if not statuses:
             return []
         values = sorted(JobStatus(status).value for status in statuses)
-        rows = self._connection().execute(
+        rows = self._db.connection().execute(
             "SELECT body FROM jobs WHERE status IN (SELECT value FROM json_each(?)) ORDER BY updated_at, id",
             (json.dumps(values),),
         )
         return [Job.model_validate_json(row[0]) for row in rows]
 
     def delete(self, job_id: str) -> None:
-        with self._transaction() as connection:
+        with self._db.transaction() as connection:
             connection.execute("DELETE FROM jobs WHERE id = ?", (job_id,))
 
 
