@@ -6,7 +6,8 @@ what a user feels while the workers are saturated.
     .venv/bin/python bench/soak.py --jobs 20 --clients 10  # a quick run
     .venv/bin/python bench/soak.py --url http://127.0.0.1:8000   # an already running loopback server
 
-Figures (printed, and written as JSON to --out, default bench/results/soak.json):
+Figures (printed, and written as JSON to --out, default docs/reliability/soak.json, which
+scripts/reliability_report reads):
 - jobs lost: created (202) but missing from GET /jobs/{id} or the paginated GET /jobs (must be 0);
 - errors: any failed request or non-2xx answer (must be 0);
 - final statuses (and the stage FAILED jobs stopped at); jobs not finished when the time limit hit (the soak stops itself, bounded by
@@ -334,7 +335,7 @@ def main() -> int:
     parser.add_argument("--poll", type=float, default=1.0, help="seconds between a client's poll rounds")
     parser.add_argument("--max-minutes", type=float, default=25.0, help="stop polling after this (max 60)")
     parser.add_argument("--url", default=None, help="use this loopback server instead of starting one")
-    parser.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "soak.json")
+    parser.add_argument("--out", type=Path, default=REPO / "docs" / "reliability" / "soak.json")
     args = parser.parse_args()
     figures = run(args)
     args.out.parent.mkdir(parents=True, exist_ok=True)
