@@ -21,6 +21,7 @@ from pathlib import Path
 os.environ.setdefault("NUMBA_CACHE_DIR", tempfile.mkdtemp(prefix="amp-numba-"))
 
 import numpy as np
+
 from amp.audio_io import SAMPLE_RATE, AudioBuffer
 from amp.domain.errors import InvalidInput
 from amp.domain.spec import MINOR_FAMILY, PITCH_CLASSES, Instrument, Mode, MusicSpec, Role

@@ -3,6 +3,7 @@
 Deterministic: every generator is seeded or noise-free, so a test's figures never drift."""
 
 import numpy as np
+
 from amp.audio_io import SAMPLE_RATE, AudioBuffer
 
 

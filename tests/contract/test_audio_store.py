@@ -14,11 +14,11 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+
 from amp.adapters.aws.s3_audio import S3AudioStore
 from amp.adapters.local.fs_audio import FilesystemAudioStore
 from amp.domain.errors import InvalidInput, NotFound
 from amp.domain.ports import AudioStore
-
 from tests.support.template_resources import TemplateResources, deployed_resources
 
 

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+
 from amp.adapters.local.sqlite_jobs import SqliteJobStore
 from amp.domain.errors import Conflict, InvalidInput, NotFound
 from amp.domain.job import Artifact, Job, JobError, JobOptions, JobStatus

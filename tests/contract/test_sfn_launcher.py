@@ -5,10 +5,10 @@ import uuid
 
 import boto3
 import pytest
+
 from amp.adapters.aws.sfn_launcher import StepFunctionsLauncher
 from amp.domain.errors import InvalidInput
 from amp.domain.job import Job
-
 from tests.support.template_resources import TemplateResources
 
 _DEFINITION = json.dumps(

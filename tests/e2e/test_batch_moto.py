@@ -16,6 +16,9 @@ from typing import Any
 
 import boto3
 import pytest
+from moto import mock_aws
+from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils
+
 from amp.adapters import factory
 from amp.batch.manifest import ManifestSource
 from amp.config import get_settings
@@ -24,9 +27,6 @@ from amp.entrypoints import batch as batch_entrypoint
 from amp.orchestration.asl_runner import lambda_error_payload
 from amp.orchestration.local_pipeline import load_definition, stage_handlers, stage_substitutions, substitute
 from amp.stages import STAGES
-from moto import mock_aws
-from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils
-
 from tests.conftest import FakeLambdaContext
 from tests.support.template_resources import create_template_resources, load_template
 

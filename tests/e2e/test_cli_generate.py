@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
 from amp.cli.main import main
 
 FFMPEG = shutil.which("ffmpeg")

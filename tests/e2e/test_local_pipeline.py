@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from amp.domain.errors import InvalidInput, ProviderThrottled
 from amp.domain.job import Job, JobOptions, JobStatus
 from amp.orchestration import local_pipeline

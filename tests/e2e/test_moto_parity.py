@@ -13,6 +13,9 @@ from typing import Any
 
 import boto3
 import pytest
+from moto import mock_aws
+from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils
+
 from amp.adapters import factory
 from amp.config import get_settings
 from amp.domain.errors import InvalidInput
@@ -26,9 +29,6 @@ from amp.orchestration.local_pipeline import (
     substitute,
 )
 from amp.stages import STAGES
-from moto import mock_aws
-from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils
-
 from tests.support.template_resources import create_template_resources
 
 MOTO_CONFIG: Any = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}

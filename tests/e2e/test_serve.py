@@ -20,6 +20,7 @@ from typing import Any
 import httpx
 import pytest
 import soundfile
+
 from amp.orchestration.local_launcher import INTERRUPTED_REASON
 
 REPO = Path(__file__).resolve().parents[2]

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any, get_args, get_origin
 
 import pytest
+from pydantic import BaseModel
+
 from amp.domain import errors as domain_errors
 from amp.domain.stage_io import MasteringSettings, StepError
 from amp.orchestration.asl_runner import ReferencePath
@@ -24,8 +26,6 @@ from amp.orchestration.local_pipeline import (
     substitute,
 )
 from amp.stages import STAGES
-from pydantic import BaseModel
-
 from tests.support.template_resources import TEMPLATE_PATH, load_template
 
 REPO_ROOT = TEMPLATE_PATH.parent

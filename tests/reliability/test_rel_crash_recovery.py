@@ -13,9 +13,9 @@ from typing import Any
 
 import httpx
 import pytest
+
 from amp.adapters.local.fs_audio import TEMP_PREFIX
 from amp.orchestration.local_launcher import INTERRUPTED_REASON
-
 from tests.support.reliability import start_serve
 
 pytestmark = pytest.mark.slow

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+
 from amp.adapters.local.api_keys import SqliteApiKeyStore
 from amp.adapters.local.fs_audio import FilesystemAudioStore
 from amp.adapters.local.sqlite_jobs import SqliteJobStore
@@ -26,7 +27,6 @@ from amp.domain.job import Job
 from amp.entrypoints.batch import BatchDeps, handle_event
 from amp.local_server import LocalServer, ServerConfig
 from amp.services.jobs import JobService
-
 from tests.conftest import FakeLambdaContext
 
 CLIENTS = 8

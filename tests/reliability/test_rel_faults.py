@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from amp.domain.errors import ProviderUnavailable
 from amp.domain.job import JobStatus
 from amp.orchestration.asl_runner import ExecutionStatus, TaskError
 from amp.orchestration.local_pipeline import run_job_locally
 from amp.stages.mark_failed import _PLAIN_REASONS
-
 from tests.support.reliability import (
     STATE_MACHINE_ENV,
     asl_with_timeout,

@@ -20,6 +20,7 @@ from typing import Any
 import httpx
 import numpy as np
 import pytest
+
 from amp.audio_io import encode_wav
 from amp.config import Settings
 from amp.domain.errors import ProviderUnavailable
@@ -29,7 +30,6 @@ from amp.observability import logger as amp_logger
 from amp.orchestration.asl_runner import ExecutionStatus
 from amp.orchestration.local_pipeline import run_job_locally
 from amp.providers.stability import GenerationSettings, RetryPolicy, StabilityProvider
-
 from tests.support.reliability import context, real
 
 KEY = "sk-reliability-SECRET-0123456789abcdef"

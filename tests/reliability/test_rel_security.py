@@ -19,6 +19,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
+
 from amp.adapters.local import fs_audio
 from amp.adapters.local.api_keys import SqliteApiKeyStore
 from amp.adapters.local.fs_audio import FilesystemAudioStore
@@ -30,7 +31,6 @@ from amp.domain.job import Job, owner_slug
 from amp.local_server import LocalServer, ServerConfig
 from amp.orchestration.local_pipeline import run_job_locally
 from amp.services.jobs import MAX_UPLOAD_BYTES
-
 from tests.support.reliability import context, qa_that_passes
 
 ALICE = "alice@example.com"  # not a safe path segment as is: keys must use the slug

@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from amp.cli.main import main
 
 AUDIO = Path(__file__).resolve().parents[1] / "audio"

@@ -10,11 +10,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
+
 from amp.analysis import levels
 from amp.analysis.decode import MAX_FILE_BYTES, decode_any, sniff_format
 from amp.audio_io import encode_wav
 from amp.domain.errors import InvalidAudio
-
 from tests.audio.signals import sine
 
 FAULTS = Path(__file__).resolve().parents[1] / "audio" / "faults"

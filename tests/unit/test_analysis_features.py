@@ -8,10 +8,10 @@ from typing import Any
 
 import numpy as np
 import pytest
+
 from amp.analysis import features
 from amp.analysis.decode import decode_any
 from amp.audio_io import encode_wav
-
 from tests.audio.signals import sine
 
 MUSIC = Path(__file__).resolve().parents[1] / "audio" / "music"

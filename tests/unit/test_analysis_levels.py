@@ -9,9 +9,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
 from amp.analysis import levels
 from amp.audio_io import AudioBuffer, encode_wav
-
 from tests.audio.signals import band_noise, sine, song_stems
 
 FFMPEG = shutil.which("ffmpeg")

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
 from amp.adapters.factory import stage_context
 from amp.analysis.models import ReferenceFeatures
 from amp.audio_io import encode_wav
@@ -15,7 +16,6 @@ from amp.domain.spec import Mode, MusicSpec, Provenance
 from amp.domain.stage_io import JobRef
 from amp.stages import analyze
 from amp.stages.context import StageContext
-
 from tests.audio.signals import song_stems
 
 OWNER = "tester"

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+
 from amp.adapters.local.api_keys import SqliteApiKeyStore
 from amp.cli.main import main
 from amp.cli.serve_cmd import default_web_dir, is_loopback

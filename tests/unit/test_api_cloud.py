@@ -10,10 +10,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import boto3
 import pytest
+
 from amp import config
 from amp.api import dependencies
 from amp.domain.job import Artifact, JobStatus
-
 from functions.api.app import lambda_handler
 from tests.conftest import FakeLambdaContext
 from tests.support.template_resources import TemplateResources

@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from amp.api import dependencies
 from amp.domain.job import Artifact, Job, JobStatus
-
 from functions.api.app import lambda_handler
 from tests.conftest import FakeLambdaContext
 

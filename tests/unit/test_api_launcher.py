@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from amp.adapters.local.sqlite_jobs import SqliteJobStore
 from amp.domain.job import Job, JobStatus
 from amp.orchestration.local_launcher import INTERRUPTED_REASON, LocalJobLauncher, workers_from_env

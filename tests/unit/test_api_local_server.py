@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
+
 from amp.adapters.local.api_keys import SqliteApiKeyStore
 from amp.adapters.local.fs_audio import FilesystemAudioStore
 from amp.api import dependencies

@@ -5,6 +5,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from amp.adapters.local.fs_audio import FilesystemAudioStore
 from amp.adapters.local.idempotency import SqliteIdempotencyStore
 from amp.adapters.local.sqlite_jobs import SqliteJobStore

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+
 from amp.domain.errors import InvalidInput, ProviderThrottled
 from amp.orchestration.asl_runner import (
     AslDefinitionError,

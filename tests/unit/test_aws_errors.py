@@ -3,6 +3,8 @@
 from typing import Any
 
 import pytest
+from botocore.exceptions import ClientError, EndpointConnectionError, NoCredentialsError
+
 from amp.adapters.aws.errors import aws_errors, translate_client_error
 from amp.domain.errors import (
     RETRYABLE_ERRORS,
@@ -12,7 +14,6 @@ from amp.domain.errors import (
     NotFound,
     ProviderUnavailable,
 )
-from botocore.exceptions import ClientError, EndpointConnectionError, NoCredentialsError
 
 
 def client_error(code: str, status: int) -> ClientError:

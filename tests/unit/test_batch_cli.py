@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from amp.adapters.factory import stage_context
 from amp.batch.manifest import MAX_MANIFEST_BYTES, ManifestSource, content_digest
 from amp.cli.main import EXIT_USAGE, main

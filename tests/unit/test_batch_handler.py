@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from amp.adapters.local.fs_audio import FilesystemAudioStore
 from amp.adapters.local.sqlite_jobs import SqliteJobStore
 from amp.batch.manifest import MAX_MANIFEST_BYTES, ManifestSource, read_report
@@ -14,7 +15,6 @@ from amp.config import get_settings
 from amp.domain.job import Job
 from amp.entrypoints.batch import CONTINUATION_KEY, BatchDeps, BatchTask, handle_event, tasks_from_event
 from amp.services.jobs import JobService
-
 from tests.conftest import FakeLambdaContext
 
 BUCKET = "amp-audio-test"

@@ -3,6 +3,7 @@
 import json
 
 import pytest
+
 from amp.batch.manifest import (
     MAX_LINE_BYTES,
     MAX_MANIFEST_BYTES,

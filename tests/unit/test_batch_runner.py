@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+
 from amp.adapters.local.fs_audio import FilesystemAudioStore
 from amp.adapters.local.sqlite_jobs import SqliteJobStore
 from amp.batch.manifest import ManifestSource, parse_manifest

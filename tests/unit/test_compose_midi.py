@@ -5,6 +5,7 @@ import io
 
 import mido
 import pytest
+
 from amp.compose import compose_song
 from amp.compose.midi import TICKS_PER_QN, has_midi, part_to_midi
 from amp.domain.spec import Instrument, Mode, MusicSpec, Role

@@ -5,6 +5,7 @@ import itertools
 
 import numpy as np
 import pytest
+
 from amp.compose import compose_song, song_bars
 from amp.compose.arrangement import plan_sections
 from amp.compose.rhythm import CLAVES, KICK, RIDE, SNARE, beat_groups

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+
 from amp.config import Settings, get_settings, settings_from_env
 from amp.domain.errors import InvalidInput
 

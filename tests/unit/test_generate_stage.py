@@ -7,6 +7,7 @@ import mido
 import numpy as np
 import pytest
 import soundfile as sf
+
 from amp.adapters.factory import stage_context
 from amp.audio_io import SAMPLE_RATE, decode_audio
 from amp.domain import keys
@@ -153,6 +154,7 @@ def test_stability_jobs_render_through_the_api_with_the_reference_and_no_midi(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import httpx
+
     from amp.audio_io import encode_wav
     from amp.domain.job import JobOptions
     from amp.providers.stability import AUDIO_TO_AUDIO_PATH, StabilityProvider

@@ -3,6 +3,7 @@
 import json
 
 import pytest
+
 from amp.domain.stage_io import StepError
 from amp.stages.mark_failed import MAX_REASON_CHARS, reason_from
 

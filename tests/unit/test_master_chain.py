@@ -4,13 +4,13 @@ balance toward the reference within +-3 dB; bad input is refused."""
 
 import numpy as np
 import pytest
+
 from amp.analysis import levels
 from amp.analysis.spectrum import spectral_balance_db
 from amp.domain.errors import InvalidAudio
 from amp.mastering.chain import MAX_REFERENCE_EQ_DB, master, reference_eq_gains_db, soft_clip
 from amp.mastering.presets import PRESETS, reference_target_lufs
 from amp.mixing.mixer import mix_stems
-
 from tests.audio.signals import band_noise, sine, song_stems
 
 RATE = 44_100

@@ -3,12 +3,12 @@ non-bass stems are high-passed, the bass ducks under the kick only where the gen
 
 import numpy as np
 import pytest
+from scipy import signal
+
 from amp.analysis import levels
 from amp.domain.errors import InvalidAudio
 from amp.mixing.dynamics import BLOCK_S, compressor_gain, duck_gain
 from amp.mixing.mixer import BUS_HEADROOM_PEAK_DBFS, mix_stems, pan_gains, wants_sidechain
-from scipy import signal
-
 from tests.audio.signals import band_noise, sine, song_stems
 
 RATE = 44_100

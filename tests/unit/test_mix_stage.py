@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
+
 from amp.adapters.factory import stage_context
 from amp.analysis import levels
 from amp.analysis.models import ReferenceFeatures
@@ -23,7 +24,6 @@ from amp.domain.stage_io import GenerateOutput, MasteringSettings, MixInput
 from amp.mixing.mixer import mix_stems
 from amp.stages import mix
 from amp.stages.context import StageContext
-
 from tests.audio.signals import song_stems
 
 OWNER = "tester"

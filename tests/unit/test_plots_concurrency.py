@@ -3,6 +3,7 @@
 import threading
 
 import numpy as np
+
 from amp.plots import spectrogram_png, waveform_png
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

@@ -8,13 +8,14 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.exceptions import ReadTimeoutError
+from botocore.stub import Stubber
+
 from amp.adapters.aws.bedrock_client import BEDROCK_READ_TIMEOUT_S, bedrock_runtime_client
 from amp.domain.job import JobOptions
 from amp.domain.spec import Mode, Provenance, SpecOverrides
 from amp.prompt import parse_prompt
 from amp.prompt.bedrock import TOOL_NAME, BedrockPromptParser, tool_input_schema
-from botocore.exceptions import ReadTimeoutError
-from botocore.stub import Stubber
 
 MODEL_ID = "anthropic.claude-3-5-haiku-20241022-v1:0"
 JOB_ID = "0123456789abcdef0123456789abcdef"

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from amp.cli import parse_cmd
 from amp.cli.main import main
 from amp.domain.errors import InvalidInput

@@ -2,6 +2,7 @@
 refused with InvalidInput; the seed comes from the job id when not given."""
 
 import pytest
+
 from amp.domain.errors import InvalidInput
 from amp.domain.job import JobOptions
 from amp.domain.spec import Mode, Provenance, Role, SpecOverrides

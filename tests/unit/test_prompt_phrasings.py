@@ -4,9 +4,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+
 from amp.domain.spec import MusicSpec
 from amp.prompt import parse_prompt
-
 from tests.unit.prompt_cases import CASES, Case
 
 

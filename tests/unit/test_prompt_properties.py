@@ -1,13 +1,14 @@
 """Properties of the rule parser over arbitrary input: it never raises, always gives a valid spec
 with provenance for every field and something to render, and is a pure function of its inputs."""
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from amp.domain.spec import MusicSpec, Provenance
 from amp.prompt import parse_prompt
 from amp.prompt.genres import GENRES
 from amp.prompt.instruments import INSTRUMENTS
 from amp.prompt.text import MAX_PARSE_CHARS
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 SPEC_FIELDS = (
     "genre",

@@ -4,6 +4,7 @@ option overrode, and marks what it filled as REFERENCE."""
 import math
 
 import pytest
+
 from amp.domain.errors import InvalidInput
 from amp.domain.job import JobOptions
 from amp.domain.spec import Mode, Provenance, SpecOverrides

@@ -5,6 +5,8 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.stub import Stubber
+
 from amp.adapters.aws import bedrock_client
 from amp.adapters.factory import stage_context
 from amp.config import get_settings
@@ -14,7 +16,6 @@ from amp.domain.spec import MusicSpec, Provenance, Role
 from amp.domain.stage_io import JobRef
 from amp.prompt import parse_prompt
 from amp.stages import parse
-from botocore.stub import Stubber
 
 
 def _job(prompt: str, **fields: Any) -> Job:

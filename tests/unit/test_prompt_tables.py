@@ -3,6 +3,7 @@
 import re
 
 import pytest
+
 from amp.domain.errors import InvalidInput
 from amp.domain.spec import PITCH_CLASSES, Role
 from amp.prompt.genres import GENRES, GENRES_BY_NAME, DrumFeel, UnknownGenre, genre_for_alias, profile_for

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+
 from amp.analysis import features
 from amp.analysis.features import KeyEstimate, TempoEstimate
 from amp.domain.qa import MasterAdjustments, QACheck
@@ -10,7 +11,6 @@ from amp.domain.stage_io import MAX_MASTERING_PASSES, MasteringSettings
 from amp.mastering.chain import dc_highpass
 from amp.qa import checks, musical
 from amp.qa.report import build_report, next_mastering, should_remaster, summary
-
 from tests.audio.signals import band_noise, sine, song_stems
 
 RATE = 44_100

@@ -5,8 +5,8 @@ import struct
 
 import numpy as np
 import pytest
-from amp import plots
 
+from amp import plots
 from tests.audio.signals import band_noise, sine
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

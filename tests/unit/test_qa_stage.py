@@ -3,6 +3,7 @@ for a remaster with settings that fix it; pictures and the report land in the st
 
 import numpy as np
 import pytest
+
 from amp.adapters.factory import stage_context
 from amp.analysis.models import ReferenceFeatures
 from amp.audio_io import SAMPLE_RATE, encode_wav
@@ -20,7 +21,6 @@ from amp.domain.stage_io import (
 )
 from amp.stages import mix, qa
 from amp.stages.context import StageContext
-
 from tests.audio.signals import song_stems
 
 OWNER = "tester"

@@ -7,6 +7,7 @@ import random
 import httpx
 import numpy as np
 import pytest
+
 from amp.audio_io import SAMPLE_RATE, encode_wav
 from amp.config import Settings
 from amp.domain.errors import (
@@ -307,6 +308,7 @@ def test_key_comes_from_the_environment_or_a_clear_error(monkeypatch: pytest.Mon
 
 def test_key_comes_from_secrets_manager_or_ssm(moto_resources: object) -> None:
     import boto3
+
     from amp.adapters.aws.secrets import stability_api_key
 
     boto3.client("secretsmanager").create_secret(

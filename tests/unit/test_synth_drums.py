@@ -3,6 +3,7 @@ every kit renders, and drum hits land on the tempo grid in the rendered stem."""
 
 import numpy as np
 import pytest
+
 from amp.compose import compose_song
 from amp.compose.rhythm import CLOSED_HAT, KICK, SNARE
 from amp.domain.spec import Instrument, Mode, MusicSpec, Role

@@ -3,10 +3,11 @@ silence, and the vectorised Karplus-Strong string."""
 
 import numpy as np
 import pytest
+from scipy.signal import get_window
+
 from amp.synth.envelopes import adsr
 from amp.synth.instruments import PATCHES, render_note
 from amp.synth.oscillators import naive_saw, phase_from_frequency, polyblep_saw, saw, square
-from scipy.signal import get_window
 
 SR = 44_100
 
