@@ -46,6 +46,21 @@ def librosa_module() -> ModuleType:
     return librosa
 
 
+def warm_numba_cache() -> None:
+    """Compile and cache librosa's numba kernels in this one process. Processes that compile the same
+    guvectorize kernel into one NUMBA_CACHE_DIR at the same time can write mismatched cache files and
+    segfault (numba issue #10128), so servers and test runs call this once before going parallel."""
+    rng = np.random.default_rng(0)
+    clicks = np.zeros(ANALYSIS_RATE * 3, dtype=np.float32)
+    clicks[:: ANALYSIS_RATE // 2] = 1.0
+    tone = 0.2 * np.sin(2 * np.pi * 220.0 * np.arange(clicks.size) / ANALYSIS_RATE)
+    mono = (clicks + tone + 0.01 * rng.standard_normal(clicks.size)).astype(np.float32)
+    tempo = estimate_tempo(mono)
+    estimate_key(mono)
+    estimate_time_signature(mono, tempo)
+    onset_density_per_s(mono)
+
+
 @dataclass(frozen=True)
 class TempoEstimate:
     bpm: float | None

@@ -78,6 +78,13 @@ def warm_child() -> int:
     return os.getpid()
 
 
+def warm_analysis_child() -> None:
+    """Runs in one worker process before the others start work: fills the numba cache they share."""
+    from amp.analysis.features import warm_numba_cache
+
+    warm_numba_cache()
+
+
 def run_in_child(job_id: str) -> tuple[str, str | None, str | None]:
     """Runs in a worker process: the pipeline for one job. It stops when the job turns terminal (a
     cancel) or disappears (a delete), as seen in the job store; returns (status, error, cause)."""
@@ -207,6 +214,8 @@ class LocalJobLauncher:
         if self._runner != self._run_in_process:
             return 0
         pool = self._process_pool()
+        with contextlib.suppress(Exception):  # without librosa the analysis stages fail with the reason
+            pool.submit(warm_analysis_child).result(timeout=timeout_s)
         warming = [pool.submit(warm_child) for _ in range(self.workers)]
         ready = set()
         for future in warming:
