@@ -316,11 +316,15 @@ def real(stage: str) -> Handler:
 def test_short_track_runs_every_real_stage_and_succeeds_with_artifacts() -> None:
     job = create_job()
     statuses: list[str] = []
+    watching = threading.Lock()
 
     def watch(state: str, event: str) -> None:
-        status = stored(job.id).status.value
-        if not statuses or statuses[-1] != status:
-            statuses.append(status)
+        # Map iterations call this from several threads: read and record under one lock, or a thread
+        # holding an older read could append it after a newer one.
+        with watching:
+            status = stored(job.id).status.value
+            if not statuses or statuses[-1] != status:
+                statuses.append(status)
 
     result = run_job_locally(job.id, on_state=watch)
     assert result.status is ExecutionStatus.SUCCEEDED, (result.error, result.cause)

@@ -5,6 +5,7 @@ function its engine invokes Lambda through."""
 
 import json
 import os
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -67,10 +68,15 @@ def observing(handlers: dict[str, Handler], statuses: list[str] | None, job_id: 
     if statuses is None:
         return handlers
 
+    noting = threading.Lock()
+
     def note() -> None:
-        status = factory.stage_context().jobs.get(job_id).status.value
-        if not statuses or statuses[-1] != status:
-            statuses.append(status)
+        # Map iterations run in threads in both engines: read and record under one lock, or an older
+        # read could be appended after a newer one.
+        with noting:
+            status = factory.stage_context().jobs.get(job_id).status.value
+            if not statuses or statuses[-1] != status:
+                statuses.append(status)
 
     def wrap(handler: Handler) -> Handler:
         def wrapped(payload: Any) -> Any:
