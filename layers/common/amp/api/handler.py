@@ -1,6 +1,6 @@
 """The API's Lambda handler, here in the layer so `amp serve` calls exactly what API Gateway calls.
 
-No `log_metrics`: routes emit self-contained `single_metric`s, because locally the shared Metrics
+No `log_metrics`: routes emit self-contained metrics (`amp.observability.count`), because locally the shared Metrics
 object is also used from job worker threads."""
 
 import json

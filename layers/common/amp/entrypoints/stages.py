@@ -4,12 +4,10 @@ import importlib
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from aws_lambda_powertools.metrics import MetricUnit, single_metric
-from aws_lambda_powertools.metrics.functions import is_metrics_disabled
 from pydantic import BaseModel
 
 from amp.adapters.factory import stage_context
-from amp.observability import logger, metrics, tracer
+from amp.observability import count, logger, tracer
 from amp.stages import STAGES
 from amp.stages.context import StageContext
 
@@ -33,11 +31,7 @@ def stage_handler(stage_name: str) -> LambdaHandler:
         logger.thread_safe_append_keys(stage=stage.name)
         payload = stage.input_model.model_validate(event)
         result = module.run(payload, stage_context())
-        if not is_metrics_disabled():  # single_metric prints regardless of POWERTOOLS_METRICS_DISABLED
-            with single_metric(
-                name="StageCompleted", unit=MetricUnit.Count, value=1, namespace=metrics.namespace
-            ) as metric:
-                metric.add_dimension(name="stage", value=stage.name)
+        count("StageCompleted", stage=stage.name)
         return result.model_dump(mode="json")
 
     lambda_handler.__name__ = f"{stage.name}_handler"

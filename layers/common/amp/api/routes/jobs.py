@@ -5,8 +5,6 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Header, Query
-from aws_lambda_powertools.metrics import MetricUnit, single_metric
-from aws_lambda_powertools.metrics.functions import is_metrics_disabled
 
 from amp.api.auth import owner_from_event
 from amp.api.dependencies import job_service
@@ -14,7 +12,7 @@ from amp.api.models import ArtifactResponse, CreateJobRequest, JobListResponse, 
 from amp.api.routes import responses
 from amp.api.urls import absolute, base_url
 from amp.domain.job import Job
-from amp.observability import metrics
+from amp.observability import count
 from amp.services.jobs import MAX_LIST_LIMIT, JobService
 
 router = Router()  # type: ignore[no-untyped-call]  # powertools leaves __init__ unannotated
@@ -22,6 +20,17 @@ router = Router()  # type: ignore[no-untyped-call]  # powertools leaves __init__
 
 def _owner() -> str:
     return owner_from_event(router.current_event.raw_event)
+
+
+def _accepted(job: Job, service: JobService) -> Response[JobResponse]:
+    """202 with the job and a Location to poll: a new job (create) or its successor (retry)."""
+    body = job_response(job, service)
+    return Response(
+        status_code=202,
+        content_type=content_types.APPLICATION_JSON,
+        body=body,
+        headers={"Location": body.status_url},
+    )
 
 
 def job_response(job: Job, service: JobService) -> JobResponse:
@@ -84,16 +93,8 @@ def create_job(
         reference_upload_id=request.reference_upload_id,
         idempotency_key=idempotency_key,
     )
-    if not is_metrics_disabled():  # self-contained: `amp serve` runs stage handlers in threads too
-        with single_metric(name="JobCreated", unit=MetricUnit.Count, value=1, namespace=metrics.namespace):
-            pass
-    body = job_response(job, service)
-    return Response(
-        status_code=202,
-        content_type=content_types.APPLICATION_JSON,
-        body=body,
-        headers={"Location": body.status_url},
-    )
+    count("JobCreated")
+    return _accepted(job, service)
 
 
 @router.get(
@@ -149,13 +150,7 @@ def cancel_job(job_id: str) -> JobResponse:
 def retry_job(job_id: str) -> Response[JobResponse]:
     service = job_service()
     job = service.retry_job(_owner(), job_id)
-    body = job_response(job, service)
-    return Response(
-        status_code=202,
-        content_type=content_types.APPLICATION_JSON,
-        body=body,
-        headers={"Location": body.status_url},
-    )
+    return _accepted(job, service)
 
 
 @router.delete(
