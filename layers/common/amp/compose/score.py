@@ -29,6 +29,20 @@ class NoteEvent:
     velocity: int
     glide_from: int | None = None
     """Pitch the note slides in from (808 glides); None for no slide."""
+    articulation: str = ""
+    """How the note is played when the instrument has a choice: "" (normal), "pizzicato", "tremolo",
+    "staccato", "legato", "palm_mute", "harmonic". A sampled renderer may switch sample set on it."""
+
+
+@dataclass(frozen=True, slots=True)
+class ControlEvent:
+    """A MIDI controller change in the part: sustain pedal (64), expression (11), modulation (1), ...
+
+    Written to the stem's MIDI file and obeyed by the sampled renderer, so the MIDI is what was played."""
+
+    time_qn: float
+    controller: int
+    value: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +76,10 @@ class Part:
     """Name of the synth patch in amp.synth.instruments (or the drum kit for drum roles)."""
     notes: tuple[NoteEvent, ...]
     is_drum: bool = False
+    controls: tuple[ControlEvent, ...] = ()
+    """Controller changes (pedal, expression swells), in time order."""
+    instruments: tuple[str, ...] = ()
+    """The spec's instrument names this part plays (looked up in the instrument source table)."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +95,10 @@ class Score:
     chords: tuple[Chord, ...]
     parts: dict[Role, Part] = field(default_factory=dict)
     swing_pct: float = 50.0
+    tempo_changes: tuple[tuple[float, float], ...] = ()
+    """Piecewise-constant tempo map after the opening tempo: (start_qn, bpm) in ascending start_qn.
+    Empty for a steady tempo. Rubato and a final ritardando live here so every stem, the MIDI files
+    and the mix agree on where each beat falls."""
 
     @property
     def bar_qn(self) -> float:
@@ -85,7 +107,20 @@ class Score:
 
     @property
     def seconds_per_qn(self) -> float:
+        """At the opening tempo; use `time_s` for positions when the tempo map may change."""
         return 60.0 / self.bpm
+
+    def time_s(self, qn: float) -> float:
+        """Seconds from the song's start to a position in quarter notes, through the tempo map."""
+        seconds = 0.0
+        position = 0.0
+        bpm = self.bpm
+        for start_qn, next_bpm in self.tempo_changes:
+            if start_qn >= qn:
+                break
+            seconds += (start_qn - position) * 60.0 / bpm
+            position, bpm = start_qn, next_bpm
+        return seconds + (qn - position) * 60.0 / bpm
 
     def section_at_bar(self, bar: int) -> Section:
         for section in self.sections:
