@@ -27,7 +27,8 @@ from amp.api import dependencies
 from amp.api.handler import lambda_handler
 from amp.config import Settings
 from amp.domain.errors import InvalidInput
-from amp.domain.job import Job, owner_slug
+from amp.domain.job import Job
+from amp.domain.keys import owner_slug
 from amp.local_server import LocalServer, ServerConfig
 from amp.orchestration.local_pipeline import run_job_locally
 from amp.services.jobs import MAX_UPLOAD_BYTES

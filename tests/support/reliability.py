@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from amp.domain.job import Job, JobOptions, job_prefix, work_prefix
+from amp.domain.job import Job, JobOptions
+from amp.domain.keys import job_prefix, work_prefix
 from amp.domain.ports import AudioStore
 from amp.orchestration.local_pipeline import STATE_MACHINE_ENV, load_definition, stage_handlers
 from amp.stages.context import StageContext

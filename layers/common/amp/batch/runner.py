@@ -5,7 +5,6 @@ retried chunk finds the job it already made (Conflict) and reports it instead of
 """
 
 from collections.abc import Callable, Sequence
-from contextlib import suppress
 from dataclasses import dataclass
 
 from amp.batch.manifest import ManifestLine, ManifestSource, ReportLine
@@ -88,8 +87,7 @@ def _already_created(line_number: int, job_id: str, service: JobService) -> Repo
         return ReportLine(line=line_number, status="already_started", job_id=job_id)
     if job.status is JobStatus.QUEUED and job.execution_id is None:
         execution_id = service.launcher.start(job)
-        with suppress(Conflict):  # it already moved on to a terminal status
-            service.jobs.update(job.id, {"execution_id": execution_id})
+        service.jobs.set_execution(job.id, execution_id)
         logger.info("batch line launched after an earlier attempt stopped", extra={"job_id": job.id})
         return ReportLine(line=line_number, status="started", job_id=job.id)
     if job.status is JobStatus.FAILED and job.error is not None and job.error.stage == "launch":

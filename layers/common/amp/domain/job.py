@@ -91,17 +91,3 @@ class Job(BaseModel):
 
     def artifact(self, kind: ArtifactKind, role: str | None = None) -> Artifact | None:
         return next((a for a in self.artifacts if a.kind == kind and a.role == role), None)
-
-
-def job_prefix(owner: str, job_id: str) -> str:
-    """Every object of a job lives under its owner's prefix, so access can be scoped by prefix."""
-    return f"jobs/{owner_slug(owner)}/{job_id}/"
-
-
-def work_prefix(owner: str, job_id: str) -> str:
-    """Unpublished stage output; only `publish` moves files from here to the job prefix."""
-    return f"work/{owner_slug(owner)}/{job_id}/"
-
-
-def owner_slug(owner: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]", "_", owner)[:128]

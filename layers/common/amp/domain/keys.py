@@ -1,11 +1,34 @@
-"""Where each file of a job lives in the AudioStore. Stages write under the job's work prefix;
-`publish` copies the final set under the job prefix, so a SUCCEEDED job never lists partial files."""
+"""Where each file of a job lives in the AudioStore: the one place that knows the key layout.
 
-from amp.domain.job import job_prefix, owner_slug, work_prefix
+Stages write under the job's work prefix; `publish` copies the final set under the job prefix, so a
+SUCCEEDED job never lists partial files. Reference uploads live under the owner's upload prefix.
+Every prefix starts with the owner's slug, so access can be scoped by prefix."""
+
+import re
+
+
+def owner_slug(owner: str) -> str:
+    """The owner as a key segment: characters outside [A-Za-z0-9_.-] become `_`, at most 128."""
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", owner)[:128]
+
+
+def job_prefix(owner: str, job_id: str) -> str:
+    """Published files of a job; what clients may see and download."""
+    return f"jobs/{owner_slug(owner)}/{job_id}/"
+
+
+def work_prefix(owner: str, job_id: str) -> str:
+    """Unpublished stage output; only `publish` moves files from here to the job prefix."""
+    return f"work/{owner_slug(owner)}/{job_id}/"
+
+
+def upload_prefix(owner: str, upload_id: str) -> str:
+    """Every key an upload may have been stored under starts with this (the extension follows)."""
+    return f"uploads/{owner_slug(owner)}/{upload_id}"
 
 
 def reference_upload_key(owner: str, upload_id: str, extension: str) -> str:
-    return f"uploads/{owner_slug(owner)}/{upload_id}{extension}"
+    return f"{upload_prefix(owner, upload_id)}{extension}"
 
 
 def reference_features_key(owner: str, job_id: str) -> str:

@@ -1,10 +1,12 @@
 """The roles the stages need filled. Adapters (SQLite/filesystem, DynamoDB/S3, ...) implement them."""
 
-from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
-from amp.domain.job import Job, JobStatus
+from amp.domain.job import Artifact, Job, JobError, JobStatus
+from amp.domain.qa import QAReport
+from amp.domain.spec import MusicSpec
 
 
 @dataclass(frozen=True)
@@ -14,8 +16,12 @@ class JobPage:
 
 
 class JobStore(Protocol):
-    """Job records. Writes to a job in a terminal status are refused, so a late stage cannot undo a
-    cancel or a failure."""
+    """Job records, changed only through the named transitions below.
+
+    Every transition is one conditional write: it applies only while the job is in a status it may
+    move from, checked in the same statement as the write, so a late stage cannot undo a cancel, a
+    failure or a success. A refused transition raises Conflict (and writes nothing); a missing job
+    raises NotFound. Each returns the record as written, with updated_at bumped."""
 
     def create(self, job: Job) -> None:
         """Store a new job; raises Conflict when the id exists."""
@@ -23,9 +29,28 @@ class JobStore(Protocol):
     def get(self, job_id: str) -> Job:
         """Raises NotFound."""
 
-    def update(self, job_id: str, fields: Mapping[str, Any], *, allow_terminal: bool = False) -> Job:
-        """Set top-level fields (JSON-ready values) and bump updated_at; returns the new record.
-        Raises NotFound, or Conflict when the job is terminal and allow_terminal is False."""
+    def begin_stage(self, job_id: str, status: JobStatus, stage: str, progress: float) -> Job:
+        """Move a running job into a stage. `status` must not be terminal."""
+
+    def set_spec(self, job_id: str, spec: MusicSpec, *, progress: float | None = None) -> Job:
+        """Record the (parsed or reference-filled) spec of a running job, optionally with progress."""
+
+    def set_progress(self, job_id: str, progress: float, *, status: JobStatus | None = None) -> Job:
+        """Advance a running job within its stage, optionally to another non-terminal status."""
+
+    def set_qa(self, job_id: str, report: QAReport) -> Job:
+        """Record the latest QA report of a running job."""
+
+    def set_execution(self, job_id: str, execution_id: str) -> Job:
+        """Record which execution runs the job. Allowed in every status: a fast execution may have
+        ended the job before its launcher returned the id."""
+
+    def fail(self, job_id: str, error: JobError, *, status: JobStatus = JobStatus.FAILED) -> Job:
+        """End a job that has not ended: FAILED, or CANCELLED for a cancel, with the error saying which
+        stage stopped and why. A job already terminal keeps its status and error (Conflict)."""
+
+    def succeed(self, job_id: str, artifacts: Sequence[Artifact]) -> Job:
+        """End a running job SUCCEEDED at progress 1.0 with its published artifacts."""
 
     def list_by_owner(self, owner: str, *, limit: int = 20, cursor: str | None = None) -> JobPage:
         """Newest first."""

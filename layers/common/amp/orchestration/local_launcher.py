@@ -176,9 +176,7 @@ class LocalJobLauncher:
                 stage=job.stage or "unknown", reason=INTERRUPTED_REASON, error_type="Interrupted"
             )
             try:
-                self.jobs.update(
-                    job.id, {"status": JobStatus.FAILED.value, "error": error.model_dump(mode="json")}
-                )
+                self.jobs.fail(job.id, error)
                 failed += 1
             except (Conflict, NotFound):
                 pass  # it finished or was deleted meanwhile
@@ -276,7 +274,7 @@ class LocalJobLauncher:
                 reason="cancelled" if stopped else reason[:500],
                 error_type="JobCancelled" if stopped else "PipelineError",
             )
-            self.jobs.update(job_id, {"status": status.value, "error": error.model_dump(mode="json")})
+            self.jobs.fail(job_id, error, status=status)
         except (Conflict, NotFound):
             return
 

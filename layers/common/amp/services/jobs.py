@@ -5,11 +5,9 @@ what may be cancelled or retried) are enforced in one place whatever the entrypo
 """
 
 import contextlib
-import io
 import re
 import time
 import uuid
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -31,13 +29,11 @@ from amp.domain.job import (
     JobError,
     JobOptions,
     JobStatus,
-    job_prefix,
-    owner_slug,
-    work_prefix,
 )
-from amp.domain.keys import published_key, reference_upload_key
+from amp.domain.keys import job_prefix, published_key, reference_upload_key, upload_prefix, work_prefix
 from amp.domain.ports import AudioStore, JobLauncher, JobPage, JobStore
 from amp.domain.spec import MAX_DURATION_S, MIN_DURATION_S
+from amp.domain.stems_zip import build_stems_zip, stems_zip_members
 from amp.observability import logger
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
@@ -232,15 +228,12 @@ class JobService:
             failure = JobError(
                 stage="launch", reason=f"could not start the job: {error}", error_type=type(error).__name__
             )
-            self.jobs.update(
-                job.id,
-                {"status": JobStatus.FAILED.value, "error": failure.model_dump(mode="json")},
-                allow_terminal=True,
-            )
+            with contextlib.suppress(Conflict):  # it ended meanwhile; that end says more than this
+                self.jobs.fail(job.id, failure)
             raise
         current = self.jobs.get(job.id)
         if current.execution_id != execution_id:
-            current = self.jobs.update(job.id, {"execution_id": execution_id}, allow_terminal=True)
+            current = self.jobs.set_execution(job.id, execution_id)
         logger.info("job created", extra={"job_id": job.id})
         return current
 
@@ -265,9 +258,10 @@ class JobService:
         """The stored upload under this owner's prefix; another owner's id is simply not found there."""
         if not UPLOAD_ID_PATTERN.match(upload_id):
             raise InvalidInput("reference_upload_id is not a valid upload id")
-        prefix = f"uploads/{owner_slug(owner)}/{upload_id}"
         keys = [
-            key for key in self.audio.list_keys(prefix) if key.rsplit("/", 1)[-1].split(".")[0] == upload_id
+            key
+            for key in self.audio.list_keys(upload_prefix(owner, upload_id))
+            if key.rsplit("/", 1)[-1].split(".")[0] == upload_id
         ]
         if not keys:
             raise InvalidInput("reference_upload_id does not name an uploaded file")
@@ -300,16 +294,8 @@ class JobService:
         job = self.get_job(owner, job_id)
         if job.status.terminal:
             raise Conflict(f"job is already {job.status.value}")
-        cancelled = self.jobs.update(
-            job.id,
-            {
-                "status": JobStatus.CANCELLED.value,
-                "error": JobError(
-                    stage=job.stage or "queued", reason=CANCEL_REASON, error_type="JobCancelled"
-                ).model_dump(mode="json"),
-            },
-            allow_terminal=False,
-        )
+        error = JobError(stage=job.stage or "queued", reason=CANCEL_REASON, error_type="JobCancelled")
+        cancelled = self.jobs.fail(job.id, error, status=JobStatus.CANCELLED)
         self.launcher.stop(cancelled, CANCEL_REASON)
         return cancelled
 
@@ -345,23 +331,23 @@ class JobService:
         )
 
     def stems_zip_url(self, owner: str, job_id: str) -> str:
-        """The published zip if there is one; otherwise build it once from the stems and store it."""
+        """The published zip if there is one; otherwise build the same archive once from the
+        published stems and MIDI, and store it where publish would have."""
         job = self.get_job(owner, job_id)
         if job.status is not JobStatus.SUCCEEDED:
             raise Conflict(f"stems are ready when the job has SUCCEEDED; it is {job.status.value}")
         published = job.artifact("stems_zip")
         if published is not None and self.audio.exists(published.key):
             return self.download_url(published, job)
-        stems = [artifact for artifact in job.artifacts if artifact.kind == "stem"]
-        if not stems:
+        members = stems_zip_members(job)
+        if not any(artifact.kind == "stem" for _, artifact in members):
             raise NotFound("this job has no stems")
         key = published_key(job.owner, job.id, "stems.zip")
         if not self.audio.exists(key):
-            buffer = io.BytesIO()
-            with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
-                for stem in stems:
-                    archive.writestr(f"{stem.role or 'stem'}.wav", self.audio.get_bytes(stem.key))
-            self.audio.put_bytes(key, buffer.getvalue(), "application/zip")
+            data = build_stems_zip(
+                job.id, [(name, self.audio.get_bytes(artifact.key)) for name, artifact in members]
+            )
+            self.audio.put_bytes(key, data, "application/zip")
         return self.download_url(Artifact(kind="stems_zip", key=key, content_type="application/zip"), job)
 
     def reserve_upload(self, owner: str, content_type: str, size_bytes: int) -> UploadTicket:

@@ -43,7 +43,7 @@ def run(payload: JobRef, ctx: StageContext) -> AnalyzeOutput:
     ctx.audio.put_bytes(features_key, features.model_dump_json(indent=2).encode(), "application/json")
     if job.spec is not None:
         spec = spec_with_reference(job.spec, features)
-        ctx.jobs.update(job.id, {"spec": spec.model_dump(mode="json")})
+        ctx.jobs.set_spec(job.id, spec)
     logger.info(
         "reference analyzed",
         extra={

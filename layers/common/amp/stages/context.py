@@ -19,4 +19,4 @@ class StageContext:
         job = self.jobs.get(job_id)
         if job.status.terminal:
             raise JobCancelled(f"job {job_id} is {job.status.value}; stage {stage} not run")
-        return self.jobs.update(job_id, {"status": status.value, "stage": stage, "progress": progress})
+        return self.jobs.begin_stage(job_id, status, stage, progress)

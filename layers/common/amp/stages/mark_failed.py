@@ -4,7 +4,7 @@ record says which stage failed and why."""
 import json
 
 from amp.domain.errors import Conflict
-from amp.domain.job import JobError, JobStatus
+from amp.domain.job import JobError
 from amp.domain.stage_io import MarkFailedInput, MarkFailedOutput, StepError
 from amp.stages.context import StageContext
 
@@ -27,9 +27,7 @@ def run(payload: MarkFailedInput, ctx: StageContext) -> MarkFailedOutput:
         stage=job.stage or "unknown", reason=reason_from(payload.error), error_type=payload.error.Error
     )
     try:
-        job = ctx.jobs.update(
-            job.id, {"status": JobStatus.FAILED.value, "error": error.model_dump(mode="json")}
-        )
+        job = ctx.jobs.fail(job.id, error)
     except Conflict:  # became terminal between our read and write
         job = ctx.jobs.get(payload.job_id)
     return MarkFailedOutput(job_id=job.id, status=job.status.value)

@@ -82,7 +82,7 @@ def run(payload: MixInput, ctx: StageContext) -> MixOutput:
         ctx.audio.put_bytes(key, encode_wav(audio, SAMPLE_RATE), "audio/wav")
         stem_keys[role] = key
 
-    ctx.jobs.update(job.id, {"status": JobStatus.MASTERING.value, "progress": 0.75})
+    ctx.jobs.set_progress(job.id, 0.75, status=JobStatus.MASTERING)
     mastered, target_lufs = master_mix(
         mixed,
         job.options.master_preset,

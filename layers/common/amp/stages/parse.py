@@ -30,7 +30,7 @@ def parser_for(settings: Settings) -> PromptParser:
 def run(payload: JobRef, ctx: StageContext) -> ParseOutput:
     job = ctx.begin(payload.job_id, JobStatus.PARSING, "parse", 0.05)
     spec = parser_for(ctx.settings)(job.prompt, options=job.options, seed_source=job.id)
-    ctx.jobs.update(job.id, {"spec": spec.model_dump(mode="json"), "progress": 0.1})
+    ctx.jobs.set_spec(job.id, spec, progress=0.1)
     return ParseOutput(
         job_id=job.id,
         has_reference=job.reference_key is not None,

@@ -2,13 +2,12 @@
 artifacts and mark the job SUCCEEDED — the only stage that makes files visible to clients."""
 
 import contextlib
-import io
 import json
-import zipfile
 
 from amp.domain import keys
-from amp.domain.job import Artifact, ArtifactKind, Job, JobStatus, job_prefix, work_prefix
+from amp.domain.job import Artifact, ArtifactKind, Job, JobStatus
 from amp.domain.stage_io import PublishInput, PublishOutput
+from amp.domain.stems_zip import ZIPPED_KINDS, build_stems_zip
 from amp.stages.context import StageContext
 
 CONTENT_TYPES = {
@@ -33,17 +32,10 @@ def run(payload: PublishInput, ctx: StageContext) -> PublishOutput:
         # Died half way: take back what was copied, so a FAILED job has no half-published folder.
         # Best effort (the state machine must see the original error); a retry rewrites every file.
         with contextlib.suppress(Exception):
-            ctx.audio.delete_prefix(job_prefix(job.owner, job.id))
+            ctx.audio.delete_prefix(keys.job_prefix(job.owner, job.id))
         raise
-    ctx.jobs.update(
-        job.id,
-        {
-            "artifacts": [a.model_dump(mode="json") for a in publisher.artifacts],
-            "status": JobStatus.SUCCEEDED.value,
-            "progress": 1.0,
-        },
-    )
-    ctx.audio.delete_prefix(work_prefix(job.owner, job.id))
+    ctx.jobs.succeed(job.id, publisher.artifacts)
+    ctx.audio.delete_prefix(keys.work_prefix(job.owner, job.id))
     return PublishOutput(job_id=job.id, artifact_count=len(publisher.artifacts))
 
 
@@ -64,15 +56,18 @@ def _copy_final_files(publisher: "_Publisher", payload: PublishInput, job: Job) 
     )
     if job.qa is not None:
         publisher.put(json.dumps(job.qa.model_dump(mode="json"), indent=2).encode(), "qa.json", "report")
-    publisher.put(publisher.stems_zip(), "stems.zip", "stems_zip")
+    publisher.put(build_stems_zip(job.id, publisher.zip_members), "stems.zip", "stems_zip")
 
 
 class _Publisher:
+    """Writes published files, listing each as an artifact and keeping the bytes of those the stems
+    zip holds, so the zip is built without reading them back."""
+
     def __init__(self, ctx: StageContext, job: Job) -> None:
         self._ctx = ctx
         self._job = job
         self.artifacts: list[Artifact] = []
-        self._zip_members: list[tuple[str, bytes]] = []
+        self.zip_members: list[tuple[str, bytes]] = []
 
     def copy(
         self,
@@ -95,14 +90,5 @@ class _Publisher:
         self.artifacts.append(
             Artifact(kind=kind, key=key, role=role, content_type=content_type, size_bytes=len(data))
         )
-        if kind in ("stem", "midi"):
-            self._zip_members.append((name, data))
-
-    def stems_zip(self) -> bytes:
-        """Stems and MIDI in one download; stored, not deflated (WAV barely compresses)."""
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
-            for name, data in self._zip_members:
-                info = zipfile.ZipInfo(f"amp-{self._job.id[:8]}/{name}", date_time=(2020, 1, 1, 0, 0, 0))
-                archive.writestr(info, data)
-        return buffer.getvalue()
+        if kind in ZIPPED_KINDS:
+            self.zip_members.append((name, data))

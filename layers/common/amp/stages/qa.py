@@ -90,7 +90,7 @@ def run(payload: QAInput, ctx: StageContext) -> QAOutput:
         plots.spectrogram_png(mix, sample_rate),
         "image/png",
     )
-    ctx.jobs.update(job.id, {"qa": report.model_dump(mode="json")})
+    ctx.jobs.set_qa(job.id, report)
     text = summary(report)
     logger.info("qa", extra={"job_id": job.id, "passed": report.passed, "summary": text})
     return QAOutput(

@@ -1,6 +1,6 @@
 """JobStore on DynamoDB (the `JobsTable` of template.yaml).
 
-Stored shape: one attribute per top-level Job field, so an update SETs only the fields it changes and
+Stored shape: one attribute per top-level Job field, so a transition SETs only the fields it changes and
 concurrent writers (the Map's parallel stem renders) never clobber each other's fields. `id`, `owner`,
 `status`, `created_at` and `updated_at` are plain strings (table key and GSI keys; timestamps in a
 fixed-width UTC form so string order is time order); every other field is its JSON text, which keeps
@@ -24,9 +24,10 @@ from botocore.exceptions import ClientError
 from pydantic import TypeAdapter, ValidationError
 
 from amp.adapters.aws.errors import aws_errors, error_code, translate_client_error
-from amp.adapters.job_fields import check_page_limit, checked_fields, sortable_timestamp
+from amp.adapters.job_fields import check_page_limit, sortable_timestamp
+from amp.adapters.job_transitions import JobTransitions
 from amp.domain.errors import Conflict, InvalidInput, NotFound
-from amp.domain.job import TERMINAL_STATUSES, Job, JobStatus
+from amp.domain.job import Job, JobStatus
 from amp.domain.ports import JobPage
 
 if TYPE_CHECKING:
@@ -80,7 +81,7 @@ def _item_to_job(item: Mapping[str, Any]) -> Job:
     return Job.model_validate(record)
 
 
-class DynamoJobStore:
+class DynamoJobStore(JobTransitions):
     """Uses the low-level client (thread-safe, unlike boto3 resources): the local server and the
     concurrency tests call one store from many threads."""
 
@@ -110,8 +111,10 @@ class DynamoJobStore:
             raise NotFound(f"job {job_id} not found")
         return _item_to_job(response["Item"])
 
-    def update(self, job_id: str, fields: Mapping[str, Any], *, allow_terminal: bool = False) -> Job:
-        changes = checked_fields(fields) | {"updated_at": datetime.now(UTC)}
+    def _write(self, job_id: str, changes: Mapping[str, Any], *, refused_from: frozenset[JobStatus]) -> Job:
+        """One UpdateItem that SETs only these fields; its ConditionExpression checks that the job
+        exists and that its status is not one the transition is refused from."""
+        changes = dict(changes) | {"updated_at": datetime.now(UTC)}
         names: dict[str, str] = {"#id": "id"}
         values: dict[str, AttributeValueTypeDef] = {}
         assignments: list[str] = []
@@ -120,11 +123,11 @@ class DynamoJobStore:
             values[f":v{index}"] = {"S": _encode_field(name, value)}
             assignments.append(f"#f{index} = :v{index}")
         condition = "attribute_exists(#id)"
-        if not allow_terminal:
+        if refused_from:
             names["#status"] = "status"
-            terminal = sorted(status.value for status in TERMINAL_STATUSES)
-            values.update({f":t{index}": {"S": status} for index, status in enumerate(terminal)})
-            condition += f" AND NOT (#status IN ({', '.join(f':t{i}' for i in range(len(terminal)))}))"
+            refused = sorted(status.value for status in refused_from)
+            values.update({f":t{index}": {"S": status} for index, status in enumerate(refused)})
+            condition += f" AND NOT (#status IN ({', '.join(f':t{i}' for i in range(len(refused)))}))"
         try:
             response = self._client.update_item(
                 TableName=self.table_name,

@@ -11,10 +11,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from amp.adapters.job_fields import check_page_limit, checked_fields, sortable_timestamp
+from amp.adapters.job_fields import check_page_limit, sortable_timestamp
+from amp.adapters.job_transitions import JobTransitions
 from amp.adapters.local.sqlite_db import SqliteDatabase
 from amp.domain.errors import Conflict, InvalidInput, NotFound
-from amp.domain.job import TERMINAL_STATUSES, Job, JobStatus
+from amp.domain.job import Job, JobStatus
 from amp.domain.ports import JobPage
 
 _SCHEMA = """
@@ -31,9 +32,9 @@ CREATE INDEX IF NOT EXISTS jobs_status_updated ON jobs (status, updated_at);
 """
 
 
-class SqliteJobStore:
+class SqliteJobStore(JobTransitions):
     """Thread-safe: one connection per thread (the local server calls it from a pool), WAL so readers
-    never block the writer, and BEGIN IMMEDIATE around read-check-write so updates serialise."""
+    never block the writer, and BEGIN IMMEDIATE around read-check-write so transitions serialise."""
 
     def __init__(self, path: Path | str) -> None:
         self._db = SqliteDatabase(path, _SCHEMA)
@@ -59,25 +60,29 @@ class SqliteJobStore:
             raise NotFound(f"job {job_id} not found")
         return Job.model_validate_json(row[0])
 
-    def update(self, job_id: str, fields: Mapping[str, Any], *, allow_terminal: bool = False) -> Job:
-        changes = checked_fields(fields)
+    def _write(self, job_id: str, changes: Mapping[str, Any], *, refused_from: frozenset[JobStatus]) -> Job:
+        """Read, merge and validate, then an UPDATE whose WHERE repeats the status guard, all in one
+        BEGIN IMMEDIATE transaction: no other writer (thread or process) can slip in between."""
+        refused = sorted(status.value for status in refused_from)
         with self._db.transaction() as connection:
             row = connection.execute("SELECT body, status FROM jobs WHERE id = ?", (job_id,)).fetchone()
             if row is None:
                 raise NotFound(f"job {job_id} not found")
             body, status = row
-            if not allow_terminal and JobStatus(status) in TERMINAL_STATUSES:
+            if status in refused:
                 raise Conflict(f"job {job_id} is {status}; it can no longer be updated")
-            merged = json.loads(body) | changes | {"updated_at": datetime.now(UTC)}
+            merged = json.loads(body) | dict(changes) | {"updated_at": datetime.now(UTC)}
             try:
                 job = Job.model_validate(merged)
             except ValidationError as error:
                 raise InvalidInput(f"update of job {job_id} is invalid: {error}") from error
-            connection.execute(
+            written = connection.execute(
                 "UPDATE jobs SET owner = ?, status = ?, created_at = ?, updated_at = ?, body = ?"
-                " WHERE id = ?",
-                (*_row(job)[1:], job_id),
+                " WHERE id = ? AND status NOT IN (SELECT value FROM json_each(?))",
+                (*_row(job)[1:], job_id, json.dumps(refused)),
             )
+            if written.rowcount != 1:
+                raise Conflict(f"job {job_id} changed status while being updated")
         return job
 
     def list_by_owner(self, owner: str, *, limit: int = 20, cursor: str | None = None) -> JobPage:
