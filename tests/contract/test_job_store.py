@@ -4,7 +4,7 @@ deployed stack's table."""
 import os
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from datetime import UTC, datetime, timedelta, timezone
@@ -14,8 +14,10 @@ import pytest
 
 from amp.adapters.local.sqlite_jobs import SqliteJobStore
 from amp.domain.errors import Conflict, InvalidInput, NotFound
-from amp.domain.job import Artifact, Job, JobError, JobOptions, JobStatus
+from amp.domain.job import TERMINAL_STATUSES, Artifact, Job, JobError, JobOptions, JobStatus
 from amp.domain.ports import JobStore
+from amp.domain.qa import QAReport
+from amp.domain.spec import Mode, MusicSpec
 
 
 @pytest.fixture(params=["local", "moto", pytest.param("aws", marks=pytest.mark.aws)])
@@ -170,6 +172,178 @@ def test_allow_terminal_updates_a_finished_job(job_store: JobStore, created: lis
     updated = job_store.update(job.id, {"error": error.model_dump(mode="json")}, allow_terminal=True)
     assert updated.error == error
     assert job_store.get(job.id).error == error
+
+
+# --- named transitions: what each writes, and that a terminal job refuses them ----------------------
+
+SPEC = MusicSpec(genre="techno", bpm=132, key="A", mode=Mode.MINOR, duration_s=20.0, seed=7)
+REPORT = QAReport(passed=True, integrated_lufs=-14.02, true_peak_dbtp=-1.31, target_lufs=-14.0)
+ERROR = JobError(stage="mix", reason="the mix clipped", error_type="QualityCheckFailed")
+OLD = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def artifacts_of(owner: str, job_id: str) -> list[Artifact]:
+    prefix = f"jobs/{owner}/{job_id}/"
+    return [
+        Artifact(kind="mix", key=f"{prefix}mix.wav", content_type="audio/wav", size_bytes=9),
+        Artifact(kind="stem", key=f"{prefix}stems/bass.wav", role="bass", content_type="audio/wav"),
+    ]
+
+
+Transition = Callable[[JobStore, Job], Job]
+
+TRANSITIONS: dict[str, Transition] = {
+    "begin_stage": lambda store, job: store.begin_stage(job.id, JobStatus.MIXING, "mix", 0.65),
+    "set_spec": lambda store, job: store.set_spec(job.id, SPEC, progress=0.1),
+    "set_progress": lambda store, job: store.set_progress(job.id, 0.75, status=JobStatus.MASTERING),
+    "set_qa": lambda store, job: store.set_qa(job.id, REPORT),
+    "fail": lambda store, job: store.fail(job.id, ERROR),
+    "cancel": lambda store, job: store.fail(job.id, ERROR, status=JobStatus.CANCELLED),
+    "succeed": lambda store, job: store.succeed(job.id, artifacts_of(job.owner, job.id)),
+}
+"""Every transition that only a job still running may take."""
+
+
+def assert_written(job_store: JobStore, before: Job, after: Job) -> None:
+    """The returned record is what is stored, nothing but the transition's fields changed."""
+    assert after.updated_at > before.updated_at
+    assert (after.prompt, after.owner, after.created_at) == (before.prompt, before.owner, before.created_at)
+    assert job_store.get(before.id) == after
+
+
+def test_begin_stage_moves_the_job_into_the_stage(
+    job_store: JobStore, created: list[Job], owner: str
+) -> None:
+    job = make_job(job_store, created, owner, status=JobStatus.PARSING, stage="parse", updated_at=OLD)
+    moved = job_store.begin_stage(job.id, JobStatus.GENERATING, "generate", 0.3)
+    assert (moved.status, moved.stage, moved.progress) == (JobStatus.GENERATING, "generate", 0.3)
+    assert_written(job_store, job, moved)
+
+
+def test_set_spec_records_the_spec_with_or_without_progress(
+    job_store: JobStore, created: list[Job], owner: str
+) -> None:
+    job = make_job(job_store, created, owner, status=JobStatus.PARSING, progress=0.05, updated_at=OLD)
+    with_spec = job_store.set_spec(job.id, SPEC)
+    assert (with_spec.spec, with_spec.progress, with_spec.status) == (SPEC, 0.05, JobStatus.PARSING)
+    assert_written(job_store, job, with_spec)
+    faster = SPEC.model_copy(update={"bpm": 140.0})
+    advanced = job_store.set_spec(job.id, faster, progress=0.1)
+    assert (advanced.spec, advanced.progress) == (faster, 0.1)
+    assert job_store.get(job.id) == advanced
+
+
+def test_set_progress_advances_and_may_change_the_status(
+    job_store: JobStore, created: list[Job], owner: str
+) -> None:
+    job = make_job(job_store, created, owner, status=JobStatus.MIXING, stage="mix", updated_at=OLD)
+    advanced = job_store.set_progress(job.id, 0.7)
+    assert (advanced.status, advanced.stage, advanced.progress) == (JobStatus.MIXING, "mix", 0.7)
+    assert_written(job_store, job, advanced)
+    mastering = job_store.set_progress(job.id, 0.75, status=JobStatus.MASTERING)
+    assert (mastering.status, mastering.stage, mastering.progress) == (JobStatus.MASTERING, "mix", 0.75)
+    assert job_store.get(job.id) == mastering
+
+
+def test_set_qa_records_the_report(job_store: JobStore, created: list[Job], owner: str) -> None:
+    job = make_job(job_store, created, owner, status=JobStatus.CHECKING, updated_at=OLD)
+    checked = job_store.set_qa(job.id, REPORT)
+    assert checked.qa == REPORT
+    assert checked.status is JobStatus.CHECKING
+    assert_written(job_store, job, checked)
+
+
+@pytest.mark.parametrize("status", [JobStatus.QUEUED, *sorted(TERMINAL_STATUSES)])
+def test_set_execution_is_recorded_in_every_status(
+    job_store: JobStore, created: list[Job], owner: str, status: JobStatus
+) -> None:
+    """A fast execution may end the job before its launcher returns the id; the id still lands."""
+    job = make_job(job_store, created, owner, status=status, updated_at=OLD)
+    recorded = job_store.set_execution(job.id, f"run-{owner}")
+    assert (recorded.execution_id, recorded.status) == (f"run-{owner}", status)
+    assert_written(job_store, job, recorded)
+
+
+@pytest.mark.parametrize("status", [JobStatus.FAILED, JobStatus.CANCELLED])
+def test_fail_ends_a_running_job_with_its_error(
+    job_store: JobStore, created: list[Job], owner: str, status: JobStatus
+) -> None:
+    job = make_job(job_store, created, owner, status=JobStatus.MIXING, stage="mix", updated_at=OLD)
+    ended = job_store.fail(job.id, ERROR, status=status)
+    assert (ended.status, ended.error, ended.stage) == (status, ERROR, "mix")
+    assert_written(job_store, job, ended)
+
+
+def test_fail_defaults_to_failed(job_store: JobStore, created: list[Job], owner: str) -> None:
+    job = make_job(job_store, created, owner)
+    assert job_store.fail(job.id, ERROR).status is JobStatus.FAILED
+
+
+def test_succeed_records_the_artifacts_at_full_progress(
+    job_store: JobStore, created: list[Job], owner: str
+) -> None:
+    job = make_job(job_store, created, owner, status=JobStatus.CHECKING, progress=0.97, updated_at=OLD)
+    artifacts = artifacts_of(owner, job.id)
+    done = job_store.succeed(job.id, artifacts)
+    assert (done.status, done.progress, done.artifacts) == (JobStatus.SUCCEEDED, 1.0, artifacts)
+    assert_written(job_store, job, done)
+
+
+@pytest.mark.parametrize("terminal", sorted(TERMINAL_STATUSES))
+@pytest.mark.parametrize("name", sorted(TRANSITIONS))
+def test_a_terminal_job_refuses_every_running_transition(
+    job_store: JobStore, created: list[Job], owner: str, terminal: JobStatus, name: str
+) -> None:
+    """A late stage cannot overwrite a cancel, a failure or a success, and a job ends only once."""
+    job = make_job(job_store, created, owner, status=terminal, stage="qa", progress=0.9)
+    with pytest.raises(Conflict):
+        TRANSITIONS[name](job_store, job)
+    assert job_store.get(job.id) == job
+
+
+@pytest.mark.parametrize("name", [*sorted(TRANSITIONS), "set_execution"])
+def test_transitions_of_an_unknown_job_are_not_found(job_store: JobStore, owner: str, name: str) -> None:
+    missing = Job(owner=owner, prompt="never stored")
+    transition = TRANSITIONS.get(name, lambda store, job: store.set_execution(job.id, "run"))
+    with pytest.raises(NotFound):
+        transition(job_store, missing)
+    with pytest.raises(NotFound):
+        job_store.get(missing.id)
+
+
+def test_transitions_refuse_statuses_they_cannot_move_to(
+    job_store: JobStore, created: list[Job], owner: str
+) -> None:
+    """Only fail and succeed end a job; fail ends it FAILED or CANCELLED, never SUCCEEDED."""
+    job = make_job(job_store, created, owner, status=JobStatus.MIXING)
+    with pytest.raises(InvalidInput, match="SUCCEEDED"):
+        job_store.begin_stage(job.id, JobStatus.SUCCEEDED, "publish", 1.0)
+    with pytest.raises(InvalidInput, match="FAILED"):
+        job_store.set_progress(job.id, 0.8, status=JobStatus.FAILED)
+    with pytest.raises(InvalidInput, match="SUCCEEDED"):
+        job_store.fail(job.id, ERROR, status=JobStatus.SUCCEEDED)
+    with pytest.raises(InvalidInput):
+        job_store.begin_stage(job.id, JobStatus.MASTERING, "mix", 1.5)
+    assert job_store.get(job.id) == job
+
+
+def test_racing_ends_leave_exactly_one(job_store: JobStore, created: list[Job], owner: str) -> None:
+    """fail, cancel and succeed at once (MarkFailed, the owner and Publish): one wins, the others are
+    refused, and the stored record is the winner's."""
+    job = make_job(job_store, created, owner, status=JobStatus.CHECKING)
+    ends = ["fail", "cancel", "succeed"]
+
+    def end(name: str) -> Job | None:
+        try:
+            return TRANSITIONS[name](job_store, job)
+        except Conflict:
+            return None
+
+    with ThreadPoolExecutor(max_workers=len(ends)) as pool:
+        results = list(pool.map(end, ends))
+    [winner] = [result for result in results if result is not None]
+    assert winner.status.terminal
+    assert job_store.get(job.id) == winner
 
 
 def test_list_by_owner_pages_newest_first(job_store: JobStore, created: list[Job], owner: str) -> None:

@@ -57,7 +57,26 @@ def test_stop_aborts_the_running_execution(launcher: StepFunctionsLauncher) -> N
 
 
 def test_stop_of_a_never_started_job_is_a_no_op(launcher: StepFunctionsLauncher) -> None:
-    launcher.stop(make_job(), "cancelled before launch")
+    """Cancelling a job whose launch never happened neither raises nor starts, stops or aborts
+    anything: another job's running execution is untouched and no execution appears for this one."""
+    client = boto3.client("stepfunctions")
+    running = make_job()
+    running_arn = launcher.start(running)
+    never_started = make_job()
+    launcher.stop(never_started, "cancelled before launch")
+    executions = client.list_executions(stateMachineArn=launcher.state_machine_arn)["executions"]
+    assert [(execution["name"], execution["status"]) for execution in executions] == [(running.id, "RUNNING")]
+    assert client.describe_execution(executionArn=running_arn)["status"] == "RUNNING"
+
+
+def test_stopping_twice_leaves_the_execution_aborted(launcher: StepFunctionsLauncher) -> None:
+    """A repeated cancel (the owner clicks twice, the API retries) is not an error."""
+    job = make_job()
+    job = job.model_copy(update={"execution_id": launcher.start(job)})
+    launcher.stop(job, "cancelled by the user")
+    launcher.stop(job, "cancelled by the user again")
+    described = boto3.client("stepfunctions").describe_execution(executionArn=launcher.execution_arn(job))
+    assert described["status"] == "ABORTED"
 
 
 def test_launcher_refuses_an_arn_that_is_not_a_state_machine() -> None:
