@@ -1,7 +1,9 @@
 """JobService rules over the real local adapters (SQLite, filesystem, SQLite idempotency)."""
 
+import io
 import threading
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -10,8 +12,10 @@ from amp.adapters.local.fs_audio import FilesystemAudioStore
 from amp.adapters.local.idempotency import SqliteIdempotencyStore
 from amp.adapters.local.sqlite_jobs import SqliteJobStore
 from amp.config import Settings
+from amp.domain import keys
 from amp.domain.errors import Conflict, InvalidAudio, InvalidInput, NotFound
 from amp.domain.job import Job, JobOptions, JobStatus
+from amp.domain.stage_io import GenerateOutput, MixOutput, PublishInput
 from amp.services.jobs import (
     MAX_UPLOAD_BYTES,
     IdempotencyKeyReused,
@@ -19,6 +23,8 @@ from amp.services.jobs import (
     UnsupportedUploadType,
     UploadTooLarge,
 )
+from amp.stages import publish
+from amp.stages.context import StageContext
 
 WAV_HEAD = b"RIFF\x24\x00\x00\x00WAVEfmt " + bytes(24)
 
@@ -196,3 +202,51 @@ def test_list_limit_is_bounded(tmp_path: Path) -> None:
     for bad in (0, 101):
         with pytest.raises(InvalidInput):
             service.list_jobs("alice", limit=bad)
+
+
+def test_stems_zip_rebuilt_by_the_api_is_the_one_publish_built(tmp_path: Path) -> None:
+    """One archive under one name: when the published zip is gone, the API rebuilds it byte for byte
+    (stems and MIDI in the job's folder), and a job without stems has no zip."""
+    service = make_service(tmp_path, SlowLauncher())
+    job = service.create_job("alice", "house")
+    service.jobs.begin_stage(job.id, JobStatus.CHECKING, "qa", 0.9)
+    with pytest.raises(Conflict):
+        service.stems_zip_url("alice", job.id)
+    audio = service.audio
+    audio.put_bytes(keys.mix_key("alice", job.id, 1), b"RIFFmix", "audio/wav")
+    stem_keys, stems = {}, []
+    for role in ("drums", "bass"):
+        stem_keys[role] = keys.mixed_stem_key("alice", job.id, 1, role)
+        audio.put_bytes(stem_keys[role], f"RIFF{role}".encode(), "audio/wav")
+        midi_key = keys.raw_midi_key("alice", job.id, role)
+        audio.put_bytes(midi_key, f"MThd{role}".encode(), "audio/midi")
+        stems.append(
+            GenerateOutput(role=role, stem_key=keys.raw_stem_key("alice", job.id, role), midi_key=midi_key)
+        )
+    mix = MixOutput(
+        mix_key=keys.mix_key("alice", job.id, 1), stem_keys=stem_keys, mastering_pass=1, target_lufs=-14.0
+    )
+    context = StageContext(jobs=service.jobs, audio=audio, settings=service.settings)
+    publish.run(PublishInput(job_id=job.id, mix=mix, stems=stems), context)
+
+    zip_key = keys.published_key("alice", job.id, "stems.zip")
+    published = audio.get_bytes(zip_key)
+    folder = f"amp-{job.id[:8]}"
+    with zipfile.ZipFile(io.BytesIO(published)) as archive:
+        assert archive.namelist() == [
+            f"{folder}/stems/bass.wav",
+            f"{folder}/stems/drums.wav",
+            f"{folder}/midi/bass.mid",
+            f"{folder}/midi/drums.mid",
+        ]
+        assert archive.read(f"{folder}/midi/drums.mid") == b"MThddrums"
+    assert "stems.zip" in service.stems_zip_url("alice", job.id)
+
+    assert audio.delete_prefix(zip_key) == 1
+    assert "stems.zip" in service.stems_zip_url("alice", job.id)
+    assert audio.get_bytes(zip_key) == published
+
+    bare = service.create_job("alice", "no stems")
+    service.jobs.succeed(bare.id, [])
+    with pytest.raises(NotFound):
+        service.stems_zip_url("alice", bare.id)
