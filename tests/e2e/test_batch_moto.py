@@ -24,7 +24,7 @@ from amp.batch.manifest import ManifestSource
 from amp.config import get_settings
 from amp.domain.job import JobStatus
 from amp.entrypoints import batch as batch_entrypoint
-from amp.orchestration.asl_runner import lambda_error_payload
+from amp.orchestration.asl import lambda_error_payload
 from amp.orchestration.local_pipeline import load_definition, stage_handlers, stage_substitutions, substitute
 from amp.stages import STAGES
 from tests.conftest import FakeLambdaContext

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from amp.orchestration.asl_runner import (
+from amp.orchestration.asl import (
     ExecutionResult,
     StateCallback,
     StateMachine,
