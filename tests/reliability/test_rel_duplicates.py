@@ -25,9 +25,9 @@ from amp.batch.manifest import ManifestSource
 from amp.config import get_settings
 from amp.domain.job import Job
 from amp.entrypoints.batch import BatchDeps, handle_event
+from amp.lambda_context import LocalLambdaContext
 from amp.local_server import LocalServer, ServerConfig
 from amp.services.jobs import JobService
-from tests.conftest import FakeLambdaContext
 
 CLIENTS = 8
 
@@ -153,7 +153,7 @@ def test_the_same_s3_event_handled_by_two_invocations_at_once_makes_one_job_per_
         )
         try:
             barrier.wait(timeout=10)
-            handle_event(event, FakeLambdaContext(), deps)
+            handle_event(event, LocalLambdaContext(), deps)
         except BaseException as error:  # collected and asserted below
             failures.append(error)
 

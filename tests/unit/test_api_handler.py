@@ -11,8 +11,8 @@ import pytest
 
 from amp.api import dependencies
 from amp.domain.job import Artifact, Job, JobStatus
+from amp.lambda_context import LocalLambdaContext
 from functions.api.app import lambda_handler
-from tests.conftest import FakeLambdaContext
 
 EVENTS = Path(__file__).resolve().parents[1] / "events"
 COGNITO_SUB = "7d1e4b8a-1c2f-4e5a-9b3c-0a1b2c3d4e5f"
@@ -58,7 +58,7 @@ def load_event(name: str, **changes: Any) -> dict[str, Any]:
 
 
 def call(event: dict[str, Any]) -> tuple[int, dict[str, list[str]], Any]:
-    response = lambda_handler(event, FakeLambdaContext())
+    response = lambda_handler(event, LocalLambdaContext())
     body = response.get("body")
     parsed = json.loads(body) if body else None
     return response["statusCode"], dict(response.get("multiValueHeaders") or {}), parsed
@@ -275,7 +275,7 @@ def test_unknown_route_and_health_and_docs(launcher: RecordingLauncher) -> None:
     assert (status, body["error"]["code"]) == (404, "not_found")
     status, _, body = call(load_event("api_health.json"))
     assert (status, body["status"], body["backend"]) == (200, "ok", "local")
-    response = lambda_handler(load_event("api_health.json", path="/docs"), FakeLambdaContext())
+    response = lambda_handler(load_event("api_health.json", path="/docs"), LocalLambdaContext())
     assert response["statusCode"] == 200
     assert "swagger" in response["body"].lower()
     status, _, schema = call(load_event("api_health.json", path="/openapi.json"))

@@ -14,8 +14,8 @@ from amp.batch.manifest import MAX_MANIFEST_BYTES, ManifestSource, read_report
 from amp.config import get_settings
 from amp.domain.job import Job
 from amp.entrypoints.batch import CONTINUATION_KEY, BatchDeps, BatchTask, handle_event, tasks_from_event
+from amp.lambda_context import LocalLambdaContext
 from amp.services.jobs import JobService
-from tests.conftest import FakeLambdaContext
 
 BUCKET = "amp-audio-test"
 
@@ -83,7 +83,7 @@ class Harness:
         )
 
     def deliver(self, event: dict[str, Any], context: Any = None) -> dict[str, Any]:
-        return handle_event(event, context or FakeLambdaContext(), self.deps)
+        return handle_event(event, context or LocalLambdaContext(), self.deps)
 
     def drain(self, context: Any = None) -> int:
         """Run the hand-overs the way Lambda would (each one a new async invocation)."""
@@ -185,7 +185,7 @@ def test_a_retried_chunk_does_not_list_its_lines_twice(tmp_path: Path) -> None:
 
 def test_chunks_stop_when_the_invocation_is_running_out_of_time(harness: Harness) -> None:
     harness.audio.put_bytes(KEY, manifest(3), "application/x-ndjson")
-    harness.deliver(eventbridge_event(), FakeLambdaContext(remaining_time_ms=10_000))
+    harness.deliver(eventbridge_event(), LocalLambdaContext(timeout_s=10))
     assert [line.line for line in harness.report()] == [1]
     assert harness.handed_over[0].start_index == 1
     harness.drain()

@@ -8,7 +8,6 @@ import argparse
 import ipaddress
 import os
 import signal
-import socket
 import sys
 import threading
 import time
@@ -142,10 +141,3 @@ def serve(args: argparse.Namespace) -> int:
         while launcher.active_count():
             time.sleep(0.2)
     return 0
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    """A port nothing listens on right now (for tests and benches that start a server)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((host, 0))
-        return int(probe.getsockname()[1])
