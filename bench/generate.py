@@ -153,6 +153,7 @@ PROMPT_SET: list[tuple[str, float, str, Mode, str, list[tuple[str, Role]], list[
 
 _CORE = (Role.DRUMS, Role.BASS, Role.CHORDS, Role.LEAD)
 
+
 def adherence_specs(duration_s: float, seed_offset: int = 0) -> list[MusicSpec]:
     specs = []
     for index, (genre, bpm, key, mode, meter, instruments, excluded) in enumerate(PROMPT_SET):

@@ -1,8 +1,9 @@
 """`amp serve`: the API, the web app and a bounded pool of job workers on one local port.
 
-Stopping (Ctrl-C or SIGTERM) stops taking requests and lets running renders finish; a second signal
-abandons them. Whatever is cut short, the next start recovers: QUEUED jobs run again, jobs caught
-mid-stage end FAILED with "interrupted", so nothing stays stuck."""
+Once listening it prints "AMP serving on <url>" (tests/support/serve.py waits for that line). Stopping
+(Ctrl-C or SIGTERM) stops taking requests, leaves jobs not yet started QUEUED and lets running renders
+finish; a second signal abandons them. Whatever is cut short, the next start recovers: QUEUED jobs run
+again, jobs caught mid-stage end FAILED with "interrupted", so nothing stays stuck."""
 
 import argparse
 import ipaddress

@@ -1,9 +1,9 @@
 """Runs `statemachine/pipeline.asl.json` for one job, in this process, with the real stage handlers.
 
 The file is the one SAM deploys: its `${<FunctionId>Arn}` placeholders are filled with local function
-ARNs built from the STAGES registry, and each ARN is routed to `stage_handler(name)` called with a
-`amp.lambda_context.LocalLambdaContext`. The handlers pick their adapters from the settings (SQLite + filesystem
-by default), exactly as in the cloud.
+ARNs built from the STAGES registry, and each ARN is routed to `stage_handler(name)`, called with a
+fresh `amp.lambda_context.LocalLambdaContext` per task. The handlers pick their adapters from the
+settings (SQLite + filesystem by default), exactly as in the cloud.
 """
 
 from __future__ import annotations
@@ -106,8 +106,9 @@ def stage_substitutions(*, region: str = LOCAL_REGION, account: str = LOCAL_ACCO
 
 
 def _lambda_like(stage_name: str) -> TaskHandler:
-    """stage_handler(name) with a fresh LocalLambdaContext (900 s, Lambda's longest) per call; built on first use so that only the
-    stages a run reaches are imported (and a missing stage fails that task, not the whole load)."""
+    """stage_handler(name) with a fresh LocalLambdaContext (900 s, Lambda's longest) per call; built
+    on first use so that only the stages a run reaches are imported (and a missing stage fails that
+    task, not the whole load)."""
     stage = STAGES[stage_name]
     built: list[Callable[[dict[str, Any], Any], dict[str, Any]]] = []
 
