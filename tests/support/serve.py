@@ -7,6 +7,7 @@ are the consumers that run on every change, so the harness stays with them and t
 reuses it rather than the other way round. Only the standard library, so importing it is cheap."""
 
 import collections
+import contextlib
 import os
 import queue
 import signal
@@ -14,7 +15,6 @@ import subprocess  # nosec B404: starts `amp serve` from this interpreter
 import sys
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -23,14 +23,26 @@ SERVING_PREFIX = "AMP serving on "
 MAX_LINES_KEPT = 10_000
 
 
-@dataclass
 class ServeProcess:
     """A running `amp serve`: its process, base URL and the output lines seen so far (the newest
     MAX_LINES_KEPT, so a long soak cannot grow them without bound)."""
 
-    process: "subprocess.Popen[str]"
-    url: str = ""
-    lines: collections.deque[str] = field(default_factory=lambda: collections.deque(maxlen=MAX_LINES_KEPT))
+    def __init__(self, process: "subprocess.Popen[str]") -> None:
+        self.process = process
+        self.url = ""
+        self._lines: collections.deque[str] = collections.deque(maxlen=MAX_LINES_KEPT)
+        self._lock = threading.Lock()
+
+    def add_line(self, line: str) -> None:
+        """Called by the thread draining the output."""
+        with self._lock:
+            self._lines.append(line)
+
+    @property
+    def lines(self) -> list[str]:
+        """A snapshot: safe to iterate while the server keeps printing."""
+        with self._lock:
+            return list(self._lines)
 
     @property
     def pid(self) -> int:
@@ -93,18 +105,27 @@ def start_serve(
     def drain() -> None:
         assert process.stdout is not None
         for line in process.stdout:
-            served.lines.append(line)
+            served.add_line(line)
             if line.startswith(SERVING_PREFIX):
                 found.put(line.removeprefix(SERVING_PREFIX).strip())
         found.put(None)  # the output ended: the process exited
 
     threading.Thread(target=drain, name="amp-serve-output", daemon=True).start()
+    exit_code: int | None = None
     try:
         url = found.get(timeout=startup_timeout_s)
+        if url is None:  # its output ended: it is exiting, if not already gone
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                exit_code = process.wait(timeout=10)
     except queue.Empty:
         url = None
     if url is None:
         served.kill()
-        raise AssertionError(f"amp serve did not start within {startup_timeout_s} s:\n{served.output()}")
+        why = (
+            f"exited with code {exit_code} before it listened"
+            if exit_code is not None
+            else f"did not start within {startup_timeout_s} s"
+        )
+        raise AssertionError(f"amp serve {why}:\n{served.output()}")
     served.url = url
     return served

@@ -1,12 +1,15 @@
 """The shared test/bench helpers in tests/support behave as the suites relying on them assume."""
 
 import threading
+import time
+from pathlib import Path
 
 import pytest
 
 from amp.domain.errors import ProviderUnavailable
 from amp.domain.job import Job
 from tests.support.fakes import FakeLauncher
+from tests.support.serve import start_serve
 from tests.support.stats import ClientTally, latency_ms, percentile, to_ms
 
 
@@ -86,3 +89,12 @@ def test_client_tally_truncates_error_messages() -> None:
     tally = ClientTally()
     tally.error("x" * 1000)
     assert tally.errors == ["x" * 300]
+
+
+def test_start_serve_fails_at_once_with_the_servers_output_when_it_exits(tmp_path: Path) -> None:
+    started = time.monotonic()
+    with pytest.raises(
+        AssertionError, match=r"exited with code 2 before it listened:\n.*invalid AMP settings"
+    ):
+        start_serve(tmp_path, workers=1, env={"AMP_BACKEND": "aws"}, startup_timeout_s=120)
+    assert time.monotonic() - started < 60, "an exited server must not wait out the startup timeout"
