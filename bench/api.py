@@ -14,10 +14,7 @@ lost (must be 0). Loopback only; every loop is bounded by the duration.
 import argparse
 import json
 import os
-import queue
-import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -29,6 +26,11 @@ from typing import Any
 import httpx
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))  # the shared harness in tests/support (see tests/support/serve.py)
+
+from tests.support.serve import ServeProcess, start_serve  # noqa: E402
+from tests.support.stats import ClientTally, percentile, to_ms  # noqa: E402
+
 PROMPTS = (
     "dusty lo-fi hip hop at 80 bpm with rhodes",
     "driving techno at 130 bpm",
@@ -41,28 +43,12 @@ BURST_S = 5.0
 
 
 @dataclass
-class Tally:
-    """What all clients saw; appended to under one lock."""
+class Tally(ClientTally):
+    """ClientTally plus the creates after the first burst and the ids of every job created."""
 
-    create_s: list[float] = field(default_factory=list)
     create_after_burst_s: list[float] = field(default_factory=list)
     """Creates sent after the first BURST_S, when the 50 simultaneous first requests have drained."""
-    status_s: list[float] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
     created: list[str] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def error(self, message: str) -> None:
-        with self.lock:
-            self.errors.append(message)
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
-    return ordered[index]
 
 
 def client_loop(url: str, client_id: int, deadline: float, tally: Tally, poll_s: float) -> None:
@@ -149,32 +135,6 @@ def settle(url: str, created: list[str]) -> dict[str, Any]:
     return {"lost": lost, "by_status": by_status}
 
 
-def start_server(workers: int, data_dir: Path) -> tuple[subprocess.Popen[str], str]:
-    env = {**os.environ, "AMP_DATA_DIR": str(data_dir), "POWERTOOLS_LOG_LEVEL": "WARNING"}
-    process = subprocess.Popen(  # nosec B603: this interpreter running amp, fixed argv
-        [sys.executable, "-m", "amp.cli.main", "serve", "--port", "0", "--workers", str(workers)],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    found: queue.Queue[str] = queue.Queue()
-
-    def drain() -> None:
-        assert process.stdout is not None
-        for line in process.stdout:
-            if line.startswith("AMP serving on "):
-                found.put(line.split("AMP serving on ", 1)[1].strip())
-
-    threading.Thread(target=drain, daemon=True).start()
-    try:
-        return process, found.get(timeout=60)
-    except queue.Empty:
-        process.kill()
-        raise SystemExit("amp serve did not start within 60 s") from None
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=50)
@@ -188,13 +148,14 @@ def main() -> int:
     duration_s = max(1.0, min(args.duration, 600.0))
     clients = max(1, min(args.clients, 200))
 
-    process: subprocess.Popen[str] | None = None
+    server: ServeProcess | None = None
     if args.url:
         if not args.url.startswith(("http://127.", "http://localhost", "http://[::1]")):
             raise SystemExit("--url must be a loopback address")
         url = args.url
     else:
-        process, url = start_server(args.workers, Path(tempfile.mkdtemp(prefix="amp-bench-api-")))
+        server = start_serve(Path(tempfile.mkdtemp(prefix="amp-bench-api-")), workers=args.workers)
+        url = server.url
     tally = Tally()
     try:
         deadline = time.monotonic() + duration_s
@@ -210,23 +171,22 @@ def main() -> int:
         elapsed_s = time.monotonic() - started
         outcome = settle(url, tally.created)
     finally:
-        if process is not None:
-            process.send_signal(signal.SIGKILL)  # running renders are abandoned; the data dir is temporary
-            process.wait(timeout=30)
+        if server is not None:
+            server.kill()  # running renders are abandoned; the data dir is temporary
 
     figures = {
         "clients": clients,
         "duration_s": round(elapsed_s, 1),
-        "workers": args.workers if process else None,
+        "workers": args.workers if server else None,
         "create_requests": len(tally.create_s),
-        "create_p50_ms": round(percentile(tally.create_s, 0.50) * 1000, 1),
-        "create_p99_ms": round(percentile(tally.create_s, 0.99) * 1000, 1),
+        "create_p50_ms": to_ms(percentile(tally.create_s, 0.50)),
+        "create_p99_ms": to_ms(percentile(tally.create_s, 0.99)),
         "create_after_burst_requests": len(tally.create_after_burst_s),
-        "create_after_burst_p50_ms": round(percentile(tally.create_after_burst_s, 0.50) * 1000, 1),
-        "create_after_burst_p99_ms": round(percentile(tally.create_after_burst_s, 0.99) * 1000, 1),
+        "create_after_burst_p50_ms": to_ms(percentile(tally.create_after_burst_s, 0.50)),
+        "create_after_burst_p99_ms": to_ms(percentile(tally.create_after_burst_s, 0.99)),
         "status_requests": len(tally.status_s),
-        "status_p50_ms": round(percentile(tally.status_s, 0.50) * 1000, 1),
-        "status_p99_ms": round(percentile(tally.status_s, 0.99) * 1000, 1),
+        "status_p50_ms": to_ms(percentile(tally.status_s, 0.50)),
+        "status_p99_ms": to_ms(percentile(tally.status_s, 0.99)),
         "status_mean_ms": round(statistics.fmean(tally.status_s) * 1000, 1) if tally.status_s else None,
         "errors": len(tally.errors),
         "jobs_created": len(tally.created),

@@ -3,7 +3,8 @@
     .venv/bin/python bench/generate.py                  # everything (several minutes)
     .venv/bin/python bench/generate.py speed memory     # a subset: speed memory adherence sanity spectrograms
 
-Figures are printed; spectrogram PNGs go to bench/results/.
+Figures are printed; spectrogram PNGs go to bench/results/. Adherence measures tempo and key with
+the product's own analysis (amp.analysis.features, as reference analysis and QA do).
 """
 
 import argparse
@@ -24,7 +25,7 @@ import numpy as np
 
 from amp.audio_io import SAMPLE_RATE, AudioBuffer
 from amp.domain.errors import InvalidInput
-from amp.domain.spec import MINOR_FAMILY, PITCH_CLASSES, Instrument, Mode, MusicSpec, Role
+from amp.domain.spec import MINOR_FAMILY, Instrument, Mode, MusicSpec, Role
 from amp.providers.procedural import ProceduralProvider
 
 RESULTS = Path(__file__).parent / "results"
@@ -152,10 +153,6 @@ PROMPT_SET: list[tuple[str, float, str, Mode, str, list[tuple[str, Role]], list[
 
 _CORE = (Role.DRUMS, Role.BASS, Role.CHORDS, Role.LEAD)
 
-# Krumhansl-Kessler key profiles.
-_MAJOR_PROFILE = np.array([6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88])
-_MINOR_PROFILE = np.array([6.33, 2.68, 3.52, 5.38, 2.60, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17])
-
 
 def adherence_specs(duration_s: float, seed_offset: int = 0) -> list[MusicSpec]:
     specs = []
@@ -220,26 +217,16 @@ def prompt_specs(duration_s: float) -> list[MusicSpec]:
     ]
 
 
-def estimate_key(mix: np.ndarray) -> tuple[str, str]:
-    """(tonic, 'major'|'minor') by correlating the mean chroma with rotated Krumhansl profiles."""
-    import librosa
+def measure_tempo_and_key(mix: AudioBuffer) -> tuple[float, str, str]:
+    """(bpm, tonic, 'major'|'minor') of a (channels, frames) mix, measured by the product's own
+    analysis (amp.analysis.features, what reference analysis and QA use), not a second estimator.
+    A track without pulse or pitch measures as 0 bpm / "?" so it counts as off, not as a crash."""
+    from amp.analysis.features import analysis_mono, estimate_key, estimate_tempo
 
-    chroma = librosa.feature.chroma_cqt(y=mix, sr=SAMPLE_RATE, hop_length=4096).mean(axis=1)
-    best = max(
-        (
-            (float(np.corrcoef(chroma, np.roll(profile, tonic))[0, 1]), tonic, name)
-            for tonic in range(12)
-            for name, profile in (("major", _MAJOR_PROFILE), ("minor", _MINOR_PROFILE))
-        ),
-    )
-    return PITCH_CLASSES[best[1]], best[2]
-
-
-def measure_tempo(mix: np.ndarray) -> float:
-    import librosa
-
-    tempo, _ = librosa.beat.beat_track(y=mix, sr=SAMPLE_RATE)
-    return float(np.atleast_1d(tempo)[0])
+    mono = analysis_mono(mix, SAMPLE_RATE)
+    tempo = estimate_tempo(mono).bpm
+    key = estimate_key(mono)
+    return tempo or 0.0, key.key or "?", key.mode or "?"
 
 
 def _adherence_one(spec_json: str) -> dict[str, object]:
@@ -252,9 +239,8 @@ def _adherence_one(spec_json: str) -> dict[str, object]:
             provider.render_stem(spec, role)
         except InvalidInput:
             refused += 1
-    mix = np.sum(list(stems.values()), axis=0).mean(axis=0)
-    tempo = measure_tempo(mix)
-    tonic, family = estimate_key(mix)
+    mix = np.sum(list(stems.values()), axis=0)
+    tempo, tonic, family = measure_tempo_and_key(mix)
     want_family = "minor" if spec.mode in MINOR_FAMILY else "major"
     return {
         "genre": spec.genre,

@@ -23,10 +23,7 @@ Loopback only. Every loop is bounded by the deadline; the server started here is
 import argparse
 import json
 import os
-import queue
 import random
-import signal
-import subprocess  # nosec B404: starts `amp serve` from this interpreter
 import sys
 import tempfile
 import threading
@@ -38,6 +35,11 @@ from typing import Any
 import httpx
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))  # the shared harness in tests/support (see tests/support/serve.py)
+
+from tests.support.serve import start_serve  # noqa: E402
+from tests.support.stats import ClientTally, latency_ms  # noqa: E402
+
 PROMPTS = (
     "dusty lo-fi hip hop at 80 bpm with rhodes",
     "driving techno at 130 bpm",
@@ -50,40 +52,12 @@ LOOPBACK = ("http://127.", "http://localhost", "http://[::1]")
 
 
 @dataclass
-class Tally:
-    """What all clients saw; appended to under one lock."""
+class Tally(ClientTally):
+    """ClientTally plus, per job, its id by request index, its final status and when it ended."""
 
-    create_s: list[float] = field(default_factory=list)
-    status_s: list[float] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
     created: dict[int, str] = field(default_factory=dict)
     final: dict[str, str] = field(default_factory=dict)
     finished_at: dict[str, float] = field(default_factory=dict)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def error(self, message: str) -> None:
-        with self.lock:
-            self.errors.append(message[:300])
-
-
-def percentile(values: list[float], fraction: float) -> float | None:
-    if not values:
-        return None
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))]
-
-
-def latency_ms(values: list[float]) -> dict[str, float | int | None]:
-    def ms(value: float | None) -> float | None:
-        return None if value is None else round(value * 1000, 1)
-
-    return {
-        "count": len(values),
-        "p50": ms(percentile(values, 0.50)),
-        "p95": ms(percentile(values, 0.95)),
-        "p99": ms(percentile(values, 0.99)),
-        "max": ms(max(values) if values else None),
-    }
 
 
 def client(url: str, indices: list[int], deadline: float, poll_s: float, tally: Tally) -> None:
@@ -167,45 +141,18 @@ class Server:
     """`amp serve` on a free loopback port with its own data dir; samples its memory every second."""
 
     def __init__(self, workers: int, data_dir: Path) -> None:
-        env = {
-            **os.environ,
-            "AMP_DATA_DIR": str(data_dir),
-            "POWERTOOLS_LOG_LEVEL": "WARNING",
-            "PYTHONUNBUFFERED": "1",
-        }
-        self.process = subprocess.Popen(  # nosec B603: this interpreter, fixed arguments
-            [sys.executable, "-m", "amp.cli.main", "serve", "--port", "0", "--workers", str(workers)],
-            cwd=REPO,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        self.tail: list[str] = []
+        self.served = start_serve(data_dir, workers=workers, startup_timeout_s=90)
+        self.url = self.served.url
+        self.pid = self.served.pid
         self.rss_samples_kb: list[int] = []
         """Sum of VmRSS over the server and its worker processes, once a second."""
         self.worker_peak_kb = 0
         self._stop = threading.Event()
-        found: queue.Queue[str] = queue.Queue()
-
-        def drain() -> None:
-            assert self.process.stdout is not None
-            for line in self.process.stdout:
-                self.tail = [*self.tail[-50:], line]
-                if line.startswith("AMP serving on "):
-                    found.put(line.split("AMP serving on ", 1)[1].strip())
-
-        threading.Thread(target=drain, daemon=True).start()
-        try:
-            self.url = found.get(timeout=90)
-        except queue.Empty:
-            self.process.kill()
-            raise SystemExit("amp serve did not start within 90 s:\n" + "".join(self.tail)) from None
         threading.Thread(target=self._sample, daemon=True).start()
 
     def status_kb(self, field_name: str, pid: int | None = None) -> int | None:
         try:
-            text = Path(f"/proc/{pid or self.process.pid}/status").read_text()
+            text = Path(f"/proc/{pid or self.pid}/status").read_text()
         except OSError:
             return None
         for line in text.splitlines():
@@ -223,7 +170,7 @@ class Server:
             except (OSError, IndexError, ValueError):
                 continue
         found: list[int] = []
-        frontier = [self.process.pid]
+        frontier = [self.pid]
         while frontier:
             parent = frontier.pop()
             children = [pid for pid, ppid in parents.items() if ppid == parent]
@@ -242,19 +189,9 @@ class Server:
             self.rss_samples_kb.append(total)
 
     def stop(self) -> None:
-        """SIGTERM (running renders may finish), then SIGKILL after 20 s; bounded either way."""
+        """SIGTERM (running renders may finish), a second one after 5 s, SIGKILL after 20 s."""
         self._stop.set()
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.process.send_signal(signal.SIGTERM)  # the second signal abandons running jobs
-                try:
-                    self.process.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    self.process.kill()
-                    self.process.wait(timeout=10)
+        self.served.stop(grace_s=5, abandon_s=15)
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:

@@ -1,10 +1,10 @@
 """Test-wide defaults: hermetic env (no real AWS unless AWS_SAM_STACK_NAME names a stack), a fresh data
-dir and fresh settings per test, the one fake Lambda context, and moto resources from template.yaml."""
+dir and fresh settings per test, and moto resources from template.yaml. (The one Lambda context for
+handler calls is amp.lambda_context.LocalLambdaContext; the shared fakes live in tests/support.)"""
 
 import os
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -59,23 +59,6 @@ def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterat
     yield
     config.get_settings.cache_clear()
     factory._context_for.cache_clear()
-
-
-@dataclass
-class FakeLambdaContext:
-    function_name: str = "amp-test-function"
-    memory_limit_in_mb: int = 1024
-    invoked_function_arn: str = "arn:aws:lambda:us-east-1:123456789012:function:amp-test-function"
-    aws_request_id: str = "00000000-0000-4000-8000-000000000000"
-    remaining_time_ms: int = 900_000
-
-    def get_remaining_time_in_millis(self) -> int:
-        return self.remaining_time_ms
-
-
-@pytest.fixture
-def lambda_context() -> FakeLambdaContext:
-    return FakeLambdaContext()
 
 
 @pytest.fixture

@@ -24,14 +24,15 @@ from amp.batch.manifest import ManifestSource
 from amp.config import get_settings
 from amp.domain.job import JobStatus
 from amp.entrypoints import batch as batch_entrypoint
-from amp.orchestration.asl_runner import lambda_error_payload
+from amp.lambda_context import LocalLambdaContext, function_arn
+from amp.orchestration.asl import lambda_error_payload
 from amp.orchestration.local_pipeline import load_definition, stage_handlers, stage_substitutions, substitute
 from amp.stages import STAGES
-from tests.conftest import FakeLambdaContext
 from tests.support.template_resources import create_template_resources, load_template
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
+BATCH_ARN = function_arn("amp-batch", region=REGION, account=ACCOUNT)
 MOTO_CONFIG: Any = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
 EXECUTIONS_TIMEOUT_S = 600
 MANIFEST_KEY = "batch/alice/weekend.jsonl"
@@ -160,8 +161,10 @@ def test_a_manifest_in_the_bucket_becomes_one_succeeded_job_per_valid_line(cloud
     event = object_created_event(cloud, MANIFEST_KEY)
     handler = batch_app().lambda_handler
 
-    first = handler(event, FakeLambdaContext(function_name="amp-batch"))
-    second = handler(event, FakeLambdaContext(function_name="amp-batch"))  # at-least-once delivery
+    first = handler(event, LocalLambdaContext("amp-batch", invoked_function_arn=BATCH_ARN))
+    second = handler(
+        event, LocalLambdaContext("amp-batch", invoked_function_arn=BATCH_ARN)
+    )  # at-least-once delivery
     assert first["manifests"][0]["started"] == len(GOOD_LINES)
     assert second["manifests"][0]["started"] == 0
     assert second["manifests"][0]["already_started"] == len(GOOD_LINES)

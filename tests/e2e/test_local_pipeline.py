@@ -12,7 +12,7 @@ import pytest
 from amp.domain.errors import InvalidInput, ProviderThrottled
 from amp.domain.job import Job, JobOptions, JobStatus
 from amp.orchestration import local_pipeline
-from amp.orchestration.asl_runner import ExecutionStatus
+from amp.orchestration.asl import ExecutionStatus
 from amp.orchestration.local_pipeline import (
     StateMachineNotFound,
     UnknownPlaceholder,

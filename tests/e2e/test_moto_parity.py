@@ -21,7 +21,7 @@ from amp.adapters import factory
 from amp.config import get_settings
 from amp.domain.errors import InvalidInput
 from amp.domain.job import Job, JobOptions, JobStatus
-from amp.orchestration.asl_runner import ExecutionResult, lambda_error_payload
+from amp.orchestration.asl import ExecutionResult, lambda_error_payload
 from amp.orchestration.local_pipeline import (
     load_definition,
     run_job_locally,

@@ -4,16 +4,11 @@ short generation end to end, a SIGKILL mid-render and a restart, and schemathesi
 
 import io
 import json
-import os
-import queue
-import signal
 import subprocess
 import sys
-import threading
 import time
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,57 +17,11 @@ import pytest
 import soundfile
 
 from amp.orchestration.local_launcher import INTERRUPTED_REASON
+from tests.support.serve import ServeProcess, start_serve
 
-REPO = Path(__file__).resolve().parents[2]
 STARTUP_TIMEOUT_S = 60
 JOB_TIMEOUT_S = 240
 TERMINAL = {"SUCCEEDED", "FAILED", "CANCELLED"}
-
-
-@dataclass
-class Served:
-    process: subprocess.Popen[str]
-    url: str
-    lines: list[str] = field(default_factory=list)
-
-    def kill(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=30)
-
-
-def start_serve(data_dir: Path, *, workers: int = 1) -> Served:
-    env = {
-        **os.environ,
-        "AMP_DATA_DIR": str(data_dir),
-        "POWERTOOLS_LOG_LEVEL": "WARNING",
-        "PYTHONUNBUFFERED": "1",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "amp.cli.main", "serve", "--port", "0", "--workers", str(workers)],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    lines: list[str] = []
-    found: queue.Queue[str] = queue.Queue()
-
-    def drain() -> None:  # keeps the pipe from filling up for the server's whole life
-        assert process.stdout is not None
-        for line in process.stdout:
-            lines.append(line)
-            if line.startswith("AMP serving on "):
-                found.put(line.split("AMP serving on ", 1)[1].strip())
-
-    threading.Thread(target=drain, daemon=True).start()
-    try:
-        url = found.get(timeout=STARTUP_TIMEOUT_S)
-    except queue.Empty:
-        process.kill()
-        raise AssertionError("amp serve did not start:\n" + "".join(lines)) from None
-    return Served(process, url, lines)
 
 
 @pytest.fixture
@@ -81,8 +30,8 @@ def data_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def served(data_dir: Path) -> Iterator[Served]:
-    server = start_serve(data_dir)
+def served(data_dir: Path) -> Iterator[ServeProcess]:
+    server = start_serve(data_dir, workers=1, startup_timeout_s=STARTUP_TIMEOUT_S)
     yield server
     server.kill()
 
@@ -105,7 +54,7 @@ def wait_terminal(client: httpx.Client, job_id: str, timeout_s: float = JOB_TIME
 
 
 @pytest.mark.slow
-def test_short_job_succeeds_and_its_files_download(served: Served) -> None:
+def test_short_job_succeeds_and_its_files_download(served: ServeProcess) -> None:
     with httpx.Client(base_url=served.url, timeout=30) as client:
         job = create_job(client, "bright disco house at 124 bpm with piano stabs", 6)
         assert job["status"] == "QUEUED"
@@ -136,7 +85,7 @@ def test_short_job_succeeds_and_its_files_download(served: Served) -> None:
 
 @pytest.mark.slow
 def test_sigkill_mid_render_then_restart_leaves_no_job_stuck(data_dir: Path) -> None:
-    server = start_serve(data_dir, workers=1)
+    server = start_serve(data_dir, workers=1, startup_timeout_s=STARTUP_TIMEOUT_S)
     try:
         with httpx.Client(base_url=server.url, timeout=30) as client:
             running = create_job(client, "slow ambient drone with pads", 60)
@@ -148,7 +97,7 @@ def test_sigkill_mid_render_then_restart_leaves_no_job_stuck(data_dir: Path) -> 
     finally:
         server.kill()  # SIGKILL: no cleanup runs
 
-    restarted = start_serve(data_dir, workers=1)
+    restarted = start_serve(data_dir, workers=1, startup_timeout_s=STARTUP_TIMEOUT_S)
     try:
         deadline = time.monotonic() + 10  # the summary line follows the address line
         while not any("recovered 1 queued, 1 interrupted" in line for line in restarted.lines):
@@ -172,7 +121,7 @@ def test_sigkill_mid_render_then_restart_leaves_no_job_stuck(data_dir: Path) -> 
 
 
 @pytest.mark.slow
-def test_cancel_stops_a_running_render_and_frees_the_worker(served: Served) -> None:
+def test_cancel_stops_a_running_render_and_frees_the_worker(served: ServeProcess) -> None:
     """One worker: the short job can only finish soon if the cancelled 4-minute render really stopped."""
     with httpx.Client(base_url=served.url, timeout=30) as client:
         long_job = create_job(client, "epic orchestral ambient journey", 240)
@@ -190,7 +139,7 @@ def test_cancel_stops_a_running_render_and_frees_the_worker(served: Served) -> N
         assert final["artifacts"] == []
 
 
-def test_schemathesis_finds_no_server_error(served: Served, tmp_path: Path) -> None:
+def test_schemathesis_finds_no_server_error(served: ServeProcess, tmp_path: Path) -> None:
     """Bounded: at most 10 examples per operation and 45 s of generation."""
     report = tmp_path / "schemathesis.json"
     result = subprocess.run(

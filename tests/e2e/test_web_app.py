@@ -6,14 +6,13 @@ asserts on their exit code, showing their TAP report when they fail."""
 import os
 import re
 import shutil
-import signal
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.support.serve import start_serve
 
 ROOT = Path(__file__).resolve().parents[2]
 FRONTEND = ROOT / "frontend"
@@ -34,51 +33,11 @@ def _require(condition: bool, what: str) -> None:
 def served_app(tmp_path: Path) -> Iterator[str]:
     """`amp serve --port 0` with its own data dir; yields its base URL and stops it afterwards."""
     _require(WEB_INDEX.is_file(), f"the built web app ({WEB_INDEX.relative_to(ROOT)})")
-    env = {
-        **os.environ,
-        "AMP_DATA_DIR": str(tmp_path / "data"),
-        "AMP_BACKEND": "local",
-        "PYTHONUNBUFFERED": "1",
-    }
-    log_path = tmp_path / "serve.log"
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-c",
-                "import sys; from amp.cli.main import main; sys.exit(main())",
-                "serve",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                "0",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+    served = start_serve(tmp_path / "data", startup_timeout_s=SERVE_TIMEOUT_S)
     try:
-        deadline = time.monotonic() + SERVE_TIMEOUT_S
-        url = None
-        while url is None:
-            text = log_path.read_text()
-            match = re.search(r"AMP serving on (http://\S+)", text)
-            if match:
-                url = match.group(1)
-            elif process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"amp serve did not start:\n{text}", pytrace=False)
-            else:
-                time.sleep(0.1)
-        yield url
+        yield served.url
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        served.stop(grace_s=20)
 
 
 def test_web_app_generates_plays_mutes_and_downloads_in_chromium(served_app: str) -> None:

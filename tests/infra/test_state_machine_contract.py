@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from amp.domain import errors as domain_errors
 from amp.domain.stage_io import MasteringSettings, StepError
-from amp.orchestration.asl_runner import ReferencePath
+from amp.orchestration.asl import ReferencePath
 from amp.orchestration.local_pipeline import (
     definition_path,
     load_definition,

@@ -16,7 +16,7 @@ import pytest
 
 from amp.adapters.local.fs_audio import TEMP_PREFIX
 from amp.orchestration.local_launcher import INTERRUPTED_REASON
-from tests.support.reliability import start_serve
+from tests.support.serve import start_serve
 
 pytestmark = pytest.mark.slow
 

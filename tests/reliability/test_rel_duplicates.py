@@ -8,9 +8,8 @@ Already proven elsewhere (not repeated here): concurrent duplicates at the servi
 
 import json
 import threading
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -23,47 +22,34 @@ from amp.api import dependencies
 from amp.api.handler import lambda_handler
 from amp.batch.manifest import ManifestSource
 from amp.config import get_settings
-from amp.domain.job import Job
 from amp.entrypoints.batch import BatchDeps, handle_event
+from amp.lambda_context import LocalLambdaContext
 from amp.local_server import LocalServer, ServerConfig
 from amp.services.jobs import JobService
-from tests.conftest import FakeLambdaContext
+from tests.support.fakes import FakeLauncher
 
 CLIENTS = 8
 
 
-@dataclass
-class NamedExecutions:
+def named_executions(delay_s: float) -> FakeLauncher:
     """A launcher with Step Functions' naming contract: the execution is named after the job, and a
     start under a name that exists is that execution (tests/contract/test_sfn_launcher.py proves the
-    concurrent duplicates overlap inside the create."""
-
-    delay_s: float = 0.2
-    calls: list[str] = field(default_factory=list)
-    executions: set[str] = field(default_factory=set)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def start(self, job: Job) -> str:
-        time.sleep(self.delay_s)
-        with self.lock:
-            self.calls.append(job.id)
-            self.executions.add(job.id)
-        return f"arn:aws:states:us-east-1:123456789012:execution:amp:{job.id}"
-
-    def stop(self, job: Job, reason: str) -> None:
-        raise AssertionError("nothing is stopped here")
+    contract for the real one). The delay makes concurrent duplicates overlap inside the create."""
+    return FakeLauncher(
+        delay_s=delay_s, may_stop=False, prefix="arn:aws:states:us-east-1:123456789012:execution:amp"
+    )
 
 
 @dataclass
 class Front:
     url: str
-    launcher: NamedExecutions
+    launcher: FakeLauncher
 
 
 @pytest.fixture
 def front(tmp_path: Path) -> Iterator[Front]:
     """The local HTTP front of `amp serve` (loopback, keyless = owner 'local') in a thread."""
-    launcher = NamedExecutions()
+    launcher = named_executions(delay_s=0.2)
     dependencies.use_local_launcher(launcher)
     audio = dependencies.job_service().audio
     assert isinstance(audio, FilesystemAudioStore)
@@ -115,7 +101,7 @@ def test_one_idempotency_key_from_many_clients_at_once_creates_one_job(front: Fr
     assert failures == []
     assert [r.status_code for r in answers] == [202] * CLIENTS, [r.text for r in answers]
     assert len({r.json()["id"] for r in answers}) == 1
-    assert len(front.launcher.calls) == 1
+    assert len(front.launcher.started) == 1
     listed = httpx.get(f"{front.url}/jobs", params={"limit": 100}).json()["jobs"]
     assert [job["id"] for job in listed] == [answers[0].json()["id"]]
 
@@ -128,7 +114,7 @@ def test_the_same_s3_event_handled_by_two_invocations_at_once_makes_one_job_per_
     audio = FilesystemAudioStore(tmp_path / "audio")
     rows = [json.dumps({"prompt": f"song {n}", "duration_s": 5, "seed": n}) for n in range(1, lines + 1)]
     audio.put_bytes(key, ("\n".join(rows) + "\n").encode(), "application/x-ndjson")
-    launcher = NamedExecutions(delay_s=0.05)
+    launcher = named_executions(delay_s=0.05)
     jobs = SqliteJobStore(tmp_path / "jobs.sqlite3")
     event = {
         "version": "0",
@@ -153,7 +139,7 @@ def test_the_same_s3_event_handled_by_two_invocations_at_once_makes_one_job_per_
         )
         try:
             barrier.wait(timeout=10)
-            handle_event(event, FakeLambdaContext(), deps)
+            handle_event(event, LocalLambdaContext(), deps)
         except BaseException as error:  # collected and asserted below
             failures.append(error)
 
@@ -167,4 +153,4 @@ def test_the_same_s3_event_handled_by_two_invocations_at_once_makes_one_job_per_
     expected = {source.job_id(n) for n in range(1, lines + 1)}
     stored = {job.id for job in jobs.list_by_owner("alice", limit=100).jobs}
     assert stored == expected
-    assert launcher.executions == expected
+    assert set(launcher.started) == expected

@@ -14,7 +14,7 @@ import pytest
 
 from amp.domain.errors import ProviderUnavailable
 from amp.domain.job import JobStatus
-from amp.orchestration.asl_runner import ExecutionStatus, TaskError
+from amp.orchestration.asl import ExecutionStatus, StatesError
 from amp.orchestration.local_pipeline import run_job_locally
 from amp.stages.mark_failed import _PLAIN_REASONS
 from tests.support.reliability import (
@@ -121,7 +121,7 @@ def test_a_stage_killed_mid_write_fails_the_job_and_no_partial_file_is_listed() 
         audio.put_bytes(output["stem_key"], whole[: len(whole) // 2], "audio/wav")
         stem_path = Path(context().settings.data_dir) / "audio" / output["stem_key"]
         (stem_path.parent / f".amp-tmp-killed-{payload['role']}").write_bytes(whole[:1000])
-        raise TaskError("Lambda.Unknown")
+        raise StatesError("Lambda.Unknown")
 
     result = run_job_locally(job.id, handlers={"generate": killed_mid_write})
     assert result.status is ExecutionStatus.FAILED
@@ -151,7 +151,7 @@ def test_a_generate_retried_after_a_torn_write_rewrites_the_whole_stem() -> None
         if first_attempt:
             whole = first_bytes[payload["role"]]
             context().audio.put_bytes(output["stem_key"], whole[: len(whole) // 2], "audio/wav")
-            raise TaskError("Lambda.ServiceException", '{"errorMessage": "sandbox lost"}')
+            raise StatesError("Lambda.ServiceException", '{"errorMessage": "sandbox lost"}')
         return output
 
     mix = real("mix")

@@ -27,7 +27,7 @@ from amp.domain.errors import ProviderUnavailable
 from amp.domain.job import Job, JobOptions, JobStatus
 from amp.domain.spec import Mode, MusicSpec, Role
 from amp.observability import logger as amp_logger
-from amp.orchestration.asl_runner import ExecutionStatus
+from amp.orchestration.asl import ExecutionStatus
 from amp.orchestration.local_pipeline import run_job_locally
 from amp.providers.stability import GenerationSettings, RetryPolicy, StabilityProvider
 from tests.support.reliability import context, real

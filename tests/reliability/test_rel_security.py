@@ -32,6 +32,7 @@ from amp.domain.keys import owner_slug
 from amp.local_server import LocalServer, ServerConfig
 from amp.orchestration.local_pipeline import run_job_locally
 from amp.services.jobs import MAX_UPLOAD_BYTES
+from tests.support.fakes import FakeLauncher
 from tests.support.reliability import context, qa_that_passes
 
 ALICE = "alice@example.com"  # not a safe path segment as is: keys must use the slug
@@ -39,44 +40,44 @@ BOB = "bob"
 
 
 @dataclass
-class PipelineLauncher:
-    """Runs the real pipeline for each job in a thread (QA verdict forced to pass, see
-    qa_that_passes) and records every key any stage writes."""
+class PipelineThreads:
+    """Runs the real pipeline for each started job in a thread (QA verdict forced to pass, see
+    qa_that_passes)."""
 
-    written: list[str] = field(default_factory=list)
     threads: list[threading.Thread] = field(default_factory=list)
 
-    def start(self, job: Job) -> str:
+    def __call__(self, job: Job) -> None:
         thread = threading.Thread(
             target=run_job_locally, args=(job.id,), kwargs={"handlers": {"qa": qa_that_passes}}
         )
         self.threads.append(thread)
         thread.start()
-        return f"local:{job.id}"
-
-    def stop(self, job: Job, reason: str) -> None:
-        raise AssertionError("nothing is stopped here")
 
 
 @dataclass
 class Front:
     url: str
     keys: dict[str, str]
-    launcher: PipelineLauncher
+    launcher: FakeLauncher
+    pipelines: PipelineThreads
+    written: list[str]
+    """Every key any stage writes (put_bytes and copy of the audio store are recorded)."""
     audio: FilesystemAudioStore
 
 
 @pytest.fixture
 def front(tmp_path: Path) -> Iterator[Front]:
     """The local HTTP front bound as if exposed (an API key required), with keys for two owners."""
-    launcher = PipelineLauncher()
+    pipelines = PipelineThreads()
+    launcher = FakeLauncher(on_start=pipelines, may_stop=False)
+    written: list[str] = []
     audio = context().audio
     assert isinstance(audio, FilesystemAudioStore)
     for method in ("put_bytes", "copy"):
         original = getattr(audio, method)
 
         def recording(*args: Any, _original: Any = original, _method: str = method) -> Any:
-            launcher.written.append(args[0] if _method == "put_bytes" else args[1])
+            written.append(args[0] if _method == "put_bytes" else args[1])
             return _original(*args)
 
         setattr(audio, method, recording)
@@ -95,9 +96,9 @@ def front(tmp_path: Path) -> Iterator[Front]:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield Front(f"http://127.0.0.1:{server.port}", keys, launcher, served_audio)
+        yield Front(f"http://127.0.0.1:{server.port}", keys, launcher, pipelines, written, served_audio)
     finally:
-        for job_thread in launcher.threads:
+        for job_thread in pipelines.threads:
             job_thread.join(timeout=300)
         server.shutdown()
         server.close()
@@ -119,15 +120,15 @@ def test_a_real_job_writes_only_under_its_owner_and_is_invisible_to_another_owne
         )
         assert created.status_code == 202, created.text
         job_id = created.json()["id"]
-        front.launcher.threads[0].join(timeout=300)
+        front.pipelines.threads[0].join(timeout=300)
         job = alice.get(f"/jobs/{job_id}").json()
     assert job["status"] == "SUCCEEDED", job["error"]
 
     slug = owner_slug(ALICE)
     assert slug != ALICE
     allowed = (f"jobs/{slug}/{job_id}/", f"work/{slug}/{job_id}/")
-    assert front.launcher.written, "the recorder saw no writes"
-    assert [key for key in front.launcher.written if not key.startswith(allowed)] == []
+    assert front.written, "the recorder saw no writes"
+    assert [key for key in front.written if not key.startswith(allowed)] == []
 
     with as_owner(front, BOB) as bob:
         for method, path in [
@@ -196,4 +197,4 @@ def test_oversized_upload_is_refused_before_its_body_is_read_and_nothing_is_stor
         assert huge_prompt.status_code in (413, 422)
         assert alice.get("/jobs").json()["jobs"] == []
     assert front.audio.list_keys("uploads/") == []
-    assert front.launcher.threads == []
+    assert front.pipelines.threads == []

@@ -3,14 +3,7 @@ with faults, a copy of the ASL with shorter task timeouts, and store snapshots t
 
 import hashlib
 import json
-import os
-import queue
-import signal
-import subprocess  # nosec B404: starts `amp serve` from this interpreter in tests
-import sys
-import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +14,6 @@ from amp.orchestration.local_pipeline import STATE_MACHINE_ENV, load_definition,
 from amp.stages.context import StageContext
 
 Handler = Callable[[Any], Any]
-REPO = Path(__file__).resolve().parents[2]
 OWNER = "reliability-user"
 
 
@@ -95,7 +87,6 @@ __all__ = [
     "OWNER",
     "STATE_MACHINE_ENV",
     "Handler",
-    "ServeProcess",
     "asl_with_timeout",
     "context",
     "create_job",
@@ -103,55 +94,4 @@ __all__ = [
     "job_files",
     "qa_that_passes",
     "real",
-    "start_serve",
 ]
-
-
-@dataclass
-class ServeProcess:
-    """`amp serve` in a subprocess on a free loopback port; its output is drained by a thread."""
-
-    process: "subprocess.Popen[str]"
-    url: str
-    lines: list[str] = field(default_factory=list)
-
-    def kill(self) -> None:
-        """SIGKILL: no handler, no cleanup, like a power cut for the process."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=30)
-
-
-def start_serve(data_dir: Path, *, workers: int = 2, startup_timeout_s: float = 60) -> ServeProcess:
-    env = {
-        **os.environ,
-        "AMP_DATA_DIR": str(data_dir),
-        "AMP_LOCAL_WORKERS": str(workers),
-        "POWERTOOLS_LOG_LEVEL": "WARNING",
-        "PYTHONUNBUFFERED": "1",
-    }
-    process = subprocess.Popen(  # nosec B603: this interpreter running amp, fixed arguments
-        [sys.executable, "-m", "amp.cli.main", "serve", "--port", "0", "--workers", str(workers)],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    served = ServeProcess(process, "")
-    found: queue.Queue[str] = queue.Queue()
-
-    def drain() -> None:
-        assert process.stdout is not None
-        for line in process.stdout:
-            served.lines.append(line)
-            if line.startswith("AMP serving on "):
-                found.put(line.split("AMP serving on ", 1)[1].strip())
-
-    threading.Thread(target=drain, daemon=True).start()
-    try:
-        served.url = found.get(timeout=startup_timeout_s)
-    except queue.Empty:
-        served.kill()
-        raise AssertionError("amp serve did not start:\n" + "".join(served.lines)) from None
-    return served

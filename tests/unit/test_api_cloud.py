@@ -14,8 +14,8 @@ import pytest
 from amp import config
 from amp.api import dependencies
 from amp.domain.job import Artifact, JobStatus
+from amp.lambda_context import LocalLambdaContext
 from functions.api.app import lambda_handler
-from tests.conftest import FakeLambdaContext
 from tests.support.template_resources import TemplateResources
 
 OWNER = "us-east-1:cognito-sub-1"
@@ -68,7 +68,7 @@ def event(method: str, path: str, body: Any = None, headers: dict[str, str] | No
 
 
 def call(method: str, path: str, body: Any = None, headers: dict[str, str] | None = None) -> tuple[int, Any]:
-    response = lambda_handler(event(method, path, body, headers), FakeLambdaContext())
+    response = lambda_handler(event(method, path, body, headers), LocalLambdaContext())
     return response["statusCode"], json.loads(response["body"]) if response.get("body") else None
 
 

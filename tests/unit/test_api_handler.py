@@ -10,32 +10,19 @@ from typing import Any
 import pytest
 
 from amp.api import dependencies
-from amp.domain.job import Artifact, Job, JobStatus
+from amp.domain.job import Artifact, JobStatus
+from amp.lambda_context import LocalLambdaContext
 from functions.api.app import lambda_handler
-from tests.conftest import FakeLambdaContext
+from tests.support.fakes import FakeLauncher
 
 EVENTS = Path(__file__).resolve().parents[1] / "events"
 COGNITO_SUB = "7d1e4b8a-1c2f-4e5a-9b3c-0a1b2c3d4e5f"
 
 
-class RecordingLauncher:
-    """Records starts and stops; the job stays QUEUED (no pipeline runs in handler tests)."""
-
-    def __init__(self) -> None:
-        self.started: list[str] = []
-        self.stopped: list[str] = []
-
-    def start(self, job: Job) -> str:
-        self.started.append(job.id)
-        return f"recorded:{job.id}"
-
-    def stop(self, job: Job, reason: str) -> None:
-        self.stopped.append(job.id)
-
-
 @pytest.fixture
-def launcher() -> Iterator[RecordingLauncher]:
-    recording = RecordingLauncher()
+def launcher() -> Iterator[FakeLauncher]:
+    """Records starts and stops; the job stays QUEUED (no pipeline runs in handler tests)."""
+    recording = FakeLauncher()
     dependencies.use_local_launcher(recording)
     yield recording
     dependencies.use_local_launcher(None)
@@ -58,13 +45,13 @@ def load_event(name: str, **changes: Any) -> dict[str, Any]:
 
 
 def call(event: dict[str, Any]) -> tuple[int, dict[str, list[str]], Any]:
-    response = lambda_handler(event, FakeLambdaContext())
+    response = lambda_handler(event, LocalLambdaContext())
     body = response.get("body")
     parsed = json.loads(body) if body else None
     return response["statusCode"], dict(response.get("multiValueHeaders") or {}), parsed
 
 
-def test_create_job_returns_202_with_the_web_app_job_shape(launcher: RecordingLauncher) -> None:
+def test_create_job_returns_202_with_the_web_app_job_shape(launcher: FakeLauncher) -> None:
     status, headers, body = call(load_event("api_create_job.json"))
     assert status == 202
     assert set(body) == {
@@ -79,7 +66,7 @@ def test_create_job_returns_202_with_the_web_app_job_shape(launcher: RecordingLa
     assert launcher.started == [body["id"]]
 
 
-def test_same_idempotency_key_returns_the_first_job_and_starts_once(launcher: RecordingLauncher) -> None:
+def test_same_idempotency_key_returns_the_first_job_and_starts_once(launcher: FakeLauncher) -> None:
     _, _, first = call(load_event("api_create_job.json"))
     status, _, second = call(load_event("api_create_job.json"))
     assert status == 202
@@ -87,14 +74,14 @@ def test_same_idempotency_key_returns_the_first_job_and_starts_once(launcher: Re
     assert launcher.started == [first["id"]]
 
 
-def test_idempotency_key_is_scoped_by_owner(launcher: RecordingLauncher) -> None:
+def test_idempotency_key_is_scoped_by_owner(launcher: FakeLauncher) -> None:
     _, _, alice = call(load_event("api_create_job.json"))
     _, _, bob = call(load_event("api_create_job.json", owner="bob"))
     assert alice["id"] != bob["id"]
     assert len(launcher.started) == 2
 
 
-def test_idempotency_key_reused_with_another_body_is_refused(launcher: RecordingLauncher) -> None:
+def test_idempotency_key_reused_with_another_body_is_refused(launcher: FakeLauncher) -> None:
     call(load_event("api_create_job.json"))
     status, _, body = call(load_event("api_create_job.json", body={"prompt": "something else entirely"}))
     assert status == 422
@@ -102,7 +89,7 @@ def test_idempotency_key_reused_with_another_body_is_refused(launcher: Recording
     assert len(launcher.started) == 1
 
 
-def test_validation_errors_list_every_bad_field(launcher: RecordingLauncher) -> None:
+def test_validation_errors_list_every_bad_field(launcher: FakeLauncher) -> None:
     status, _, body = call(load_event("api_create_job_invalid.json"))
     assert status == 422
     assert body["error"]["code"] == "validation_error"
@@ -111,7 +98,7 @@ def test_validation_errors_list_every_bad_field(launcher: RecordingLauncher) -> 
     assert launcher.started == []
 
 
-def test_whitespace_prompt_and_overlong_prompt_are_refused(launcher: RecordingLauncher) -> None:
+def test_whitespace_prompt_and_overlong_prompt_are_refused(launcher: FakeLauncher) -> None:
     status, _, body = call(load_event("api_create_job.json", body={"prompt": " \n\t "}, headers={}))
     assert (status, body["error"]["code"]) == (400, "invalid_input")
     status, _, body = call(load_event("api_create_job.json", body={"prompt": "x" * 2001}))
@@ -120,7 +107,7 @@ def test_whitespace_prompt_and_overlong_prompt_are_refused(launcher: RecordingLa
     assert launcher.started == []
 
 
-def test_malformed_json_is_a_validation_error(launcher: RecordingLauncher) -> None:
+def test_malformed_json_is_a_validation_error(launcher: FakeLauncher) -> None:
     event = load_event("api_create_job.json")
     event["body"] = '{"prompt": "unterminated'
     status, _, body = call(event)
@@ -128,14 +115,14 @@ def test_malformed_json_is_a_validation_error(launcher: RecordingLauncher) -> No
     assert body["error"]["code"] == "validation_error"
 
 
-def test_request_without_identity_is_401(launcher: RecordingLauncher) -> None:
+def test_request_without_identity_is_401(launcher: FakeLauncher) -> None:
     status, headers, body = call(load_event("api_no_identity.json"))
     assert status == 401
     assert body == {"error": {"code": "unauthorized", "message": body["error"]["message"], "details": None}}
     assert headers["WWW-Authenticate"] == ["Bearer"]
 
 
-def test_iam_caller_is_the_owner(launcher: RecordingLauncher) -> None:
+def test_iam_caller_is_the_owner(launcher: FakeLauncher) -> None:
     service = dependencies.job_service()
     service.create_job("arn:aws:iam::123456789012:user/bob", "ambient drone")
     status, _, body = call(load_event("api_get_job_iam.json"))
@@ -143,7 +130,7 @@ def test_iam_caller_is_the_owner(launcher: RecordingLauncher) -> None:
     assert [job["prompt"] for job in body["jobs"]] == ["ambient drone"]
 
 
-def test_another_owners_job_is_404_for_read_cancel_retry_delete_and_zip(launcher: RecordingLauncher) -> None:
+def test_another_owners_job_is_404_for_read_cancel_retry_delete_and_zip(launcher: FakeLauncher) -> None:
     _, _, job = call(load_event("api_create_job.json"))
     path = f"/jobs/{job['id']}"
     for method, suffix in (
@@ -162,7 +149,7 @@ def test_another_owners_job_is_404_for_read_cancel_retry_delete_and_zip(launcher
     assert still_there["status"] == "QUEUED"
 
 
-def test_list_is_newest_first_and_paginates_with_a_cursor(launcher: RecordingLauncher) -> None:
+def test_list_is_newest_first_and_paginates_with_a_cursor(launcher: FakeLauncher) -> None:
     ids = [
         call(
             load_event(
@@ -184,7 +171,7 @@ def test_list_is_newest_first_and_paginates_with_a_cursor(launcher: RecordingLau
     assert second_page["next_cursor"] is None
 
 
-def test_cancel_then_retry_links_the_new_job(launcher: RecordingLauncher) -> None:
+def test_cancel_then_retry_links_the_new_job(launcher: FakeLauncher) -> None:
     _, _, job = call(load_event("api_create_job.json"))
     status, _, cancelled = call(
         load_event("api_get_job.json", path=f"/jobs/{job['id']}/cancel", httpMethod="POST")
@@ -205,7 +192,7 @@ def test_cancel_then_retry_links_the_new_job(launcher: RecordingLauncher) -> Non
 
 
 def test_succeeded_job_lists_artifacts_with_signed_urls_and_delete_removes_files(
-    launcher: RecordingLauncher,
+    launcher: FakeLauncher,
 ) -> None:
     service = dependencies.job_service()
     job = service.create_job(COGNITO_SUB, "techno", None)
@@ -246,7 +233,7 @@ def test_succeeded_job_lists_artifacts_with_signed_urls_and_delete_removes_files
     assert status == 404
 
 
-def test_upload_ticket_locally_is_a_put_to_this_server(launcher: RecordingLauncher) -> None:
+def test_upload_ticket_locally_is_a_put_to_this_server(launcher: FakeLauncher) -> None:
     status, _, body = call(load_event("api_create_upload.json"))
     assert status == 201
     assert body["method"] == "PUT"
@@ -257,7 +244,7 @@ def test_upload_ticket_locally_is_a_put_to_this_server(launcher: RecordingLaunch
     assert body["max_bytes"] == 50 * 1024 * 1024
 
 
-def test_upload_of_wrong_type_or_size_is_refused_before_storing(launcher: RecordingLauncher) -> None:
+def test_upload_of_wrong_type_or_size_is_refused_before_storing(launcher: FakeLauncher) -> None:
     status, _, body = call(
         load_event("api_create_upload.json", body={"content_type": "text/html", "size_bytes": 10})
     )
@@ -270,12 +257,12 @@ def test_upload_of_wrong_type_or_size_is_refused_before_storing(launcher: Record
     assert (status, body["error"]["code"]) == (422, "validation_error")
 
 
-def test_unknown_route_and_health_and_docs(launcher: RecordingLauncher) -> None:
+def test_unknown_route_and_health_and_docs(launcher: FakeLauncher) -> None:
     status, _, body = call(load_event("api_health.json", path="/nowhere"))
     assert (status, body["error"]["code"]) == (404, "not_found")
     status, _, body = call(load_event("api_health.json"))
     assert (status, body["status"], body["backend"]) == (200, "ok", "local")
-    response = lambda_handler(load_event("api_health.json", path="/docs"), FakeLambdaContext())
+    response = lambda_handler(load_event("api_health.json", path="/docs"), LocalLambdaContext())
     assert response["statusCode"] == 200
     assert "swagger" in response["body"].lower()
     status, _, schema = call(load_event("api_health.json", path="/openapi.json"))
@@ -284,7 +271,7 @@ def test_unknown_route_and_health_and_docs(launcher: RecordingLauncher) -> None:
 
 
 def test_unexpected_error_is_a_500_with_a_generic_body(
-    launcher: RecordingLauncher, monkeypatch: pytest.MonkeyPatch
+    launcher: FakeLauncher, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     service = dependencies.job_service()
 
@@ -299,7 +286,7 @@ def test_unexpected_error_is_a_500_with_a_generic_body(
     }
 
 
-def test_oversized_body_is_413_before_validation(launcher: RecordingLauncher) -> None:
+def test_oversized_body_is_413_before_validation(launcher: FakeLauncher) -> None:
     event = load_event("api_create_job.json")
     event["body"] = json.dumps({"prompt": "x" * (2 * 1024 * 1024)})
     status, _, body = call(event)

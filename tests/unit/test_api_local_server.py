@@ -15,22 +15,10 @@ from amp.adapters.local.api_keys import SqliteApiKeyStore
 from amp.adapters.local.fs_audio import FilesystemAudioStore
 from amp.api import dependencies
 from amp.api.handler import lambda_handler
-from amp.domain.job import Job
 from amp.local_server import LocalServer, ServerConfig
+from tests.support.fakes import FakeLauncher
 
 WAV = b"RIFF\x24\x00\x00\x00WAVEfmt " + bytes(range(200))
-
-
-class RecordingLauncher:
-    def __init__(self) -> None:
-        self.started: list[str] = []
-
-    def start(self, job: Job) -> str:
-        self.started.append(job.id)
-        return f"recorded:{job.id}"
-
-    def stop(self, job: Job, reason: str) -> None:
-        return None
 
 
 @dataclass
@@ -38,13 +26,13 @@ class Running:
     url: str
     keys: SqliteApiKeyStore
     audio: FilesystemAudioStore
-    launcher: RecordingLauncher
+    launcher: FakeLauncher
 
 
 def start_server(
     tmp_path: Path, *, allow_anonymous: bool, web_dir: Path | None
 ) -> tuple[LocalServer, Running]:
-    launcher = RecordingLauncher()
+    launcher = FakeLauncher()
     dependencies.use_local_launcher(launcher)
     keys = SqliteApiKeyStore(tmp_path / "api_keys.sqlite3")
     audio = dependencies.job_service().audio

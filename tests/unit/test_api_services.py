@@ -2,7 +2,6 @@
 
 import io
 import threading
-import time
 import zipfile
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from amp.adapters.local.sqlite_jobs import SqliteJobStore
 from amp.config import Settings
 from amp.domain import keys
 from amp.domain.errors import Conflict, InvalidAudio, InvalidInput, NotFound
-from amp.domain.job import Job, JobOptions, JobStatus
+from amp.domain.job import JobOptions, JobStatus
 from amp.domain.stage_io import GenerateOutput, MixOutput, PublishInput
 from amp.services.jobs import (
     MAX_UPLOAD_BYTES,
@@ -25,33 +24,12 @@ from amp.services.jobs import (
 )
 from amp.stages import publish
 from amp.stages.context import StageContext
+from tests.support.fakes import FakeLauncher
 
 WAV_HEAD = b"RIFF\x24\x00\x00\x00WAVEfmt " + bytes(24)
 
 
-class SlowLauncher:
-    """Counts starts; a delay widens the window in which concurrent duplicates overlap."""
-
-    def __init__(self, delay_s: float = 0.0, fail: bool = False) -> None:
-        self.delay_s = delay_s
-        self.fail = fail
-        self.started: list[str] = []
-        self.stopped: list[str] = []
-        self._lock = threading.Lock()
-
-    def start(self, job: Job) -> str:
-        time.sleep(self.delay_s)
-        if self.fail:
-            raise RuntimeError("state machine unavailable")
-        with self._lock:
-            self.started.append(job.id)
-        return f"exec:{job.id}"
-
-    def stop(self, job: Job, reason: str) -> None:
-        self.stopped.append(job.id)
-
-
-def make_service(tmp_path: Path, launcher: SlowLauncher) -> JobService:
+def make_service(tmp_path: Path, launcher: FakeLauncher) -> JobService:
     settings = Settings(data_dir=tmp_path)
     return JobService(
         jobs=SqliteJobStore(tmp_path / "jobs.sqlite3"),
@@ -63,25 +41,25 @@ def make_service(tmp_path: Path, launcher: SlowLauncher) -> JobService:
 
 
 def test_created_job_is_queued_and_carries_the_execution_id(tmp_path: Path) -> None:
-    launcher = SlowLauncher()
+    launcher = FakeLauncher()
     service = make_service(tmp_path, launcher)
     job = service.create_job("alice", "  warm lo-fi  ", JobOptions(duration_s=6))
     assert job.status is JobStatus.QUEUED
     assert job.prompt == "warm lo-fi"
-    assert job.execution_id == f"exec:{job.id}"
+    assert job.execution_id == launcher.execution_id(job.id)
     assert service.jobs.get(job.id).owner == "alice"
 
 
 @pytest.mark.parametrize("prompt", ["", "   ", "\n\t", "x" * 2001])
 def test_empty_or_overlong_prompt_is_invalid(tmp_path: Path, prompt: str) -> None:
-    service = make_service(tmp_path, SlowLauncher())
+    service = make_service(tmp_path, FakeLauncher())
     with pytest.raises(InvalidInput):
         service.create_job("alice", prompt)
     assert service.list_jobs("alice").jobs == []
 
 
 def test_concurrent_duplicates_with_one_key_create_one_job(tmp_path: Path) -> None:
-    launcher = SlowLauncher(delay_s=0.3)
+    launcher = FakeLauncher(delay_s=0.3)
     service = make_service(tmp_path, launcher)
     results: list[str] = []
     errors: list[BaseException] = []
@@ -106,27 +84,27 @@ def test_concurrent_duplicates_with_one_key_create_one_job(tmp_path: Path) -> No
 
 
 def test_key_reused_for_a_different_request_is_refused(tmp_path: Path) -> None:
-    service = make_service(tmp_path, SlowLauncher())
+    service = make_service(tmp_path, FakeLauncher())
     service.create_job("alice", "house", idempotency_key="k")
     with pytest.raises(IdempotencyKeyReused):
         service.create_job("alice", "jazz", idempotency_key="k")
 
 
 def test_failed_launch_frees_the_key_and_leaves_no_queued_job(tmp_path: Path) -> None:
-    launcher = SlowLauncher(fail=True)
+    launcher = FakeLauncher(error=RuntimeError("state machine unavailable"))
     service = make_service(tmp_path, launcher)
     with pytest.raises(RuntimeError):
         service.create_job("alice", "house", idempotency_key="k")
     [failed] = service.list_jobs("alice").jobs
     assert failed.status is JobStatus.FAILED
     assert failed.error is not None and failed.error.stage == "launch"
-    launcher.fail = False
+    launcher.error = None
     retried = service.create_job("alice", "house", idempotency_key="k")
     assert retried.status is JobStatus.QUEUED and retried.id != failed.id
 
 
 def test_reference_upload_must_exist_under_the_callers_prefix(tmp_path: Path) -> None:
-    service = make_service(tmp_path, SlowLauncher())
+    service = make_service(tmp_path, FakeLauncher())
     ticket = service.reserve_upload("alice", "audio/wav", len(WAV_HEAD))
     service.store_upload("alice", ticket.upload_id, "audio/wav", WAV_HEAD)
     job = service.create_job("alice", "like this", reference_upload_id=ticket.upload_id)
@@ -138,7 +116,7 @@ def test_reference_upload_must_exist_under_the_callers_prefix(tmp_path: Path) ->
 
 
 def test_upload_checks_type_size_and_magic_bytes(tmp_path: Path) -> None:
-    service = make_service(tmp_path, SlowLauncher())
+    service = make_service(tmp_path, FakeLauncher())
     with pytest.raises(UnsupportedUploadType):
         service.reserve_upload("alice", "application/pdf", 100)
     with pytest.raises(UploadTooLarge):
@@ -153,7 +131,7 @@ def test_upload_checks_type_size_and_magic_bytes(tmp_path: Path) -> None:
 
 
 def test_cancel_marks_cancelled_then_stops_and_refuses_a_second_time(tmp_path: Path) -> None:
-    launcher = SlowLauncher()
+    launcher = FakeLauncher()
     service = make_service(tmp_path, launcher)
     job = service.create_job("alice", "house")
     cancelled = service.cancel_job("alice", job.id)
@@ -164,7 +142,7 @@ def test_cancel_marks_cancelled_then_stops_and_refuses_a_second_time(tmp_path: P
 
 
 def test_retry_only_for_failed_or_cancelled_and_keeps_the_request(tmp_path: Path) -> None:
-    service = make_service(tmp_path, SlowLauncher())
+    service = make_service(tmp_path, FakeLauncher())
     job = service.create_job("alice", "house", JobOptions(duration_s=7, seed=3, master_preset="club"))
     with pytest.raises(Conflict):
         service.retry_job("alice", job.id)
@@ -176,7 +154,7 @@ def test_retry_only_for_failed_or_cancelled_and_keeps_the_request(tmp_path: Path
 
 
 def test_delete_removes_published_and_work_files_but_not_other_jobs(tmp_path: Path) -> None:
-    service = make_service(tmp_path, SlowLauncher())
+    service = make_service(tmp_path, FakeLauncher())
     doomed = service.create_job("alice", "a")
     kept = service.create_job("alice", "b")
     for job in (doomed, kept):
@@ -190,7 +168,7 @@ def test_delete_removes_published_and_work_files_but_not_other_jobs(tmp_path: Pa
 
 
 def test_malformed_ids_and_foreign_jobs_are_not_found(tmp_path: Path) -> None:
-    service = make_service(tmp_path, SlowLauncher())
+    service = make_service(tmp_path, FakeLauncher())
     job = service.create_job("alice", "a")
     for owner, job_id in (("bob", job.id), ("alice", "../../etc/passwd"), ("alice", job.id.upper())):
         with pytest.raises(NotFound):
@@ -198,7 +176,7 @@ def test_malformed_ids_and_foreign_jobs_are_not_found(tmp_path: Path) -> None:
 
 
 def test_list_limit_is_bounded(tmp_path: Path) -> None:
-    service = make_service(tmp_path, SlowLauncher())
+    service = make_service(tmp_path, FakeLauncher())
     for bad in (0, 101):
         with pytest.raises(InvalidInput):
             service.list_jobs("alice", limit=bad)
@@ -207,7 +185,7 @@ def test_list_limit_is_bounded(tmp_path: Path) -> None:
 def test_stems_zip_rebuilt_by_the_api_is_the_one_publish_built(tmp_path: Path) -> None:
     """One archive under one name: when the published zip is gone, the API rebuilds it byte for byte
     (stems and MIDI in the job's folder), and a job without stems has no zip."""
-    service = make_service(tmp_path, SlowLauncher())
+    service = make_service(tmp_path, FakeLauncher())
     job = service.create_job("alice", "house")
     service.jobs.begin_stage(job.id, JobStatus.CHECKING, "qa", 0.9)
     with pytest.raises(Conflict):

@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 
 from amp.domain.errors import InvalidInput, ProviderThrottled
-from amp.orchestration.asl_runner import (
+from amp.orchestration.asl import (
     AslDefinitionError,
     ExecutionStatus,
     ReferencePath,
     StateMachine,
-    TaskError,
+    StatesError,
     validate_definition,
 )
 
@@ -477,7 +477,7 @@ def test_exhausted_retries_fall_through_to_catch() -> None:
 
 
 def test_each_retrier_counts_its_own_attempts_and_max_attempts_zero_never_retries() -> None:
-    flaky = Flaky([ProviderThrottled(), TaskError("Lambda.ServiceException"), ProviderThrottled()])
+    flaky = Flaky([ProviderThrottled(), StatesError("Lambda.ServiceException"), ProviderThrottled()])
     m = machine(
         {
             "S": task(
@@ -499,7 +499,7 @@ def test_each_retrier_counts_its_own_attempts_and_max_attempts_zero_never_retrie
 
 
 def test_task_error_reports_an_exact_error_name() -> None:
-    m = machine({"S": task()}, {FN: Flaky([TaskError("Lambda.ServiceException", "boom")])})
+    m = machine({"S": task()}, {FN: Flaky([StatesError("Lambda.ServiceException", "boom")])})
     result = m.execute({})
     assert (result.error, result.cause) == ("Lambda.ServiceException", "boom")
 

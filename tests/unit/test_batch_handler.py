@@ -2,7 +2,6 @@
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -12,26 +11,12 @@ from amp.adapters.local.fs_audio import FilesystemAudioStore
 from amp.adapters.local.sqlite_jobs import SqliteJobStore
 from amp.batch.manifest import MAX_MANIFEST_BYTES, ManifestSource, read_report
 from amp.config import get_settings
-from amp.domain.job import Job
 from amp.entrypoints.batch import CONTINUATION_KEY, BatchDeps, BatchTask, handle_event, tasks_from_event
+from amp.lambda_context import LocalLambdaContext
 from amp.services.jobs import JobService
-from tests.conftest import FakeLambdaContext
+from tests.support.fakes import FakeLauncher
 
 BUCKET = "amp-audio-test"
-
-
-@dataclass
-class RecordingLauncher:
-    """Records each start; executions are named after the job, so one start per job is the contract."""
-
-    started: list[str] = field(default_factory=list)
-
-    def start(self, job: Job) -> str:
-        self.started.append(job.id)
-        return f"test:{job.id}"
-
-    def stop(self, job: Job, reason: str) -> None:
-        raise AssertionError("batch never stops jobs")
 
 
 KEY = "batch/alice/songs.jsonl"
@@ -65,7 +50,7 @@ def manifest(count: int, *, bad_every: int = 0) -> bytes:
 class Harness:
     def __init__(self, tmp_path: Path, max_lines: int | None = None) -> None:
         self.audio = FilesystemAudioStore(tmp_path / "audio")
-        self.launcher = RecordingLauncher()
+        self.launcher = FakeLauncher(may_stop=False)  # batch never stops jobs
         self.service = JobService(
             jobs=SqliteJobStore(tmp_path / "jobs.sqlite3"),
             audio=self.audio,
@@ -83,7 +68,7 @@ class Harness:
         )
 
     def deliver(self, event: dict[str, Any], context: Any = None) -> dict[str, Any]:
-        return handle_event(event, context or FakeLambdaContext(), self.deps)
+        return handle_event(event, context or LocalLambdaContext(), self.deps)
 
     def drain(self, context: Any = None) -> int:
         """Run the hand-overs the way Lambda would (each one a new async invocation)."""
@@ -185,7 +170,7 @@ def test_a_retried_chunk_does_not_list_its_lines_twice(tmp_path: Path) -> None:
 
 def test_chunks_stop_when_the_invocation_is_running_out_of_time(harness: Harness) -> None:
     harness.audio.put_bytes(KEY, manifest(3), "application/x-ndjson")
-    harness.deliver(eventbridge_event(), FakeLambdaContext(remaining_time_ms=10_000))
+    harness.deliver(eventbridge_event(), LocalLambdaContext(timeout_s=10))
     assert [line.line for line in harness.report()] == [1]
     assert harness.handed_over[0].start_index == 1
     harness.drain()

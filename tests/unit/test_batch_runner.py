@@ -1,7 +1,6 @@
 """Starting jobs from manifest lines through the JobService: idempotent, line errors isolated."""
 
 import json
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -14,32 +13,19 @@ from amp.config import get_settings
 from amp.domain.errors import ProviderUnavailable
 from amp.domain.job import Job, JobOptions, JobStatus
 from amp.services.jobs import JobService
+from tests.support.fakes import FakeLauncher
 
 SOURCE = ManifestSource(location="s3://bucket/batch/alice/songs.jsonl", revision="v1")
 
 
-@dataclass
-class RecordingLauncher:
-    fail_for: set[str] = field(default_factory=set)
-    started: list[str] = field(default_factory=list)
-
-    def start(self, job: Job) -> str:
-        if job.id in self.fail_for:
-            raise ProviderUnavailable("StartExecution throttled")
-        self.started.append(job.id)
-        return f"test:{job.id}"
-
-    def stop(self, job: Job, reason: str) -> None:
-        raise AssertionError("batch never stops jobs")
+@pytest.fixture
+def launcher() -> FakeLauncher:
+    """Batch never stops jobs; StartExecution is throttled for the ids added to fail_for."""
+    return FakeLauncher(error=ProviderUnavailable("StartExecution throttled"), fail_for=set(), may_stop=False)
 
 
 @pytest.fixture
-def launcher() -> RecordingLauncher:
-    return RecordingLauncher()
-
-
-@pytest.fixture
-def service(tmp_path: Path, launcher: RecordingLauncher) -> JobService:
+def service(tmp_path: Path, launcher: FakeLauncher) -> JobService:
     return JobService(
         jobs=SqliteJobStore(tmp_path / "jobs.sqlite3"),
         audio=FilesystemAudioStore(tmp_path / "audio"),
@@ -59,7 +45,7 @@ MANIFEST = b"\n".join(
 
 
 def test_every_valid_line_starts_one_job_and_bad_lines_are_reported(
-    service: JobService, launcher: RecordingLauncher
+    service: JobService, launcher: FakeLauncher
 ) -> None:
     result = start_jobs(
         parse_manifest(MANIFEST), SOURCE, owner="alice", service=service, default_preset="streaming"
@@ -81,7 +67,7 @@ def test_every_valid_line_starts_one_job_and_bad_lines_are_reported(
     assert result.report[1].error is not None and "not JSON" in result.report[1].error
 
 
-def test_a_repeated_manifest_starts_nothing_new(service: JobService, launcher: RecordingLauncher) -> None:
+def test_a_repeated_manifest_starts_nothing_new(service: JobService, launcher: FakeLauncher) -> None:
     lines = parse_manifest(MANIFEST)
     first = start_jobs(lines, SOURCE, owner="alice", service=service, default_preset="streaming")
     second = start_jobs(lines, SOURCE, owner="alice", service=service, default_preset="streaming")
@@ -97,7 +83,7 @@ def test_a_repeated_manifest_starts_nothing_new(service: JobService, launcher: R
 
 
 def test_a_job_left_queued_and_unlaunched_by_a_crash_is_launched_on_redelivery(
-    service: JobService, launcher: RecordingLauncher
+    service: JobService, launcher: FakeLauncher
 ) -> None:
     stranded = Job(id=SOURCE.job_id(1), owner="alice", prompt="dark techno", options=JobOptions(duration_s=5))
     service.jobs.create(stranded)  # the first delivery died between create and launch
@@ -110,7 +96,7 @@ def test_a_job_left_queued_and_unlaunched_by_a_crash_is_launched_on_redelivery(
 
 
 def test_a_line_whose_launch_fails_is_reported_failed_and_the_rest_still_start(
-    service: JobService, launcher: RecordingLauncher
+    service: JobService, launcher: FakeLauncher
 ) -> None:
     launcher.fail_for.add(SOURCE.job_id(1))
     result = start_jobs(

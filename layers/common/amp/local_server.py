@@ -29,6 +29,7 @@ from amp.api.errors import Unauthenticated, error_body
 from amp.api.handler import MAX_JSON_BODY_BYTES
 from amp.api.routes.files import SignatureInvalid, byte_range, resolve_download
 from amp.domain.errors import InvalidInput, NotFound
+from amp.lambda_context import LocalLambdaContext
 from amp.observability import logger
 from amp.services.jobs import MAX_UPLOAD_BYTES
 
@@ -38,21 +39,10 @@ MAX_BODY_BYTES = MAX_JSON_BODY_BYTES
 MAX_UPLOAD_BODY_BYTES = MAX_UPLOAD_BYTES
 STREAM_CHUNK_BYTES = 256 * 1024
 API_PREFIXES = ("/jobs", "/uploads", "/health", "/docs", "/openapi.json", "/files")
+LOCAL_API_FUNCTION = "amp-local-api"
+API_GATEWAY_TIMEOUT_S = 29.0
+"""API Gateway's integration timeout: what the handler has behind it, so what its context says."""
 _TEXT_TYPES = ("application/json", "text/", "application/x-www-form-urlencoded")
-
-
-@dataclass
-class LocalLambdaContext:
-    """What powertools reads from a Lambda context; API Gateway gives a handler 29 s."""
-
-    function_name: str = "amp-local-api"
-    memory_limit_in_mb: int = 1024
-    invoked_function_arn: str = "arn:aws:lambda:local:000000000000:function:amp-local-api"
-    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
-    deadline: float = field(default_factory=lambda: time.monotonic() + 29)
-
-    def get_remaining_time_in_millis(self) -> int:
-        return max(0, int((self.deadline - time.monotonic()) * 1000))
 
 
 def is_api_path(path: str) -> bool:
@@ -263,7 +253,9 @@ class _RequestHandler(BaseHTTPRequestHandler):
             authorizer=authorizer,
         )
         with self.config.handler_lock:
-            result = self.config.handler(event, LocalLambdaContext())
+            result = self.config.handler(
+                event, LocalLambdaContext(LOCAL_API_FUNCTION, timeout_s=API_GATEWAY_TIMEOUT_S)
+            )
         response_headers: dict[str, str | list[str]] = {}
         for name, values in (result.get("multiValueHeaders") or {}).items():
             response_headers[name] = list(values)

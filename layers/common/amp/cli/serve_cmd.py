@@ -1,14 +1,14 @@
 """`amp serve`: the API, the web app and a bounded pool of job workers on one local port.
 
-Stopping (Ctrl-C or SIGTERM) stops taking requests and lets running renders finish; a second signal
-abandons them. Whatever is cut short, the next start recovers: QUEUED jobs run again, jobs caught
-mid-stage end FAILED with "interrupted", so nothing stays stuck."""
+Once listening it prints "AMP serving on <url>" (tests/support/serve.py waits for that line). Stopping
+(Ctrl-C or SIGTERM) stops taking requests, leaves jobs not yet started QUEUED and lets running renders
+finish; a second signal abandons them. Whatever is cut short, the next start recovers: QUEUED jobs run
+again, jobs caught mid-stage end FAILED with "interrupted", so nothing stays stuck."""
 
 import argparse
 import ipaddress
 import os
 import signal
-import socket
 import sys
 import threading
 import time
@@ -142,10 +142,3 @@ def serve(args: argparse.Namespace) -> int:
         while launcher.active_count():
             time.sleep(0.2)
     return 0
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    """A port nothing listens on right now (for tests and benches that start a server)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((host, 0))
-        return int(probe.getsockname()[1])

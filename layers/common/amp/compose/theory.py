@@ -26,11 +26,5 @@ def nearest_pitch(pitch_class: int, target_pitch: int) -> int:
     return base + 12 if target_pitch - base > 6 else base
 
 
-def pitch_in_range(pitch_class: int, low: int, high: int) -> int:
-    """The lowest pitch of the class at or above low (wrapped to stay under high)."""
-    pitch = low + ((pitch_class - low) % 12)
-    return pitch if pitch <= high else pitch - 12
-
-
 def midi_to_hz(pitch: float) -> float:
     return float(440.0 * 2.0 ** ((pitch - 69.0) / 12.0))

@@ -3,8 +3,9 @@
 `amp serve` owns one. Worker threads bound concurrency and hold the queue (extra jobs wait QUEUED);
 each thread hands its job to a worker *process* of the same size pool. Processes keep renders off the
 server's GIL (the API stays responsive while the CPU is busy) and isolate libraries that are not
-thread-safe (matplotlib's text layout failed QA renders when two ran in threads). On start the
-launcher recovers what a crash left behind, so no job stays stuck.
+thread-safe (matplotlib's text layout failed QA renders when two ran in threads). `amp serve` calls
+`recover()` before it takes requests, so what a crash left behind is re-queued or failed and no job
+stays stuck.
 """
 
 import contextlib

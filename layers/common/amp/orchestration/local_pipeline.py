@@ -1,9 +1,9 @@
 """Runs `statemachine/pipeline.asl.json` for one job, in this process, with the real stage handlers.
 
 The file is the one SAM deploys: its `${<FunctionId>Arn}` placeholders are filled with local function
-ARNs built from the STAGES registry, and each ARN is routed to `stage_handler(name)` called with a
-`LambdaContext` like Lambda's. The handlers pick their adapters from the settings (SQLite + filesystem
-by default), exactly as in the cloud.
+ARNs built from the STAGES registry, and each ARN is routed to `stage_handler(name)`, called with a
+fresh `amp.lambda_context.LocalLambdaContext` per task. The handlers pick their adapters from the
+settings (SQLite + filesystem by default), exactly as in the cloud.
 """
 
 from __future__ import annotations
@@ -12,13 +12,12 @@ import json
 import os
 import re
 import time
-import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from amp.orchestration.asl_runner import (
+from amp.lambda_context import LOCAL_ACCOUNT, LOCAL_REGION, LocalLambdaContext, function_arn
+from amp.orchestration.asl import (
     ExecutionResult,
     StateCallback,
     StateMachine,
@@ -29,9 +28,6 @@ from amp.stages import STAGES
 
 STATE_MACHINE_ENV = "AMP_STATE_MACHINE_FILE"
 DEFINITION_RELATIVE_PATH = Path("statemachine") / "pipeline.asl.json"
-LOCAL_REGION = "local"
-LOCAL_ACCOUNT = "000000000000"
-DEFAULT_FUNCTION_TIMEOUT_S = 900
 _PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
 
 
@@ -41,25 +37,6 @@ class StateMachineNotFound(FileNotFoundError):
 
 class UnknownPlaceholder(ValueError):
     """The ASL names a `${...}` substitution no stage provides."""
-
-
-@dataclass
-class LambdaContext:
-    """The fields of Lambda's context object that powertools and the stages read."""
-
-    function_name: str
-    invoked_function_arn: str
-    memory_limit_in_mb: int = 1024
-    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
-    timeout_s: float = DEFAULT_FUNCTION_TIMEOUT_S
-    started_at: float = field(default_factory=time.monotonic)
-
-    def get_remaining_time_in_millis(self) -> int:
-        return max(0, int((self.started_at + self.timeout_s - time.monotonic()) * 1000))
-
-
-def function_arn(function_id: str, *, region: str = LOCAL_REGION, account: str = LOCAL_ACCOUNT) -> str:
-    return f"arn:aws:lambda:{region}:{account}:function:{function_id}"
 
 
 def placeholder_name(function_id: str) -> str:
@@ -129,8 +106,9 @@ def stage_substitutions(*, region: str = LOCAL_REGION, account: str = LOCAL_ACCO
 
 
 def _lambda_like(stage_name: str) -> TaskHandler:
-    """stage_handler(name) with a fresh LambdaContext per call; built on first use so that only the
-    stages a run reaches are imported (and a missing stage fails that task, not the whole load)."""
+    """stage_handler(name) with a fresh LocalLambdaContext (900 s, Lambda's longest) per call; built
+    on first use so that only the stages a run reaches are imported (and a missing stage fails that
+    task, not the whole load)."""
     stage = STAGES[stage_name]
     built: list[Callable[[dict[str, Any], Any], dict[str, Any]]] = []
 
@@ -139,10 +117,7 @@ def _lambda_like(stage_name: str) -> TaskHandler:
             from amp.entrypoints.stages import stage_handler
 
             built.append(stage_handler(stage_name))
-        context = LambdaContext(
-            function_name=stage.function_id, invoked_function_arn=function_arn(stage.function_id)
-        )
-        return built[0](payload, context)
+        return built[0](payload, LocalLambdaContext(stage.function_id))
 
     return invoke
 
