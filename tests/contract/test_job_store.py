@@ -327,9 +327,12 @@ def test_transitions_refuse_statuses_they_cannot_move_to(
     assert job_store.get(job.id) == job
 
 
+@pytest.mark.parametrize("job_store", ["local", pytest.param("aws", marks=pytest.mark.aws)], indirect=True)
 def test_racing_ends_leave_exactly_one(job_store: JobStore, created: list[Job], owner: str) -> None:
     """fail, cancel and succeed at once (MarkFailed, the owner and Publish): one wins, the others are
-    refused, and the stored record is the winner's."""
+    refused, and the stored record is the winner's. Not on moto: its in-memory table does not
+    serialise conditional writes from threads (a race inside moto, seen in CI), so there it would
+    test moto; the condition itself is checked on moto by the sequential refusal tests above."""
     job = make_job(job_store, created, owner, status=JobStatus.CHECKING)
     ends = ["fail", "cancel", "succeed"]
 
