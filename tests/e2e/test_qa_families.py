@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from amp.domain.job import Job, JobOptions, JobStatus
+from amp.domain.qa import QAReport, Severity
 from amp.domain.spec import Instrument, Mode, MusicSpec, Role
 from amp.domain.stage_io import ParseOutput
 from amp.genres import Family, family_for
@@ -91,10 +92,14 @@ def _run(spec: MusicSpec, label: str) -> Job:
     return ctx.jobs.get(job.id)
 
 
-def _assert_succeeded(job: Job, label: str) -> None:
+def _assert_succeeded(job: Job, label: str) -> QAReport:
     reason = job.error.reason if job.error else ""
     assert job.status is JobStatus.SUCCEEDED, f"{label}: {job.status.value} at {job.stage}: {reason}"
     assert job.qa is not None and job.qa.passed
+    severities = {check.name: check.severity for check in job.qa.checks}
+    assert {severities[name] for name in ("spectral_balance", "tempo", "key")} == {Severity.ADVISORY}
+    assert severities["true_peak"] is severities["stems_intact"] is Severity.HARD
+    return job.qa
 
 
 @pytest.mark.slow
@@ -110,4 +115,6 @@ def test_a_piece_of_every_family_passes_qa(family: Family, seed: int) -> None:
 @pytest.mark.parametrize("ensemble", list(ENSEMBLES))
 def test_an_ensemble_without_bass_or_drums_passes_qa(ensemble: str, seed: int) -> None:
     label = f"{ensemble} seed {seed}"
-    _assert_succeeded(_run(_ensemble_spec(ensemble, seed), label), label)
+    report = _assert_succeeded(_run(_ensemble_spec(ensemble, seed), label), label)
+    balance = next(check for check in report.checks if check.name == "spectral_balance")
+    assert "low <= " in balance.threshold, f"{label}: held to a low-band floor: {balance.threshold}"
