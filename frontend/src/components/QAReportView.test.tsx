@@ -1,7 +1,7 @@
 import { render, screen, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import type { QACheck, QAReport } from "../api/types";
-import { QAReportView, verdictText } from "./QAReportView";
+import { advisorySuffix, QAReportView, verdictText } from "./QAReportView";
 
 function check(name: string, passed: boolean, severity: QACheck["severity"], message: string): QACheck {
   return { name, value: -1, threshold: "x", passed, message, remasterable: false, severity };
@@ -61,5 +61,12 @@ describe("QAReportView", () => {
   it("words the verdict from the hard checks alone", () => {
     expect(verdictText(report(true, [check("tempo", true, "advisory", "ok")]))).toBe("Passed");
     expect(verdictText(report(false, [check("clipping", false, "hard", "clipped")]))).toBe("Failed: 1 check failed");
+  });
+});
+
+describe("advisorySuffix", () => {
+  it("counts the advisory notes for a job's one-line summary", () => {
+    expect(advisorySuffix(WITH_NOTES)).toBe(", 2 advisory notes");
+    expect(advisorySuffix(report(true, [check("key", true, "advisory", "ok")]))).toBe("");
   });
 });

@@ -25,6 +25,12 @@ function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? "" : "s"}`;
 }
 
+/** ", 2 advisory notes" for a job's one-line summary, or nothing when no advisory check flagged. */
+export function advisorySuffix(qa: QAReport): string {
+  const notes = qa.checks.filter((check) => !check.passed && isAdvisory(check)).length;
+  return notes > 0 ? `, ${plural(notes, "advisory note")}` : "";
+}
+
 /** The badge text: only hard failures make a report fail; advisory notes are counted beside it. */
 export function verdictText(qa: QAReport): string {
   const flagged = qa.checks.filter((check) => !check.passed);
