@@ -25,19 +25,23 @@ function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? "" : "s"}`;
 }
 
+/** How many advisory checks flagged something. */
+function advisoryCount(qa: QAReport): number {
+  return qa.checks.filter((check) => !check.passed && isAdvisory(check)).length;
+}
+
 /** ", 2 advisory notes" for a job's one-line summary, or nothing when no advisory check flagged. */
 export function advisorySuffix(qa: QAReport): string {
-  const notes = qa.checks.filter((check) => !check.passed && isAdvisory(check)).length;
+  const notes = advisoryCount(qa);
   return notes > 0 ? `, ${plural(notes, "advisory note")}` : "";
 }
 
 /** The badge text: only hard failures make a report fail; advisory notes are counted beside it. */
 export function verdictText(qa: QAReport): string {
-  const flagged = qa.checks.filter((check) => !check.passed);
-  const hard = flagged.filter((check) => !isAdvisory(check)).length;
-  const notes = flagged.length - hard;
-  if (qa.passed) return flagged.length > 0 ? `Passed, ${plural(flagged.length, "check")} flagged` : "Passed";
-  const failed = `Failed: ${plural(hard, "check")} failed`;
+  const flagged = qa.checks.filter((check) => !check.passed).length;
+  const notes = advisoryCount(qa);
+  if (qa.passed) return flagged > 0 ? `Passed, ${plural(flagged, "check")} flagged` : "Passed";
+  const failed = `Failed: ${plural(flagged - notes, "check")} failed`;
   return notes > 0 ? `${failed}, ${plural(notes, "advisory note")}` : failed;
 }
 
@@ -61,7 +65,7 @@ export function QAReportView({
   waveformUrl: string | undefined;
   spectrogramUrl: string | undefined;
 }) {
-  const notes = qa.checks.filter((check) => !check.passed && isAdvisory(check)).length;
+  const notes = advisoryCount(qa);
   return (
     <section className="result-section" aria-label="Quality report">
       <h4>
