@@ -5,12 +5,12 @@ import pytest
 
 from amp.analysis import features
 from amp.analysis.features import KeyEstimate, TempoEstimate
-from amp.domain.qa import MasterAdjustments, QACheck
+from amp.domain.qa import MasterAdjustments, QACheck, QAReport, Severity
 from amp.domain.spec import Instrument, Mode, MusicSpec, Role
 from amp.domain.stage_io import MAX_MASTERING_PASSES, MasteringSettings
 from amp.mastering.chain import dc_highpass
 from amp.qa import checks, musical
-from amp.qa.report import build_report, next_mastering, should_remaster, summary
+from amp.qa.report import advisory_lines, build_report, next_mastering, should_remaster, summary
 from tests.audio.signals import band_noise, sine, song_stems
 
 RATE = 44_100
@@ -193,3 +193,99 @@ def test_tempo_check_asks_the_onsets_when_the_estimate_locks_onto_another_grid()
     # A spec tempo the music does not have finds no support there.
     check = musical.tempo_check(_spec(100.0), measured, {"drums"}, 16.0)
     assert not check.passed and "periodicity" in check.message
+
+
+def test_broken_audio_checks_are_hard_and_style_checks_advisory() -> None:
+    tone = sine(220.0, 2.0)
+    hard = [
+        checks.loudness_check(-14.0, -14.0),
+        checks.true_peak_check(-1.5),
+        checks.clipping_check(tone),
+        checks.silence_check(tone, RATE),
+        checks.dc_offset_check(tone),
+        checks.phase_check(tone),
+        checks.stems_sum_check(tone, [tone], RATE),
+        checks.stems_intact_check({"lead": tone}, ["lead"], tone.shape[1]),
+        checks.excluded_roles_check({"lead"}, []),
+    ]
+    assert all(check.severity is Severity.HARD and not check.advisory for check in hard)
+    advisory = [
+        musical.tempo_check(_spec(120.0), TempoEstimate(90.0, 0.8, []), {"drums"}, 30.0),
+        musical.key_check(_spec(), KeyEstimate("Eb", "minor", 0.9)),
+        musical.spectral_balance_check("techno", {"low": -30.0, "low_mid": -3.0, "mid": -4.0, "high": -12.0}),
+    ]
+    assert all(check.severity is Severity.ADVISORY and not check.passed for check in advisory)
+    assert not any(check.remasterable for check in advisory)
+
+
+def _advisory_failure(name: str) -> QACheck:
+    return QACheck(
+        name=name,
+        value=0.0,
+        threshold="x",
+        passed=False,
+        message=f"{name} is off",
+        severity=Severity.ADVISORY,
+    )
+
+
+def test_advisory_failures_never_fail_the_report_nor_ask_for_a_remaster() -> None:
+    settings = MasteringSettings(mastering_pass=1)
+    notes = [_advisory_failure("spectral_balance"), _advisory_failure("key")]
+    report = build_report([*notes, checks.true_peak_check(-1.5)], integrated_lufs=-14.0, true_peak_dbtp=-1.5,
+                          target_lufs=-14.0, mastering=settings)  # fmt: skip
+    assert report.passed
+    assert report.failed_checks() == []
+    assert [check.name for check in report.advisory_notes()] == ["spectral_balance", "key"]
+    assert report.adjustments is None
+    assert not should_remaster(report)
+    text = summary(report)
+    assert text.startswith(
+        "passed; 1 of 3 checks clean; 2 advisory notes: spectral_balance (spectral_balance is off)"
+    )
+    assert advisory_lines(report) == [
+        "advisory: spectral_balance: spectral_balance is off",
+        "advisory: key: key is off",
+    ]
+
+
+def test_a_hard_failure_beside_advisory_notes_still_remasters_and_names_both() -> None:
+    settings = MasteringSettings(mastering_pass=1)
+    report = build_report([_failing("integrated_loudness", True, -12.0), _advisory_failure("tempo")],
+                          integrated_lufs=-12.0, true_peak_dbtp=-1.5, target_lufs=-14.0, mastering=settings)  # fmt: skip
+    assert not report.passed
+    assert should_remaster(report)  # the advisory tempo note is not a reason to stop remastering
+    assert summary(report) == (
+        "1 of 2 checks failed: integrated_loudness (m); 1 advisory note: tempo (tempo is off)"
+    )
+
+
+def test_a_report_stored_before_the_split_reads_its_checks_as_hard() -> None:
+    stored = {"passed": False, "checks": [{"name": "spectral_balance", "threshold": "x", "passed": False,
+                                           "message": "low -36 dB"}]}  # fmt: skip
+    report = QAReport.model_validate(stored)
+    assert report.checks[0].severity is Severity.HARD
+    assert [check.name for check in report.failed_checks()] == ["spectral_balance"]
+
+
+def test_stems_intact_names_missing_silent_non_finite_and_short_stems() -> None:
+    tone = sine(330.0, 2.0)
+    frames = tone.shape[1]
+    good = checks.stems_intact_check({"lead": tone, "pad": tone}, {"lead", "pad"}, frames)
+    assert good.passed and good.value == 0.0 and "2 stems" in good.message
+    nan = tone.copy()
+    nan[0, 100] = np.nan
+    broken = checks.stems_intact_check(
+        {"lead": np.zeros_like(tone), "pad": nan, "arp": tone[:, : frames // 2]},
+        {"lead", "pad", "arp", "bass"},
+        frames,
+    )
+    assert not broken.passed and not broken.remasterable
+    assert broken.value == 4.0
+    for words in (
+        "no stem for bass",
+        "lead is silent throughout",
+        "pad holds NaN",
+        f"arp is {frames // 2} frames",
+    ):
+        assert words in broken.message

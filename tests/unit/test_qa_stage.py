@@ -6,10 +6,10 @@ import pytest
 
 from amp.adapters.factory import stage_context
 from amp.analysis.models import ReferenceFeatures
-from amp.audio_io import SAMPLE_RATE, encode_wav
+from amp.audio_io import SAMPLE_RATE, decode_audio, encode_wav
 from amp.domain import keys
 from amp.domain.job import Job
-from amp.domain.qa import MasterAdjustments
+from amp.domain.qa import MasterAdjustments, Severity
 from amp.domain.spec import Instrument, Mode, MusicSpec, Role
 from amp.domain.stage_io import (
     MAX_MASTERING_PASSES,
@@ -27,10 +27,10 @@ OWNER = "tester"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
-def _job(ctx: StageContext, excluded: list[Role] | None = None) -> Job:
+def _job(ctx: StageContext, excluded: list[Role] | None = None, bpm: float = 120) -> Job:
     spec = MusicSpec(
         genre="house",
-        bpm=120,
+        bpm=bpm,
         key="A",
         mode=Mode.MINOR,
         duration_s=8,
@@ -43,9 +43,11 @@ def _job(ctx: StageContext, excluded: list[Role] | None = None) -> Job:
     return job
 
 
-def _mixed(ctx: StageContext, job: Job, mastering: MasteringSettings | None = None) -> QAInput:
+def _mixed(
+    ctx: StageContext, job: Job, mastering: MasteringSettings | None = None, seconds: float = 8.0
+) -> QAInput:
     outputs = []
-    for role, audio in song_stems(seconds=8.0).items():
+    for role, audio in song_stems(seconds=seconds).items():
         key = keys.raw_stem_key(job.owner, job.id, role)
         ctx.audio.put_bytes(key, encode_wav(audio), "audio/wav")
         outputs.append(GenerateOutput(role=role, stem_key=key))
@@ -150,3 +152,32 @@ def test_a_reference_matched_master_still_sums_from_its_stems() -> None:
     residual = next(check for check in stored.checks if check.name == "stems_sum_to_mix")
     assert residual.passed, residual.message
     assert out.passed, out.summary
+
+
+def test_an_advisory_note_is_stored_and_reported_but_the_job_passes() -> None:
+    """The loop plays at 120 bpm; a spec asking for 100 bpm is a tempo note, not a lost song."""
+    ctx = stage_context()
+    job = _job(ctx, bpm=100)
+    out = qa.run(_mixed(ctx, job, seconds=16.0), ctx)
+    stored = ctx.jobs.get(job.id).qa
+    assert stored is not None
+    assert out.passed and stored.passed, out.summary
+    assert not out.remaster
+    tempo = next(check for check in stored.checks if check.name == "tempo")
+    assert not tempo.passed and tempo.severity is Severity.ADVISORY
+    assert [check.name for check in stored.advisory_notes()] == ["tempo"]
+    assert "1 advisory note: tempo" in out.summary
+    intact = next(check for check in stored.checks if check.name == "stems_intact")
+    assert intact.passed and intact.severity is Severity.HARD
+
+
+def test_a_silent_stem_is_a_broken_stem_that_fails_without_remaster() -> None:
+    ctx = stage_context()
+    job = _job(ctx)
+    payload = _mixed(ctx, job)
+    lead_key = payload.mix.stem_keys["lead"]
+    frames = decode_audio(ctx.audio.get_bytes(lead_key))[0].shape[1]
+    ctx.audio.put_bytes(lead_key, encode_wav(np.zeros((2, frames), np.float32)), "audio/wav")
+    out = qa.run(payload, ctx)
+    assert not out.passed and not out.remaster
+    assert "stems_intact" in out.summary and "lead is silent throughout" in out.summary

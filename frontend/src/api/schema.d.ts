@@ -453,6 +453,11 @@ export type components = {
              */
             remasterable: boolean;
             /**
+             * @description hard: a failure may fail the job; advisory: a style note that never does. Reports stored before the split have no severity and read as hard, as they were judged.
+             * @default hard
+             */
+            severity: components["schemas"]["Severity"];
+            /**
              * Threshold
              * @description The bound in words and numbers, e.g. '<= -1.0 dBTP'.
              */
@@ -472,7 +477,10 @@ export type components = {
              * @default 1
              */
             mastering_pass: number;
-            /** Passed */
+            /**
+             * Passed
+             * @description True when every hard check passed; advisory notes do not change it.
+             */
             passed: boolean;
             /** Target Lufs */
             target_lufs?: number | null;
@@ -490,6 +498,12 @@ export type components = {
          * @enum {string}
          */
         Role: "drums" | "percussion" | "bass" | "chords" | "pad" | "lead" | "arp" | "fx" | "vocal-like";
+        /**
+         * Severity
+         * @description What a failed check does to the job.
+         * @enum {string}
+         */
+        Severity: "hard" | "advisory";
         /**
          * SpecOverrides
          * @description Explicit values from CLI flags or API fields; they win over the prompt text.

@@ -14,6 +14,7 @@ import {
 import { ErrorBoundary } from "./ErrorBoundary";
 import { ErrorMessage } from "./ErrorMessage";
 import { JobResult } from "./JobResult";
+import { advisorySuffix } from "./QAReportView";
 
 const RUNNING_WORDS: Partial<Record<JobStatus, string>> = {
   QUEUED: "Waiting for a worker",
@@ -138,7 +139,7 @@ export function JobCard({ job, now, initiallyOpen = false, onChanged, onDeleted 
           <span className="muted">
             Finished in {elapsed}
             {job.spec ? ` · ${job.spec.genre}, ${Math.round(job.spec.bpm)} BPM, ${job.spec.key} ${job.spec.mode}` : ""}
-            {job.qa ? ` · QA ${job.qa.passed ? "passed" : "failed"}` : ""}
+            {job.qa ? ` · QA ${job.qa.passed ? "passed" : "failed"}${advisorySuffix(job.qa)}` : ""}
           </span>
         ) : (
           <span className="muted">

@@ -1,4 +1,4 @@
-import type { QAReport } from "../api/types";
+import type { QACheck, QAReport } from "../api/types";
 
 function db(value: number | null | undefined, unit: string): string {
   return value === null || value === undefined ? "—" : `${value.toFixed(1)} ${unit}`;
@@ -15,6 +15,47 @@ export function checkLabel(name: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
+/** Advisory checks judge style (spectral balance, tempo, key): a flag is a note, never a failure.
+ * A check without a severity comes from a report stored before the split and counts as hard. */
+export function isAdvisory(check: QACheck): boolean {
+  return check.severity === "advisory";
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? "" : "s"}`;
+}
+
+/** How many advisory checks flagged something. */
+function advisoryCount(qa: QAReport): number {
+  return qa.checks.filter((check) => !check.passed && isAdvisory(check)).length;
+}
+
+/** ", 2 advisory notes" for a job's one-line summary, or nothing when no advisory check flagged. */
+export function advisorySuffix(qa: QAReport): string {
+  const notes = advisoryCount(qa);
+  return notes > 0 ? `, ${plural(notes, "advisory note")}` : "";
+}
+
+/** The badge text: only hard failures make a report fail; advisory notes are counted beside it. */
+export function verdictText(qa: QAReport): string {
+  const flagged = qa.checks.filter((check) => !check.passed).length;
+  const notes = advisoryCount(qa);
+  if (qa.passed) return flagged > 0 ? `Passed, ${plural(flagged, "check")} flagged` : "Passed";
+  const failed = `Failed: ${plural(flagged - notes, "check")} failed`;
+  return notes > 0 ? `${failed}, ${plural(notes, "advisory note")}` : failed;
+}
+
+function CheckResult({ check }: { check: QACheck }) {
+  if (check.passed) return <span className="pass">✓ pass</span>;
+  if (isAdvisory(check)) return <span className="advisory">⚠ advisory</span>;
+  return <span className="fail">✗ fail</span>;
+}
+
+function rowClass(check: QACheck): string {
+  if (check.passed) return "";
+  return isAdvisory(check) ? "checks__advisory" : "checks__failed";
+}
+
 export function QAReportView({
   qa,
   waveformUrl,
@@ -24,19 +65,21 @@ export function QAReportView({
   waveformUrl: string | undefined;
   spectrogramUrl: string | undefined;
 }) {
-  const failed = qa.checks.filter((check) => !check.passed).length;
+  const notes = advisoryCount(qa);
   return (
     <section className="result-section" aria-label="Quality report">
       <h4>
         Quality report{" "}
         <span className={`badge ${qa.passed ? "badge--SUCCEEDED" : "badge--FAILED"}`}>
-          {qa.passed
-            ? failed > 0
-              ? `Passed, ${failed} check${failed === 1 ? "" : "s"} flagged`
-              : "Passed"
-            : `Failed: ${failed} check${failed === 1 ? "" : "s"} failed`}
+          {verdictText(qa)}
         </span>
       </h4>
+      {notes > 0 ? (
+        <p className="qa-advisory-note muted small" data-testid="qa-advisory-note">
+          {plural(notes, "advisory note")}: these checks judge style (spectral balance, tempo, key) and never fail a
+          song; only broken audio or broken stems do.
+        </p>
+      ) : null}
       <dl className="qa-summary">
         <div>
           <dt>Loudness</dt>
@@ -67,15 +110,16 @@ export function QAReportView({
           </thead>
           <tbody>
             {qa.checks.map((check) => (
-              <tr key={check.name} className={check.passed ? "" : "checks__failed"}>
+              <tr key={check.name} className={rowClass(check)} data-severity={check.severity ?? "hard"}>
                 <th scope="row" data-check={check.name}>
                   {checkLabel(check.name)}
+                  {isAdvisory(check) ? <span className="checks__kind">advisory</span> : null}
                   <span className="checks__message muted">{check.message}</span>
                 </th>
                 <td className="num checks__value">{checkValue(check.value)}</td>
                 <td className="checks__threshold">{check.threshold}</td>
                 <td className="checks__result">
-                  <span className={check.passed ? "pass" : "fail"}>{check.passed ? "✓ pass" : "✗ fail"}</span>
+                  <CheckResult check={check} />
                 </td>
               </tr>
             ))}

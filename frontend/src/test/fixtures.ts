@@ -35,9 +35,9 @@ export const QA: QAReport = {
   target_lufs: -14,
   mastering_pass: 1,
   checks: [
-    { name: "loudness", value: -14.1, threshold: "-14 ± 1 LUFS", passed: true, message: "Within the target.", remasterable: true },
-    { name: "true_peak", value: -1.3, threshold: "<= -1.0 dBTP", passed: true, message: "Below the ceiling.", remasterable: true },
-    { name: "tempo", value: 128.2, threshold: "132 ± 2 BPM", passed: false, message: "Tempo measured 128.2 BPM.", remasterable: false },
+    { name: "loudness", value: -14.1, threshold: "-14 ± 1 LUFS", passed: true, message: "Within the target.", remasterable: true, severity: "hard" },
+    { name: "true_peak", value: -1.3, threshold: "<= -1.0 dBTP", passed: true, message: "Below the ceiling.", remasterable: true, severity: "hard" },
+    { name: "tempo", value: 128.2, threshold: "132 ± 2 BPM", passed: false, message: "Tempo measured 128.2 BPM.", remasterable: false, severity: "hard" },
   ],
 };
 

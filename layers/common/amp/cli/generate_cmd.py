@@ -14,6 +14,7 @@ from amp.domain import keys
 from amp.domain.errors import InvalidInput
 from amp.domain.job import LOCAL_OWNER, MAX_PROMPT_CHARS, Job, JobOptions, JobStatus
 from amp.domain.spec import MAX_DURATION_S, MIN_DURATION_S, SpecOverrides
+from amp.qa.report import advisory_lines
 from amp.stages.context import StageContext
 
 MAX_REFERENCE_BYTES = 50 * 1024 * 1024
@@ -85,6 +86,8 @@ def generate(args: argparse.Namespace) -> int:
         else "no QA figures"
     )
     print(f"done: {args.out / 'mix.wav'} ({summary})", file=sys.stderr)
+    for line in advisory_lines(qa) if qa else []:
+        print(line, file=sys.stderr)
     return 0
 
 

@@ -1,5 +1,6 @@
-"""The individual checks. Each returns one `QACheck`; `remasterable` marks what another mastering
-pass (louder/quieter, lower ceiling) can fix, which is what the ASL's remaster loop acts on."""
+"""The hard checks: broken audio or a broken deliverable. Each returns one `QACheck` of severity
+`hard`; `remasterable` marks what another mastering pass (louder/quieter, lower ceiling) can fix,
+which is what the ASL's remaster loop acts on. The advisory (style) checks are in `amp.qa.musical`."""
 
 from collections.abc import Iterable, Mapping
 
@@ -10,7 +11,7 @@ from scipy import signal
 from amp.analysis import levels
 from amp.analysis.spectrum import BANDS_HZ
 from amp.audio_io import AudioBuffer
-from amp.domain.qa import QACheck
+from amp.domain.qa import QACheck, Severity
 from amp.domain.spec import Role
 from amp.mastering.chain import pre_limiter
 
@@ -43,6 +44,7 @@ def loudness_check(integrated_lufs: float, target_lufs: float) -> QACheck:
             f"than the {target_lufs:.1f} LUFS target."
         )
     return QACheck(
+        severity=Severity.HARD,
         name="integrated_loudness",
         value=round(integrated_lufs, 2),
         threshold=f"{target_lufs:.1f} +- {LOUDNESS_TOLERANCE_LU} LUFS",
@@ -61,6 +63,7 @@ def true_peak_check(true_peak_dbtp: float, ceiling_dbtp: float = TRUE_PEAK_CEILI
         "lossy encoders and cheap DACs will distort."
     )
     return QACheck(
+        severity=Severity.HARD,
         name="true_peak",
         value=round(true_peak_dbtp, 2),
         threshold=f"<= {ceiling_dbtp:.1f} dBTP (4x oversampled)",
@@ -73,6 +76,7 @@ def true_peak_check(true_peak_dbtp: float, ceiling_dbtp: float = TRUE_PEAK_CEILI
 def clipping_check(audio: AudioBuffer) -> QACheck:
     clipped = levels.count_clipped_samples(audio)
     return QACheck(
+        severity=Severity.HARD,
         name="clipping",
         value=float(clipped),
         threshold="0 consecutive full-scale samples",
@@ -120,6 +124,7 @@ def silence_check(audio: AudioBuffer, sample_rate: int) -> QACheck:
     else:
         message = f"No silence longer than {MAX_SILENCE_GAP_S:.0f} s between intro and outro."
     return QACheck(
+        severity=Severity.HARD,
         name="silence",
         value=None if all_silent else round(longest, 2),
         threshold=f"no gap > {MAX_SILENCE_GAP_S:.0f} s below {SILENCE_DBFS:.0f} dBFS outside intro/outro",
@@ -132,6 +137,7 @@ def dc_offset_check(audio: AudioBuffer) -> QACheck:
     offset = levels.dc_offset(audio)
     passed = offset <= MAX_DC_OFFSET
     return QACheck(
+        severity=Severity.HARD,
         name="dc_offset",
         value=round(offset, 6),
         threshold=f"<= {MAX_DC_OFFSET} of full scale",
@@ -146,6 +152,7 @@ def phase_check(audio: AudioBuffer) -> QACheck:
     correlation = levels.phase_correlation(audio)
     passed = correlation >= MIN_PHASE_CORRELATION
     return QACheck(
+        severity=Severity.HARD,
         name="phase_correlation",
         value=round(correlation, 3),
         threshold=f">= {MIN_PHASE_CORRELATION:.1f} (left/right correlation)",
@@ -220,6 +227,7 @@ def stems_sum_check(
     residual_db = stems_residual_db(mix, stem_list, sample_rate, eq_gains_db)
     passed = residual_db <= MAX_STEM_RESIDUAL_DB
     return QACheck(
+        severity=Severity.HARD,
         name="stems_sum_to_mix",
         value=round(residual_db, 2),
         threshold=f"residual <= {MAX_STEM_RESIDUAL_DB:.0f} dB of the mix",
@@ -234,6 +242,7 @@ def excluded_roles_check(stem_roles: Iterable[str], excluded: Iterable[Role]) ->
     present = sorted(set(stem_roles) & {role.value for role in excluded})
     excluded_list = sorted(role.value for role in excluded)
     return QACheck(
+        severity=Severity.HARD,
         name="excluded_roles_absent",
         value=float(len(present)),
         threshold="0 stems of an excluded role",
@@ -241,4 +250,34 @@ def excluded_roles_check(stem_roles: Iterable[str], excluded: Iterable[Role]) ->
         message=f"Excluded roles ({', '.join(excluded_list) or 'none'}) are absent."
         if not present
         else f"Excluded role(s) {', '.join(present)} are in the mix.",
+    )
+
+
+def stems_intact_check(
+    stems: Mapping[str, AudioBuffer], expected_roles: Iterable[str], mix_frames: int
+) -> QACheck:
+    """Broken stems: a role that should have a stem has none, or its stem is silent throughout, holds
+    NaN/inf samples, or is not as long as the mix. The stems are delivered beside the mix, so each of
+    these is a broken deliverable; no mastering pass can fix it."""
+    problems: list[str] = []
+    missing = sorted(set(expected_roles) - set(stems))
+    if missing:
+        problems.append(f"no stem for {', '.join(missing)}")
+    silent_floor = levels.db_to_amplitude(SILENCE_DBFS)
+    for role, audio in sorted(stems.items()):
+        if not bool(np.isfinite(audio).all()):
+            problems.append(f"{role} holds NaN or infinite samples")
+        elif float(np.abs(audio).max(initial=0.0)) < silent_floor:
+            problems.append(f"{role} is silent throughout (below {SILENCE_DBFS:.0f} dBFS)")
+        if audio.shape[-1] != mix_frames:
+            problems.append(f"{role} is {audio.shape[-1]} frames long, the mix {mix_frames}")
+    return QACheck(
+        severity=Severity.HARD,
+        name="stems_intact",
+        value=float(len(problems)),
+        threshold="every role has a stem: sounding, finite, as long as the mix",
+        passed=not problems,
+        message=f"All {len(stems)} stems are present, sounding, finite and as long as the mix."
+        if not problems
+        else "Broken stems: " + "; ".join(problems) + ".",
     )

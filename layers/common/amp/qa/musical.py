@@ -1,11 +1,10 @@
-"""Checks that listen to the music rather than the meters: tempo and key of the mix against the spec,
-and spectral balance within the genre's bounds. Tempo/key use librosa (lazily, via amp.analysis.features)."""
-
-from dataclasses import dataclass
+"""The advisory checks: they listen to the music rather than the meters (tempo and key of the mix
+against the spec, spectral balance within the bounds of the genre and the ensemble) and judge style,
+so they report with severity `advisory` and never fail a job. Tempo/key use librosa (lazily, via
+amp.analysis.features); the balance bounds live in amp.genres.qa_bounds."""
 
 from amp.analysis.features import MIN_PULSE_CLARITY, KeyEstimate, TempoEstimate
-from amp.domain.errors import InvalidInput
-from amp.domain.qa import QACheck
+from amp.domain.qa import QACheck, Severity
 from amp.domain.spec import (
     MAX_BPM,
     MIN_BPM,
@@ -16,6 +15,7 @@ from amp.domain.spec import (
     MusicSpec,
     Role,
 )
+from amp.genres.qa_bounds import Ensemble, balance_bounds
 
 TEMPO_TOLERANCE = 0.04
 """4%: a tempo estimate on a short mix wobbles by a bpm or two; a wrong tempo is off by far more."""
@@ -31,6 +31,14 @@ MIN_KEY_CONFIDENCE = 0.5
 RHYTHM_ROLES = frozenset({Role.DRUMS.value, Role.PERCUSSION.value})
 
 
+def _advisory(*, name: str, value: float | None, threshold: str, passed: bool, message: str) -> QACheck:
+    """A check that judges style: its verdict is reported, never a reason to fail the job."""
+    return QACheck(
+        name=name, value=value, threshold=threshold, passed=passed, message=message,
+        severity=Severity.ADVISORY, remasterable=False,
+    )  # fmt: skip
+
+
 def pitch_set(key: str, mode: Mode) -> frozenset[int]:
     tonic = PITCH_CLASSES.index(key)
     return frozenset((tonic + step) % 12 for step in MODE_INTERVALS[mode])
@@ -42,17 +50,17 @@ def tempo_check(spec: MusicSpec, estimate: TempoEstimate, roles: set[str], durat
     the estimate's; not judged on short mixes, without a rhythm section or a clear pulse."""
     threshold = f"{spec.bpm:g} bpm (or x2, x1/2, x2/3, x3/2) +- {TEMPO_TOLERANCE:.0%}"
     if duration_s < MIN_TEMPO_JUDGE_S:
-        return QACheck(
+        return _advisory(
             name="tempo", value=estimate.bpm, threshold=threshold, passed=True,
             message=f"A {duration_s:.0f} s mix is too short to judge its tempo (needs {MIN_TEMPO_JUDGE_S:.0f} s).",
         )  # fmt: skip
     if not roles & RHYTHM_ROLES:
-        return QACheck(
+        return _advisory(
             name="tempo", value=estimate.bpm, threshold=threshold, passed=True,
             message="No drums or percussion in the mix: tempo not judged.",
         )  # fmt: skip
     if estimate.bpm is None or estimate.confidence < MIN_PULSE_CLARITY:
-        return QACheck(
+        return _advisory(
             name="tempo", value=estimate.bpm, threshold=threshold, passed=True,
             message=f"No clear pulse to measure (clarity {estimate.confidence:.2f}): tempo not judged.",
         )  # fmt: skip
@@ -67,7 +75,7 @@ def tempo_check(spec: MusicSpec, estimate: TempoEstimate, roles: set[str], durat
     }
     for factor, note in relations.items():
         if abs(found / (spec.bpm * factor) - 1.0) <= TEMPO_TOLERANCE:
-            return QACheck(
+            return _advisory(
                 name="tempo", value=found, threshold=threshold, passed=True,
                 message=f"The mix plays at {found:.1f} bpm{note}, as the spec asks ({spec.bpm:g} bpm).",
             )  # fmt: skip
@@ -78,12 +86,12 @@ def tempo_check(spec: MusicSpec, estimate: TempoEstimate, roles: set[str], durat
     support = max(estimate.tempo_support(bpm) for bpm in grid_bpms)
     found_support = estimate.tempo_support(found)
     if support >= max(MIN_SUPPORT_FLOOR, MIN_TEMPO_SUPPORT * found_support):
-        return QACheck(
+        return _advisory(
             name="tempo", value=found, threshold=threshold, passed=True,
             message=f"The strongest pulse is {found:.1f} bpm, and the spec's {spec.bpm:g} bpm grid is as strong "
             f"in the onsets ({support:.2f} vs {found_support:.2f}).",
         )  # fmt: skip
-    return QACheck(
+    return _advisory(
         name="tempo", value=found, threshold=threshold, passed=False,
         message=f"The mix plays at {found:.1f} bpm but the spec asks for {spec.bpm:g} bpm "
         f"(onset periodicity of its grid {support:.2f} against {found_support:.2f}).",
@@ -95,7 +103,7 @@ def key_check(spec: MusicSpec, estimate: KeyEstimate) -> QACheck:
     modes of one scale); not judged when the chroma is ambiguous."""
     threshold = f"{spec.key} {spec.mode.value} (same tonic, scale or a fifth away) if confidence >= {MIN_KEY_CONFIDENCE}"
     if estimate.key is None or estimate.mode is None or estimate.confidence < MIN_KEY_CONFIDENCE:
-        return QACheck(
+        return _advisory(
             name="key", value=estimate.confidence, threshold=threshold, passed=True,
             message=f"No clear tonal centre (confidence {estimate.confidence:.2f}): key not judged.",
         )  # fmt: skip
@@ -116,67 +124,25 @@ def key_check(spec: MusicSpec, estimate: KeyEstimate) -> QACheck:
         message, passed = f"The mix sounds in {heard}, a fifth from {wanted} (the chroma leans there).", True
     else:
         message, passed = f"The mix sounds in {heard} but the spec asks for {wanted}.", False
-    return QACheck(name="key", value=estimate.confidence, threshold=threshold, passed=passed, message=message)
+    return _advisory(
+        name="key", value=estimate.confidence, threshold=threshold, passed=passed, message=message
+    )
 
 
-@dataclass(frozen=True)
-class BalanceBounds:
-    family: str
-    bounds_db: dict[str, tuple[float, float]]
-
-
-_BASS_DRIVEN = BalanceBounds(
-    "bass-driven",
-    {"low": (-9.0, -0.1), "low_mid": (-22.0, -1.0), "mid": (-32.0, -2.0), "high": (-40.0, -3.0)},
-)
-_BAND = BalanceBounds(
-    "band",
-    {"low": (-20.0, -0.1), "low_mid": (-22.0, -0.5), "mid": (-32.0, -0.5), "high": (-40.0, -3.0)},
-)
-_UNPLUGGED = BalanceBounds(
-    "no rhythm section",
-    {"low": (-70.0, -0.1), "low_mid": (-30.0, -0.2), "mid": (-35.0, -0.2), "high": (-50.0, -2.0)},
-)
-
-
-def balance_bounds(genre: str) -> BalanceBounds:
-    """Bounds by the genre's groove family: kick-and-bass genres must carry their low end, acoustic
-    and ambient ones may not; no genre may be all hiss (high share above -3 dB)."""
-    from amp.prompt import profile_for
-    from amp.prompt.genres import DrumFeel
-
-    try:
-        feel = profile_for(genre).drum_feel
-    except InvalidInput:
-        return _BAND
-    if feel in {
-        DrumFeel.FOUR_ON_THE_FLOOR,
-        DrumFeel.BREAKBEAT,
-        DrumFeel.TRAP,
-        DrumFeel.HALF_TIME,
-        DrumFeel.BOOM_BAP,
-    }:
-        return _BASS_DRIVEN
-    if feel == DrumFeel.NONE:
-        return _UNPLUGGED
-    return _BAND
-
-
-def spectral_balance_check(genre: str, balance_db: dict[str, float]) -> QACheck:
-    bounds = balance_bounds(genre)
-    outside = [
-        f"{band} {balance_db[band]:.1f} dB (bounds {low:g}..{high:g})"
-        for band, (low, high) in bounds.bounds_db.items()
-        if not low <= balance_db.get(band, -120.0) <= high
-    ]
+def spectral_balance_check(
+    genre: str, balance_db: dict[str, float], ensemble: Ensemble | None = None
+) -> QACheck:
+    """Band shares within the bounds for this genre and the ensemble that plays it (the genre's usual
+    band when `ensemble` is None). Advisory: a lopsided spectrum is worth a note, never a lost song."""
+    bounds = balance_bounds(genre, ensemble)
+    outside = bounds.outside(balance_db)
     summary = ", ".join(f"{band} {value:.1f}" for band, value in balance_db.items())
-    return QACheck(
+    return _advisory(
         name="spectral_balance",
         value=round(balance_db.get("low", -120.0), 2),
-        threshold=f"{bounds.family} bounds: "
-        + "; ".join(f"{band} {low:g}..{high:g} dB" for band, (low, high) in bounds.bounds_db.items()),
+        threshold=f"{bounds.family} bounds: {bounds.describe()}",
         passed=not outside,
-        message=f"Band shares ({summary} dB) suit {genre}."
+        message=f"Band shares ({summary} dB) suit {genre} ({bounds.family})."
         if not outside
-        else f"Spectral balance is off for {genre}: " + "; ".join(outside) + ".",
+        else f"Spectral balance is off for {genre} ({bounds.family}): " + "; ".join(outside) + ".",
     )

@@ -1,4 +1,8 @@
-"""Builds the QAReport and decides what the remaster loop should change."""
+"""Builds the QAReport and decides what the remaster loop should change.
+
+Only hard checks fail a report (and so a job); advisory checks are carried along as notes. None of
+today's advisory checks is remasterable (mastering cannot add a bass part or change a key), so they
+never trigger a remaster pass either."""
 
 from amp.domain.qa import MasterAdjustments, QACheck, QAReport
 from amp.domain.stage_io import MAX_MASTERING_PASSES, MasteringSettings
@@ -42,7 +46,7 @@ def build_report(
     target_lufs: float,
     mastering: MasteringSettings,
 ) -> QAReport:
-    passed = all(check.passed for check in checks)
+    passed = all(check.passed for check in checks if not check.advisory)
     adjustments = None if passed else next_adjustments(checks, mastering.adjustments, target_lufs)
     return QAReport(
         passed=passed,
@@ -56,7 +60,7 @@ def build_report(
 
 
 def should_remaster(report: QAReport) -> bool:
-    """Only when every failure is one mastering can fix and a pass is left."""
+    """Only when every hard failure is one mastering can fix and a pass is left."""
     failed = report.failed_checks()
     return (
         bool(failed)
@@ -73,9 +77,24 @@ def next_mastering(report: QAReport) -> MasteringSettings:
 
 
 def summary(report: QAReport) -> str:
+    """One line for logs and the ASL's failure cause: the hard failures, then the advisory notes."""
     failed = report.failed_checks()
-    if not failed:
+    notes = report.advisory_notes()
+    if failed:
+        text = f"{len(failed)} of {len(report.checks)} checks failed: " + "; ".join(
+            f"{check.name} ({check.message})" for check in failed
+        )
+    elif notes:
+        text = f"passed; {len(report.checks) - len(notes)} of {len(report.checks)} checks clean"
+    else:
         return f"all {len(report.checks)} checks passed"
-    return f"{len(failed)} of {len(report.checks)} checks failed: " + "; ".join(
-        f"{check.name} ({check.message})" for check in failed
-    )
+    if notes:
+        text += f"; {len(notes)} advisory note{'s' if len(notes) != 1 else ''}: " + "; ".join(
+            f"{check.name} ({check.message})" for check in notes
+        )
+    return text
+
+
+def advisory_lines(report: QAReport) -> list[str]:
+    """The advisory notes as lines a person reads (the CLI prints them after a finished job)."""
+    return [f"advisory: {check.name}: {check.message}" for check in report.advisory_notes()]

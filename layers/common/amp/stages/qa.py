@@ -1,5 +1,9 @@
 """QA: measure the mastered mix, store the report on the job, draw its pictures, and tell the ASL
-whether to publish, remaster (with adjusted settings) or give up."""
+whether to publish, remaster (with adjusted settings) or give up.
+
+Only hard checks (broken audio, broken or forbidden stems) decide `passed`, which is what the ASL's
+QualityGate reads; advisory checks (spectral balance, tempo, key) are stored on the job's report with
+their verdict and sentence and never fail the job."""
 
 import numpy as np
 
@@ -12,6 +16,7 @@ from amp.domain import keys
 from amp.domain.job import Job, JobStatus
 from amp.domain.qa import QACheck, QAReport
 from amp.domain.stage_io import QAInput, QAOutput
+from amp.genres.qa_bounds import Ensemble
 from amp.mastering.chain import reference_eq_gains_db
 from amp.observability import logger
 from amp.qa import checks, musical
@@ -48,11 +53,15 @@ def evaluate(
         results.append(checks.stems_sum_check(mix, stems.values(), sample_rate, eq))
     roles = set(payload.mix.stem_keys) | {stem.role for stem in payload.stems}
     if job.spec is not None:
+        expected = {role.value for role in job.spec.roles()} | {stem.role for stem in payload.stems}
+        results.append(checks.stems_intact_check(stems, expected, mix.shape[1]))
         mono = features.analysis_mono(mix, sample_rate)
         duration_s = mix.shape[1] / sample_rate
         results.append(musical.tempo_check(job.spec, features.estimate_tempo(mono), roles, duration_s))
         results.append(musical.key_check(job.spec, features.estimate_key(mono)))
-        results.append(musical.spectral_balance_check(job.spec.genre, spectral_balance_db(mix, sample_rate)))
+        ensemble = Ensemble.of_spec(job.spec, roles or None)
+        balance = spectral_balance_db(mix, sample_rate)
+        results.append(musical.spectral_balance_check(job.spec.genre, balance, ensemble))
     results.append(checks.excluded_roles_check(roles, job.spec.excluded_roles if job.spec else []))
     return build_report(
         results,
