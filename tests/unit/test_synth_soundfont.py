@@ -4,6 +4,7 @@ deterministic, and a missing SoundFont is a clear error, never synth sounds."""
 
 import dataclasses
 import io
+import itertools
 import shutil
 import subprocess
 from pathlib import Path
@@ -273,7 +274,7 @@ def test_the_render_sounds_like_fluidsynth_playing_the_same_midi(role: Role, tmp
         return np.array(
             [
                 10 * np.log10(power[(freqs >= lo) & (freqs < hi)].sum() / power.sum() + 1e-12)
-                for lo, hi in zip(edges, edges[1:], strict=False)
+                for lo, hi in itertools.pairwise(edges)
             ]
         )
 

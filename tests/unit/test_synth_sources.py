@@ -55,12 +55,16 @@ def test_every_soundfont_program_is_a_preset_of_the_general_midi_soundfont() -> 
         ("808 drum machine", SynthPatch("kit808")),
     ],
 )
-def test_acoustic_instruments_are_soundfont_programs_and_synths_stay_synths(name: str, expected: object) -> None:
+def test_acoustic_instruments_are_soundfont_programs_and_synths_stay_synths(
+    name: str, expected: object
+) -> None:
     assert source_named(name) == expected
 
 
 def _part(role: Role, patch: str, *names: str, is_drum: bool = False) -> Part:
-    return Part(role=role, patch=patch, notes=(NoteEvent(0.0, 1.0, 60, 90),), is_drum=is_drum, instruments=names)
+    return Part(
+        role=role, patch=patch, notes=(NoteEvent(0.0, 1.0, 60, 90),), is_drum=is_drum, instruments=names
+    )
 
 
 def test_a_part_takes_its_first_specific_instrument_else_its_patch() -> None:
@@ -73,7 +77,9 @@ def test_a_part_takes_its_first_specific_instrument_else_its_patch() -> None:
 
 def test_fx_cues_and_drum_notes_never_go_to_a_pitched_program() -> None:
     assert source_for_part(_part(Role.FX, "fx", "french horn")) == SynthPatch("fx")
-    assert source_for_part(_part(Role.PERCUSSION, "percussion", "violin", is_drum=True)) == SynthPatch("percussion")
+    assert source_for_part(_part(Role.PERCUSSION, "percussion", "violin", is_drum=True)) == SynthPatch(
+        "percussion"
+    )
 
 
 def test_articulations_switch_program_only_where_the_instrument_has_one() -> None:

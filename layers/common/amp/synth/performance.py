@@ -140,7 +140,7 @@ def perform(score: Score, part: Part, seed: int | None) -> Performance:
                 articulation_program(source, note.articulation),
             )
         )
-    played.sort(key=lambda n: (n.start_qn, n.pitch))
+    played = _without_overlaps(sorted(played, key=lambda n: (n.start_qn, n.pitch)))
     controls = tuple(part.controls)
     if not source.is_drum_kit:
         if source.program in PIANOS and not any(c.controller == PEDAL_CC for c in controls):
@@ -156,6 +156,22 @@ def perform(score: Score, part: Part, seed: int | None) -> Performance:
     return Performance(
         source, 9 if source.is_drum_kit else 0, source.bank, source.program, tuple(played), controls
     )
+
+
+def _without_overlaps(notes: list[PlayedNote]) -> list[PlayedNote]:
+    """A key is released before it is struck again: MIDI cannot say which of two overlapping notes
+    of one pitch a note-off ends (players release whichever voice is still sounding), so the file
+    and the renderer would disagree. Humanised timing can create such overlaps; this removes them."""
+    next_start: dict[int, float] = {}
+    trimmed: list[PlayedNote] = []
+    for note in reversed(notes):
+        limit = next_start.get(note.pitch)
+        kept = note
+        if limit is not None and note.start_qn < limit < note.end_qn:
+            kept = PlayedNote(note.start_qn, limit, note.pitch, note.velocity, note.program)
+        trimmed.append(kept)
+        next_start[note.pitch] = note.start_qn
+    return trimmed[::-1]
 
 
 def sounding_ends_qn(performance: Performance) -> list[float]:

@@ -196,16 +196,14 @@ def render_sampled_dry(score: Score, part: Part, frames: int, seed: int) -> Floa
     ends = sounding_ends_qn(performance)
     notes = []
     for note, end_qn in zip(performance.notes, ends, strict=True):
-        start_s = score.time_s(note.start_qn)
-        held = max(1, round((score.time_s(end_qn) - start_s) * SAMPLE_RATE))
+        start = soundfont.frame_at(score.time_s(note.start_qn))
+        held = max(1, soundfont.frame_at(score.time_s(end_qn)) - start)
         notes.append(
-            soundfont.SoundingNote(
-                round(start_s * SAMPLE_RATE), held, note.pitch, note.velocity, performance.bank, note.program
-            )
+            soundfont.SoundingNote(start, held, note.pitch, note.velocity, performance.bank, note.program)
         )
     out = soundfont.place(notes, frames)
     expression = [
-        (round(score.time_s(c.time_qn) * SAMPLE_RATE), c.value)
+        (soundfont.frame_at(score.time_s(c.time_qn)), c.value)
         for c in performance.controls
         if c.controller == EXPRESSION_CC
     ]

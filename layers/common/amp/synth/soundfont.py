@@ -13,6 +13,7 @@ tinysoundfont does not read) holds each key until the pedal lifts, as a piano da
 
 import io
 import itertools
+import math
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -38,6 +39,13 @@ SUSTAIN_CC = 64
 
 _LOCK = threading.Lock()
 """One synthesizer object per process; local runs render Map iterations in threads."""
+
+
+def frame_at(seconds: float) -> int:
+    """The sample frame of a time, half-frames rounded up whatever the float noise: a tick often
+    falls on exactly half a frame (1/480 qn at 100 bpm is 55.125 frames), and the renderer (from the
+    tempo map) and `render_midi` (from summed MIDI deltas) must place every event on the same frame."""
+    return math.floor(seconds * SAMPLE_RATE + 0.5 + 1e-6)
 
 
 def soundfont_path() -> Path:
@@ -67,6 +75,7 @@ class _Font:
 
     synth: object
     notes: dict[tuple[int, int, int, int, int], FloatArray]
+    chokes: dict[tuple[int, int, int, int], bool]
 
 
 @cache
@@ -81,7 +90,7 @@ def _font(path: str) -> _Font:
         ) from error
     synth.set_output(tsf.OutputMode.StereoInterleaved, SAMPLE_RATE, 0.0)
     synth.set_max_voices(64)
-    return _Font(synth=synth, notes={})
+    return _Font(synth=synth, notes={}, chokes={})
 
 
 def select_preset(synth: object, channel: int, bank: int, program: int) -> None:
@@ -166,14 +175,70 @@ def expression_gain(value: int) -> float:
     return float((((max(0, min(127, value)) << 7) | 0x7F) / 16383.0) ** 3)
 
 
+PROBE_FRAMES = 2048
+QUICK_RELEASE_FRAMES = round(0.01 * SAMPLE_RATE)
+"""tinysoundfont ends a choked voice over 10 ms."""
+
+
+def chokes(font: _Font, bank: int, program: int, first: int, second: int) -> bool:
+    """Whether striking `second` cuts a sounding `first` (an exclusive class: open and closed hi-hat,
+    a timpani re-struck). Asked of the synthesizer itself, so the answer is the SoundFont's own."""
+    key = (bank, program, first, second)
+    if key not in font.chokes:
+        with _LOCK:
+            synth = font.synth
+            select_preset(synth, 0, bank, program)
+            synth.channel_note_on(0, first, 1.0)  # type: ignore[attr-defined]
+            _render_into(synth, PROBE_FRAMES)
+            alone = _render_into(synth, PROBE_FRAMES)
+            _silence(synth)
+            synth.channel_note_on(0, first, 1.0)  # type: ignore[attr-defined]
+            _render_into(synth, PROBE_FRAMES)
+            synth.channel_note_on(0, second, 1.0)  # type: ignore[attr-defined]
+            both = _render_into(synth, PROBE_FRAMES)
+            _silence(synth)
+            synth.channel_note_on(0, second, 1.0)  # type: ignore[attr-defined]
+            second_alone = _render_into(synth, PROBE_FRAMES)
+            _silence(synth)
+        tail = slice(PROBE_FRAMES // 2, None)
+        first_energy = float(np.square(alone[tail]).sum())
+        left_of_first = float(np.square(both[tail] - second_alone[tail]).sum())
+        font.chokes[key] = first_energy > 1e-6 and left_of_first < 0.05 * first_energy
+    return font.chokes[key]
+
+
+def _choke_ends(font: _Font, notes: list[SoundingNote]) -> list[int | None]:
+    """For drum-kit notes: the frame where a later note of the same exclusive class cuts each one."""
+    ends: list[int | None] = [None] * len(notes)
+    order = sorted(range(len(notes)), key=lambda i: notes[i].start)
+    for position, index in enumerate(order):
+        note = notes[index]
+        if note.bank != 128:
+            continue
+        for later in order[position + 1 :]:
+            other = notes[later]
+            if other.start > note.start and chokes(font, note.bank, note.program, note.pitch, other.pitch):
+                ends[index] = other.start - note.start
+                break
+            if other.start - note.start > MAX_TAIL_S * SAMPLE_RATE:
+                break
+    return ends
+
+
 def place(notes: Iterator[SoundingNote] | list[SoundingNote], frames: int) -> FloatArray:
     """Sum every note's samples at its onset: (frames, 2) float32."""
     out = np.zeros((frames, 2), dtype=np.float32)
     font = loaded_font()
-    for note in notes:
+    notes = list(notes)
+    cut_at = _choke_ends(font, notes)
+    for note, cut in zip(notes, cut_at, strict=True):
         if note.start >= frames:
             continue
         samples = note_samples(font, note)
+        if cut is not None and cut < samples.shape[0]:
+            fade = min(QUICK_RELEASE_FRAMES, samples.shape[0] - cut)
+            samples = samples[: cut + fade].copy()
+            samples[cut:] *= np.linspace(1.0, 0.0, fade, dtype=np.float32)[:, np.newaxis]
         end = min(frames, note.start + samples.shape[0])
         out[note.start : end] += samples[: end - note.start]
     return out
@@ -207,7 +272,7 @@ def render_midi(midi: bytes, frames: int) -> FloatArray:
     held_by_pedal: dict[int, set[int]] = {}
     for message in mido.MidiFile(file=io.BytesIO(midi)):
         seconds += message.time
-        frame = min(frames, round(seconds * SAMPLE_RATE))
+        frame = min(frames, frame_at(seconds))
         if frame > position:
             synth.render(out[position:frame], False)
             position = frame
