@@ -73,9 +73,11 @@ def bench_speed(name: str, spec: MusicSpec) -> None:
         started = time.perf_counter()
         per_role = dict(pool.map(_render_one, [(spec_json, r) for r in roles]))
         wall_s = time.perf_counter() - started
+    cpu_bound_s = sum(per_role.values()) / workers
     print(
         f"{name}: {len(roles)} stems of a {spec.duration_s:.0f} s track on {workers} processes: wall {wall_s:.2f} s "
-        f"= {spec.duration_s / wall_s:.0f}x real time; cpu per stem: "
+        f"= {spec.duration_s / wall_s:.0f}x real time (cpu / {workers} cores = {spec.duration_s / cpu_bound_s:.0f}x, "
+        "the figure on an unshared machine); cpu per stem: "
         + ", ".join(f"{r} {s:.2f}s" for r, s in per_role.items())
         + f"; load average {os.getloadavg()[0]:.1f}"
     )
