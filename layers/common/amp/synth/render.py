@@ -196,8 +196,11 @@ def render_sampled_dry(score: Score, part: Part, frames: int, seed: int) -> Floa
     ends = sounding_ends_qn(performance)
     notes = []
     for note, end_qn in zip(performance.notes, ends, strict=True):
-        start = soundfont.frame_at(score.time_s(note.start_qn))
-        held = max(1, soundfont.frame_at(score.time_s(end_qn)) - start)
+        start_s = score.time_s(note.start_qn)
+        start = soundfont.frame_at(start_s)
+        # From the duration, not the two rounded ends: equal lengths give one cached render whatever
+        # the humanised onset (the release may land one frame, 23 us, from the MIDI player's).
+        held = max(1, soundfont.frame_at(score.time_s(end_qn) - start_s))
         notes.append(
             soundfont.SoundingNote(start, held, note.pitch, note.velocity, performance.bank, note.program)
         )
