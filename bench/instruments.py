@@ -107,7 +107,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("what", nargs="*", choices=["speed", "techno", "memory"], help="default: speed memory")
+    parser.add_argument(
+        "what", nargs="*", choices=["speed", "techno", "memory"], help="default: speed memory"
+    )
     parser.add_argument("--duration", type=float, default=180.0)
     parser.add_argument("--memory-duration", type=float, default=300.0)
     args = parser.parse_args()
