@@ -71,10 +71,9 @@ def soundfont_path() -> Path:
 
 @dataclass
 class _Font:
-    """A loaded SoundFont plus the notes rendered from it so far (reused across stems of a warm process)."""
+    """A loaded SoundFont and what the synthesizer has told us about its exclusive classes."""
 
     synth: object
-    notes: dict[tuple[int, int, int, int, int], FloatArray]
     chokes: dict[tuple[int, int, int, int], bool]
 
 
@@ -90,7 +89,7 @@ def _font(path: str) -> _Font:
         ) from error
     synth.set_output(tsf.OutputMode.StereoInterleaved, SAMPLE_RATE, 0.0)
     synth.set_max_voices(64)
-    return _Font(synth=synth, notes={}, chokes={})
+    return _Font(synth=synth, chokes={})
 
 
 def select_preset(synth: object, channel: int, bank: int, program: int) -> None:
@@ -142,10 +141,15 @@ def loaded_font() -> _Font:
     return _font(str(soundfont_path()))
 
 
-def note_samples(font: _Font, note: SoundingNote) -> FloatArray:
+NoteCache = dict[tuple[int, int, int, int, int], FloatArray]
+"""Renders of one part's distinct notes; scoped to one part, so a warm process rendering several
+stems does not hold every earlier part's notes (they seldom share a program)."""
+
+
+def note_samples(font: _Font, note: SoundingNote, cache: NoteCache) -> FloatArray:
     """One note alone, key held for `note.held` frames, release tail included: (frames, 2) float32."""
     key = (note.bank, note.program, note.pitch, note.velocity, note.held)
-    cached = font.notes.get(key)
+    cached = cache.get(key)
     if cached is not None:
         return cached
     with _LOCK:
@@ -166,7 +170,7 @@ def note_samples(font: _Font, note: SoundingNote) -> FloatArray:
         _silence(synth)
     samples = np.concatenate(blocks)
     samples.setflags(write=False)
-    font.notes[key] = samples
+    cache[key] = samples
     return samples
 
 
@@ -231,10 +235,11 @@ def place(notes: Iterator[SoundingNote] | list[SoundingNote], frames: int) -> Fl
     font = loaded_font()
     notes = list(notes)
     cut_at = _choke_ends(font, notes)
+    cache: NoteCache = {}
     for note, cut in zip(notes, cut_at, strict=True):
         if note.start >= frames:
             continue
-        samples = note_samples(font, note)
+        samples = note_samples(font, note, cache)
         if cut is not None and cut < samples.shape[0]:
             fade = min(QUICK_RELEASE_FRAMES, samples.shape[0] - cut)
             samples = samples[: cut + fade].copy()
