@@ -27,6 +27,7 @@ from amp.audio_io import SAMPLE_RATE
 from amp.config import get_settings, soundfont_candidates
 from amp.domain.errors import SoundFontMissing
 from amp.synth.oscillators import FloatArray
+from amp.synth.performance import PEDAL_CC
 
 TAIL_BLOCK_FRAMES = 2048
 TAIL_FLOOR_DB = -60.0
@@ -34,8 +35,6 @@ TAIL_FLOOR_DB = -60.0
 peak: inaudible under the rest of the part and the room, and it keeps long harp and timpani tails
 from costing more than the notes themselves."""
 MAX_TAIL_S = 8.0
-EXPRESSION_CC = 11
-SUSTAIN_CC = 64
 
 _LOCK = threading.Lock()
 """One synthesizer object per process; local runs render Map iterations in threads."""
@@ -296,7 +295,7 @@ def render_midi(midi: bytes, frames: int) -> FloatArray:
                 held_by_pedal.setdefault(channel, set()).add(message.note)
             else:
                 synth.channel_note_off(channel, message.note)
-        elif message.type == "control_change" and message.control == SUSTAIN_CC:
+        elif message.type == "control_change" and message.control == PEDAL_CC:
             if message.value >= 64:
                 pedal_down.add(channel)
             else:
