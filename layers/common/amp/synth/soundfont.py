@@ -136,8 +136,11 @@ class SoundingNote:
 
 
 def loaded_font() -> _Font:
-    """The process's SoundFont, loaded on first use (raises SoundFontMissing when there is none)."""
-    return _font(str(soundfont_path()))
+    """The process's SoundFont, loaded on first use (raises SoundFontMissing when there is none).
+    Under the lock: Map iterations run as threads locally, and two loads would hold ~440 MiB each."""
+    path = str(soundfont_path())
+    with _LOCK:
+        return _font(path)
 
 
 NoteCache = dict[tuple[int, int, int, int, int], FloatArray]
