@@ -84,7 +84,7 @@ def test_every_stem_midi_file_renders_to_the_stem_it_was_made_with() -> None:
         stem = render_sampled_dry(score, part, frames, spec.seed)
         played = soundfont.render_midi(part_to_midi(score, part, spec.seed), frames)
         correlation = float(np.corrcoef(stem.ravel(), played.ravel())[0, 1])
-        assert correlation > 0.98, (part.role, correlation)
+        assert correlation > 0.999, (part.role, correlation)
         assert abs(20 * np.log10(_rms(stem) / _rms(played))) < 0.5, part.role
         checked += 1
     assert checked == len(ENSEMBLE)
