@@ -164,7 +164,7 @@ def test_no_allow_statement_uses_wildcards_beyond_what_the_service_requires() ->
 
 
 def test_stage_functions_reach_only_their_bucket_prefixes() -> None:
-    allowed_prefixes = {"work/", "jobs/", "uploads/", "batch/"}
+    allowed_prefixes = {"work/", "jobs/", "uploads/", "batch/", "assets/soundfonts/"}
     checked = 0
     for owner, statement in inline_statements():
         if statement.get("Effect") != "Allow":

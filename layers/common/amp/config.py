@@ -33,6 +33,14 @@ class Settings(BaseModel):
     )
     default_master_preset: Literal["streaming", "club", "broadcast"] = "streaming"
     presigned_url_expiry_s: int = Field(default=900, ge=60, le=900)
+    # --- SoundFont (sampled instruments): the file, and in the cloud its key in the audio bucket ---
+    soundfont: Path | None = Field(
+        default=None, description="The General MIDI SoundFont (.sf2/.sf3); unset: the known Debian paths."
+    )
+    soundfont_key: str | None = Field(
+        default=None,
+        description="Audio-bucket key the generate function copies to `soundfont` at cold start (cloud).",
+    )
 
     @model_validator(mode="after")
     def _aws_needs_resources(self) -> "Settings":
@@ -55,7 +63,24 @@ _ENV_NAMES = {
     "stability_api_key_secret": "AMP_STABILITY_API_KEY_SECRET",  # nosec B105: a variable name
     "default_master_preset": "AMP_DEFAULT_MASTER_PRESET",
     "presigned_url_expiry_s": "AMP_PRESIGNED_URL_EXPIRY_S",
+    "soundfont": "AMP_SOUNDFONT",
+    "soundfont_key": "AMP_SOUNDFONT_KEY",
 }
+
+
+KNOWN_SOUNDFONTS: tuple[str, ...] = (
+    "/usr/share/sounds/sf2/FluidR3_GM.sf2",  # Debian fluid-soundfont-gm
+    "/usr/share/sounds/sf2/default-GM.sf2",
+    "/usr/share/sounds/sf3/MuseScore_General.sf3",  # Debian musescore-general-soundfont(-small)
+    "/usr/share/sounds/sf3/default-GM.sf3",
+    "/usr/share/soundfonts/FluidR3_GM.sf2",  # Fedora, Arch
+    "/usr/share/soundfonts/default.sf2",
+)
+"""Where distributions install a General MIDI SoundFont, tried in order when AMP_SOUNDFONT is unset."""
+
+
+def soundfont_candidates() -> tuple[Path, ...]:
+    return tuple(Path(path) for path in KNOWN_SOUNDFONTS)
 
 
 def settings_from_env(environ: Mapping[str, str]) -> Settings:

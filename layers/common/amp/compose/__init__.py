@@ -82,4 +82,10 @@ def _compose_part(score: Score, style: Style, spec: MusicSpec, role: Role) -> Pa
             notes = vocal_notes(score, rng)
         case Role.FX:
             notes = fx_notes(score)
-    return Part(role=role, patch=patch, notes=notes, is_drum=role in (Role.DRUMS, Role.PERCUSSION))
+    return Part(
+        role=role,
+        patch=patch,
+        notes=notes,
+        is_drum=role in (Role.DRUMS, Role.PERCUSSION),
+        instruments=tuple(names),
+    )

@@ -1,6 +1,10 @@
-"""Score part -> Standard MIDI File bytes (mido), so a producer can re-voice a stem in a DAW.
+"""Score part -> Standard MIDI File bytes (mido): the stem's performance, so the MIDI is what was played.
 
-Drum parts go on channel 10 (index 9) with General MIDI drum notes. Output is deterministic.
+The notes, controller changes and program changes come from `amp.synth.performance.perform`, the
+same function the renderer plays, at the same tick positions. The tempo map is written as one
+set_tempo per tempo change. Drum parts go on channel 10 (index 9) with General MIDI drum notes;
+SoundFont parts carry their source's program (and a program change wherever an articulation
+switches it); synth parts carry the nearest GM program to their patch. Output is deterministic.
 """
 
 import io
@@ -9,8 +13,8 @@ import mido
 
 from amp.compose.score import Part, Score
 from amp.domain.spec import Role
-
-TICKS_PER_QN = 480
+from amp.synth.performance import TICKS_PER_QN, perform
+from amp.synth.sources import SoundFontProgram
 
 _GM_PROGRAMS: dict[str, int] = {
     "piano": 0,
@@ -41,7 +45,12 @@ _GM_PROGRAMS: dict[str, int] = {
     "bell": 14,
     "mallet": 11,
 }
+"""For synth parts only: the GM program a producer would start from to re-voice the patch."""
 DRUM_CHANNEL = 9
+
+_NOTE_OFF, _CONTROL, _PROGRAM, _NOTE_ON = range(4)
+"""Order of events on one tick: releases, then controllers, then program changes, then new notes
+(the renderer's pedal and articulation logic assumes this order)."""
 
 
 def has_midi(role: Role) -> bool:
@@ -49,7 +58,14 @@ def has_midi(role: Role) -> bool:
     return role is not Role.FX
 
 
-def part_to_midi(score: Score, part: Part) -> bytes:
+def _tick(qn: float) -> int:
+    return round(qn * TICKS_PER_QN)
+
+
+def part_to_midi(score: Score, part: Part, seed: int | None = None) -> bytes:
+    """The part's MIDI file. `seed` is the song's seed, as given to the renderer: the file then holds
+    the humanised timing the stem was played with; None writes the notes at their written times."""
+    performance = perform(score, part, seed)
     midi = mido.MidiFile(type=1, ticks_per_beat=TICKS_PER_QN)
     meta = mido.MidiTrack()
     meta.append(mido.MetaMessage("track_name", name="AMP", time=0))
@@ -57,28 +73,46 @@ def part_to_midi(score: Score, part: Part) -> bytes:
     meta.append(
         mido.MetaMessage("time_signature", numerator=score.beats_per_bar, denominator=score.beat_unit, time=0)
     )
+    now = 0
+    for start_qn, bpm in score.tempo_changes:
+        tick = _tick(start_qn)
+        meta.append(mido.MetaMessage("set_tempo", tempo=mido.bpm2tempo(bpm), time=tick - now))
+        now = tick
     meta.append(mido.MetaMessage("end_of_track", time=0))
     midi.tracks.append(meta)
 
     track = mido.MidiTrack()
     track.append(mido.MetaMessage("track_name", name=part.role.value, time=0))
-    channel = DRUM_CHANNEL if part.is_drum else 0
-    if not part.is_drum:
-        track.append(
-            mido.Message("program_change", channel=channel, program=_GM_PROGRAMS.get(part.patch, 80), time=0)
-        )
-    events: list[tuple[int, int, int, int]] = []  # (tick, order, note, velocity); note-offs first
-    for note in part.notes:
-        start = round(note.start_qn * TICKS_PER_QN)
-        end = max(start + 1, round((note.start_qn + note.length_qn) * TICKS_PER_QN))
-        events.append((start, 1, note.pitch, max(1, min(127, note.velocity))))
-        events.append((end, 0, note.pitch, 0))
+    channel = performance.channel
+    sampled = isinstance(performance.source, SoundFontProgram)
+    opening = performance.program if sampled else _GM_PROGRAMS.get(part.patch, 80)
+    if not part.is_drum or (sampled and opening != 0):
+        track.append(mido.Message("program_change", channel=channel, program=opening, time=0))
+    events: list[tuple[int, int, int, int]] = []  # (tick, order, a, b)
+    for control in performance.controls:
+        events.append((_tick(control.time_qn), _CONTROL, control.controller, max(0, min(127, control.value))))
+    program = opening
+    for note in performance.notes:
+        start = _tick(note.start_qn)
+        if sampled and not part.is_drum and note.program != program:
+            events.append((start, _PROGRAM, note.program, 0))
+            program = note.program
+        events.append((start, _NOTE_ON, note.pitch, note.velocity))
+        events.append((max(start + 1, _tick(note.end_qn)), _NOTE_OFF, note.pitch, 0))
     events.sort()
     now = 0
-    for tick, order, pitch, velocity in events:
-        kind = "note_on" if order == 1 else "note_off"
-        track.append(mido.Message(kind, channel=channel, note=pitch, velocity=velocity, time=tick - now))
+    for tick, order, a, b in events:
+        delta = tick - now
         now = tick
+        if order == _NOTE_ON:
+            message = mido.Message("note_on", channel=channel, note=a, velocity=b, time=delta)
+        elif order == _NOTE_OFF:
+            message = mido.Message("note_off", channel=channel, note=a, velocity=0, time=delta)
+        elif order == _CONTROL:
+            message = mido.Message("control_change", channel=channel, control=a, value=b, time=delta)
+        else:
+            message = mido.Message("program_change", channel=channel, program=a, time=delta)
+        track.append(message)
     track.append(mido.MetaMessage("end_of_track", time=0))
     midi.tracks.append(track)
     buffer = io.BytesIO()

@@ -43,3 +43,8 @@ class QualityCheckFailed(AmpError):
 
 
 RETRYABLE_ERRORS: tuple[type[AmpError], ...] = (ProviderThrottled, ProviderUnavailable)
+
+
+class SoundFontMissing(AmpError):
+    """The General MIDI SoundFont the sampled instruments need is not installed (or unreadable). Not
+    retried: the message names what to install (`apt-get install fluid-soundfont-gm`) or AMP_SOUNDFONT."""

@@ -26,5 +26,5 @@ class ProceduralProvider:
         score = self.compose(spec)
         part = score.parts[role]
         audio = render_part(score, part, stem_frames(spec), spec.seed)
-        midi = part_to_midi(score, part) if has_midi(role) else None
+        midi = part_to_midi(score, part, spec.seed) if has_midi(role) else None
         return RenderedStem(audio=audio, midi=midi)

@@ -147,3 +147,19 @@ def apply_send(dry: FloatArray, effects: StemEffects) -> FloatArray:
     wet *= np.float32(effects.send_level)
     audio += _interpolate(wet, audio.shape[1])  # in place: one full-length buffer less at peak
     return audio
+
+
+ROOMS: dict[str, tuple[float, float]] = {
+    "studio": (0.30, 0.12),
+    "chamber": (0.50, 0.20),
+    "hall": (0.80, 0.28),
+    "church": (0.92, 0.34),
+}
+"""Room -> (Freeverb room size, send level) for sampled parts: the ensemble's space, not a per-patch
+effect; every SoundFont stem of a song gets the same room, so the mix sounds like one place."""
+
+
+def room_effects(room: str) -> StemEffects:
+    """The quarter-rate reverb send of a room (see the module's note on its cost)."""
+    room_size, level = ROOMS[room]
+    return StemEffects(voice_inserts=None, send=_send(room_size), send_level=level)

@@ -13,11 +13,13 @@ from amp.compose.lines import FX_DOWNLIFTER, FX_IMPACT, FX_RISER, FX_SWELL
 from amp.compose.score import Part, Score
 from amp.compose.theory import midi_to_hz
 from amp.domain.spec import Role
-from amp.synth import fx
+from amp.synth import fx, soundfont
 from amp.synth.drums import DRUM_PAN, drum_sample
-from amp.synth.effects import StemEffects, apply_send, stem_effects
+from amp.synth.effects import StemEffects, apply_send, room_effects, stem_effects
 from amp.synth.instruments import envelope, note_frames, timbre
 from amp.synth.oscillators import FloatArray
+from amp.synth.performance import EXPRESSION_CC, perform, sounding_ends_qn
+from amp.synth.sources import SoundFontProgram, source_for_part
 
 ROLE_RMS_DBFS: dict[Role, float] = {
     Role.DRUMS: -17.0,
@@ -159,11 +161,71 @@ def level_stem(audio: FloatArray, role: Role) -> FloatArray:
     return audio
 
 
+ELECTRIC_PROGRAMS = frozenset({2, 4, 5, 7, 16, 17, 18, *range(26, 32), *range(33, 40), *range(80, 104)})
+"""Amplified and electronic GM programs: a band that has one plays in a studio, not a hall."""
+SPACIOUS_KITS = frozenset({48})
+"""The orchestra kit (timpani, gongs) belongs in the hall; the drum kits make a band."""
+CHURCH_PROGRAMS = frozenset({19, 20, 52, 53})
+
+
+def room_for(score: Score) -> str:
+    """The ensemble's room, from every part of the score (so each stem's Lambda agrees): a choir or
+    church organ sings in a church, six or more acoustic parts play in a hall, fewer in a chamber,
+    and any synth, electric instrument or drum kit puts the band in a studio."""
+    sampled: list[SoundFontProgram] = []
+    for part in score.parts.values():
+        if part.role is Role.FX:
+            continue
+        source = source_for_part(part)
+        if not isinstance(source, SoundFontProgram):
+            return "studio"
+        if source.is_drum_kit and source.program not in SPACIOUS_KITS:
+            return "studio"
+        if not source.is_drum_kit and source.program in ELECTRIC_PROGRAMS:
+            return "studio"
+        sampled.append(source)
+    if any(not s.is_drum_kit and s.program in CHURCH_PROGRAMS for s in sampled):
+        return "church"
+    return "hall" if len(sampled) >= 6 else "chamber"
+
+
+def render_sampled_dry(score: Score, part: Part, frames: int, seed: int) -> FloatArray:
+    """A SoundFont part as performed (the notes and controllers its MIDI file holds), before the
+    room and the level: (2, frames) float32."""
+    performance = perform(score, part, seed)
+    ends = sounding_ends_qn(performance)
+    notes = []
+    for note, end_qn in zip(performance.notes, ends, strict=True):
+        start_s = score.time_s(note.start_qn)
+        start = soundfont.frame_at(start_s)
+        # From the duration, not the two rounded ends: equal lengths give one cached render whatever
+        # the humanised onset (the release may land one frame, 23 us, from the MIDI player's).
+        held = max(1, soundfont.frame_at(score.time_s(end_qn) - start_s))
+        notes.append(
+            soundfont.SoundingNote(start, held, note.pitch, note.velocity, performance.bank, note.program)
+        )
+    out = soundfont.place(notes, frames)
+    expression = [
+        (soundfont.frame_at(score.time_s(c.time_qn)), c.value)
+        for c in performance.controls
+        if c.controller == EXPRESSION_CC
+    ]
+    if expression:
+        soundfont.apply_expression(out, expression)
+    return np.ascontiguousarray(out.T)
+
+
 def render_part(score: Score, part: Part, frames: int, seed: int) -> AudioBuffer:
-    """The finished stem: (2, frames) float32, exactly `frames` long, faded at the very end."""
-    effects = stem_effects(part.role, part.patch, score.bpm)
-    dry = place_notes(score, part, frames, seed, effects)
-    leveled = level_stem(apply_send(dry, effects), part.role)
+    """The finished stem: (2, frames) float32, exactly `frames` long, faded at the very end.
+
+    Dispatches on the part's source (amp.synth.sources): SoundFont parts are played from their
+    performance in the ensemble's room; synth parts keep their patch's own effects."""
+    if isinstance(source_for_part(part), SoundFontProgram):
+        wet = apply_send(render_sampled_dry(score, part, frames, seed), room_effects(room_for(score)))
+    else:
+        effects = stem_effects(part.role, part.patch, score.bpm)
+        wet = apply_send(place_notes(score, part, frames, seed, effects), effects)
+    leveled = level_stem(wet, part.role)
     fade = min(frames, max(int(END_FADE_S * SAMPLE_RATE), outro_fade_frames(score, frames)))
     if fade > 0:
         leveled[:, -fade:] *= np.linspace(1.0, 0.0, fade, dtype=np.float32) ** 2
