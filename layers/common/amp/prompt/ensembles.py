@@ -57,9 +57,9 @@ ENSEMBLES: tuple[Ensemble, ...] = (
     _ens("jazz trio", ("piano", "upright bass", "drum kit"), "jazz", "piano trio jazz"),
     _ens("jazz quartet", ("saxophone", "piano", "upright bass", "drum kit"), "jazz"),
     _ens("power trio", ("electric guitar", "bass guitar", "drum kit"), "rock", "rock trio"),
-    _ens("choir", ("choir",), "choral", "a choir", "chamber choir", "mixed choir", "satb choir", "satb",
+    _ens("choir", ("choir",), "choral music", "a choir", "chamber choir", "mixed choir", "satb choir", "satb",
          "church choir", "boys choir", "men's choir", "women's choir", "vocal ensemble", "choral ensemble", closed=False),
-    _ens("barbershop quartet", ("male vocals", "male vocals", "male vocals", "male vocals"), "choral",
+    _ens("barbershop quartet", ("male vocals", "male vocals", "male vocals", "male vocals"), "choral music",
          "barbershop"),
 )
 # fmt: on
@@ -74,8 +74,8 @@ _COUNT = re.compile(r"(?<![\w-])(?P<word>duet|duo|trio|quartet|quintet|sextet|se
 _NUMBER_BEFORE = re.compile(
     r"(?:^|[\s(])(?P<n>two|three|four|five|six|2|3|4|5|6|a pair of|pair of|a couple of|twin|dual)\s+$"
 )
-_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "a pair of": 2, "pair of": 2,
-            "a couple of": 2, "twin": 2, "dual": 2}  # fmt: skip
+_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6,
+            "a pair of": 2, "pair of": 2, "a couple of": 2, "twin": 2, "dual": 2}  # fmt: skip
 _LIMIT_PHRASES = re.compile(
     r"(?<![\w-])(?:no band|no backing band|no backing|no accompaniment|without accompaniment|without a band"
     r"|without any accompaniment|unaccompanied|no other instruments|nothing else|no rhythm section"

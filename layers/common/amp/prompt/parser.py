@@ -217,6 +217,9 @@ def _choir_alone(state: _Parse, stated: list[InstrumentEntry]) -> bool:
     return not stated_genre or state.profile.family == Family.CHORAL
 
 
+_WEAK_SUGGESTIONS = frozenset({"classical"})
+"""Suggestions that a singer or an instrument of a particular tradition overrides."""
+
 _GENERIC_ENTRIES = frozenset({"lead", "bass", "chords", "vocals", "percussion", "guitar"})
 
 
@@ -267,24 +270,26 @@ def _implied_genre(state: _Parse, stated: list[InstrumentEntry], only_stated: bo
         return style[0], f"'{style[1]}'"
     ensemble = state.ensemble
     if ensemble is not None and ensemble.genre is not None:
-        return ensemble.genre, f"the {ensemble.names[0]}"
+        # an open ensemble ("choir") implies its genre only when nothing but voices is named
+        if ensemble.limited or all(entry.role == Role.VOCAL for entry in stated):
+            return ensemble.genre, f"the {ensemble.names[0]}"
     if state.form is not None:
         return state.form.genre, f"the form '{state.form.name}'"
     if says_a_cappella(state.lowered):
-        return "choral", "'a cappella'"
-    votes: dict[str, int] = {}
-    first: dict[str, InstrumentEntry] = {}
-    for entry in stated:
-        if entry.suggests_genre and entry.role != Role.VOCAL:
-            votes[entry.suggests_genre] = votes.get(entry.suggests_genre, 0) + 1
-            first.setdefault(entry.suggests_genre, entry)
-    if votes:
-        genre = max(votes, key=lambda name: votes[name])  # ties: the first suggested (dicts keep order)
-        return genre, f"the {first[genre].name}"
+        return "choral music", "'a cappella'"
+    singer = any(entry.role == Role.VOCAL and entry.name != "choir" for entry in stated)
+    suggesting = [entry for entry in stated if entry.suggests_genre and entry.role != Role.VOCAL]
+    # An orchestral instrument suggests classical music only without a singer ("violin and female
+    # vocals" is a song), and only when no instrument of a tradition is named ("banjo and violin").
+    strong = [entry for entry in suggesting if entry.suggests_genre not in _WEAK_SUGGESTIONS]
+    weak = [entry for entry in suggesting if entry.suggests_genre in _WEAK_SUGGESTIONS and not singer]
+    for entry in strong or weak:
+        if entry.suggests_genre is not None:
+            return entry.suggests_genre, f"the {entry.name}"
     if only_stated and stated and all(entry.name in CONCERT_SOLO_INSTRUMENTS for entry in stated):
         return "classical", f"a solo {stated[0].name}"
-    for entry in stated:
-        if entry.suggests_genre:
+    for entry in stated:  # a singer suggests pop only when no instrument suggests anything
+        if entry.role == Role.VOCAL and entry.suggests_genre is not None:
             return entry.suggests_genre, f"the {entry.name}"
     for word in state.moods:
         if word.mood in MOOD_GENRES:

@@ -150,7 +150,7 @@ FORMS: tuple[Form, ...] = (
     _form("rondo", "classical era", "2/4", (100, 144, 120), "rondos", "rondeau"),
     _form("serenade", "classical era", "4/4", (72, 112, 92), "serenades", "divertimento"),
     _form("elegy", "romantic era", "4/4", (50, 72, 60), "elegie", "élégie", "lament", "threnody"),
-    _form("requiem", "choral", "4/4", (50, 76, 60), "requiem mass"),
+    _form("requiem", "choral music", "4/4", (50, 76, 60), "requiem mass"),
     _form("chorale", "hymn", "4/4", (56, 88, 72), "chorale prelude"),
     _form("reel", "celtic", "4/4", (104, 124, 116), "reels", "irish reel", "scottish reel"),
     _form("jig", "celtic", "6/8", (150, 190, 168), "jigs", "irish jig", "double jig"),
