@@ -269,10 +269,13 @@ def _implied_genre(state: _Parse, stated: list[InstrumentEntry], only_stated: bo
     if style is not None:
         return style[0], f"'{style[1]}'"
     ensemble = state.ensemble
-    if ensemble is not None and ensemble.genre is not None:
-        # an open ensemble ("choir") implies its genre only when nothing but voices is named
-        if ensemble.limited or all(entry.role == Role.VOCAL for entry in stated):
-            return ensemble.genre, f"the {ensemble.names[0]}"
+    # an open ensemble ("choir") implies its genre only when nothing but voices is named
+    if (
+        ensemble is not None
+        and ensemble.genre is not None
+        and (ensemble.limited or all(entry.role == Role.VOCAL for entry in stated))
+    ):
+        return ensemble.genre, f"the {ensemble.names[0]}"
     if state.form is not None:
         return state.form.genre, f"the form '{state.form.name}'"
     if says_a_cappella(state.lowered):
