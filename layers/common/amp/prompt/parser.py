@@ -64,8 +64,12 @@ from amp.prompt.words import GENERIC_TEMPO_RANGE, MOOD_GENRES, MoodWord
 MAX_INSTRUMENTS = 12
 MAX_MOODS = 6
 _ONLY_BEFORE = re.compile(
-    r"(?:^|[\s(])(?:solo|just|only|nothing but|unaccompanied|purely)\s+(?:an?\s+|the\s+)?$"
+    r"(?:^|[\s(])(?:solo|just|only|nothing but|unaccompanied|purely"
+    r"|(?:piece|sonata|sonatina|etude|study|nocturne|prelude|suite|invention|jig|reel|minuet|mazurka|written|work)"
+    r"\s+for(?:\s+solo)?)\s+(?:an?\s+|the\s+|two\s+|three\s+|four\s+)?$"
 )
+"""Words before an instrument that make it the whole band ("solo piano", "just strings", "a piece for
+cello")."""
 _ONLY_AFTER = re.compile(r"\s*(?:only|alone|by itself|on its own)(?![\w-])")
 _FALLBACK_PARTS = (("synth pad", Role.PAD), ("piano", Role.CHORDS), ("synth lead", Role.LEAD))
 _DECIDED = (Provenance.STATED, Provenance.OVERRIDDEN)
@@ -138,7 +142,8 @@ def parse_prompt(text: str, *, options: JobOptions | None = None, seed_source: s
     excluded = _choose_exclusions(state, stated)
     instruments = _choose_instruments(state, stated, only_stated, excluded)
 
-    if cleaned.strip() and not any(p in _DECIDED for p in prov.values()):
+    recognised = any(p in _DECIDED for p in prov.values()) or prov["genre"] != Provenance.DEFAULTED
+    if cleaned.strip() and not recognised:
         state.notes.append("no musical terms recognised; every value is inferred or a default")
     return MusicSpec(
         genre=state.profile.name,
@@ -193,9 +198,10 @@ def _stated_instruments(
         if entry not in entries:
             entries.append(entry)
         counts[entry.name] = max(counts.get(entry.name, 1), count_before(lowered, start))
-        if _ONLY_BEFORE.search(lowered[max(0, start - 20) : start]) or _ONLY_AFTER.match(lowered, end):
+        if _ONLY_BEFORE.search(lowered[max(0, start - 32) : start]) or _ONLY_AFTER.match(lowered, end):
             only = True
         solo_cue = solo_cue or solo_after(lowered, end) or match.group(0).endswith(" solo")
+        only = only or match.group(0).startswith("solo ")  # "solo cello" is an alias of the cello
     everything = entries + ensemble.entries
     named = [entry for entry in entries if not _covered_by_specific(entry, everything)]
     if solo_cue and len(named) == 1 and not genre_spans and not ensemble.names:
@@ -487,7 +493,14 @@ def _choose_instruments(
         for instrument in kept:  # a named instrument is not added again from the band
             if instrument.name in band_names:
                 band_names.remove(instrument.name)
-        band, _ = spread_roles([entry_for_alias(name) for name in band_names], frozenset(excluded))
+        band_entries = [entry_for_alias(name) for name in band_names]
+        # The band is spread over its own roles only when it is the whole band; next to named
+        # instruments it fills the roles they leave open with its parts in their own roles.
+        band = (
+            [entry.instrument() for entry in band_entries]
+            if kept
+            else spread_roles(band_entries, frozenset(excluded))[0]
+        )
         for instrument in band:
             if instrument.role not in stated_roles and instrument.role not in excluded:
                 kept.append(instrument)
