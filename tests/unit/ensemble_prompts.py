@@ -37,7 +37,7 @@ class EnsembleCase:
     has: tuple[str, ...] = field(default=())
 
 
-def e(
+def e(  # noqa: PLR0917 - one compact row per prompt
     prompt: str,
     family: Family,
     roles: set[Role] | frozenset[Role],
