@@ -198,3 +198,30 @@ def test_at_least_40_world_instruments_each_with_a_world_latin_or_folk_tradition
         "duduk",
     ):
         assert family_for(entry_for_alias(name).suggests_genre or "") in traditions, name
+
+
+@pytest.mark.parametrize(
+    ("prompt", "names"),
+    [
+        ("a quartet in G", ["violin", "violin", "viola", "cello"]),
+        ("a trio", ["piano", "violin", "cello"]),
+        ("blues trio", ["drum kit", "bass guitar", "electric guitar"]),
+        ("rock duo", ["drum kit", "distorted guitar"]),
+    ],
+)
+def test_a_bare_count_word_gets_that_many_players(prompt: str, names: list[str]) -> None:
+    spec = parse_prompt(prompt, seed_source=SEED_SOURCE)
+    assert [instrument.name for instrument in spec.instruments] == names
+
+
+def test_a_genre_word_inside_an_instrument_name_does_not_undo_solo() -> None:
+    spec = parse_prompt("classical guitar solo", seed_source=SEED_SOURCE)
+    assert spec.genre == "classical"
+    assert [instrument.name for instrument in spec.instruments] == ["acoustic guitar"]
+
+
+def test_a_default_band_spreads_only_its_melody_instruments() -> None:
+    chamber = parse_prompt("chamber music", seed_source=SEED_SOURCE)
+    assert len(chamber.roles()) == 4, "violin, violin, viola and cello each have a stem"
+    reggae = parse_prompt("reggae", seed_source=SEED_SOURCE)
+    assert [i.role for i in reggae.instruments if i.name in ("electric guitar", "organ")] == [Role.CHORDS] * 2

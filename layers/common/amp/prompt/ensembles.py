@@ -84,6 +84,16 @@ _LIMIT_PHRASES = re.compile(
 )
 _SOLO_AFTER = re.compile(r"\s+solo(?![\w-])")
 
+_DEFAULT_ENSEMBLES = {2: ("violin", "piano"), 3: ("piano", "violin", "cello"), 4: _STRING_QUARTET,
+                      5: ("piano", *_STRING_QUARTET)}  # fmt: skip
+
+
+def default_ensemble(count: int) -> tuple[str, ...] | None:
+    """The chamber ensemble a bare count word means when nothing else is said: a duo is violin and
+    piano, a trio a piano trio, a quartet a string quartet, a quintet a piano quintet."""
+    return _DEFAULT_ENSEMBLES.get(count)
+
+
 CONCERT_SOLO_INSTRUMENTS = frozenset(
     {"piano", "harp", "pipe organ", "celesta", "harpsichord", "strings", "orchestra"}
 )
@@ -161,7 +171,9 @@ def _alternatives(register: int) -> tuple[Role, ...]:
 
 
 def spread_roles(
-    entries: list[InstrumentEntry], unavailable: frozenset[Role] = frozenset()
+    entries: list[InstrumentEntry],
+    unavailable: frozenset[Role] = frozenset(),
+    movable: frozenset[Role] = frozenset(Role),
 ) -> tuple[list[Instrument], list[str]]:
     """One stem per instrument where the roles allow it. Returns the instruments (names kept, roles
     possibly moved, order kept) and a note per move.
@@ -171,8 +183,9 @@ def spread_roles(
     (synths, drums, effects) are never moved and claim their role before movable ones. Then each
     remaining acoustic instrument, highest register first, takes the first free role among its
     alternatives (treble: lead, arp, chords, pad; middle: chords, pad, lead, arp; low: bass, chords,
-    pad, arp). `unavailable` roles (excluded by the text) are never moved into. An instrument that
-    finds no free role keeps its own and shares that stem."""
+    pad, arp). `unavailable` roles (excluded by the text) are never moved into; only instruments whose
+    own role is in `movable` are moved. An instrument that finds no free role keeps its own and
+    shares that stem."""
     roles: list[Role] = [entry.role for entry in entries]
     owner: dict[Role, int] = {}
     for index, entry in enumerate(entries):
@@ -185,7 +198,11 @@ def spread_roles(
         if current is None or _better_claim(entry, entries[current]):
             owner[entry.role] = index
     notes: list[str] = []
-    waiting = [i for i, e in enumerate(entries) if e.register is not None and owner.get(e.role) != i]
+    waiting = [
+        i
+        for i, e in enumerate(entries)
+        if e.register is not None and e.role in movable and owner.get(e.role) != i
+    ]
     waiting.sort(key=lambda i: -(entries[i].register or 0))
     for index in waiting:
         entry = entries[index]

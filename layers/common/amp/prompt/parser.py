@@ -27,6 +27,7 @@ from amp.prompt.ensembles import (
     CONCERT_SOLO_INSTRUMENTS,
     EnsembleFound,
     count_before,
+    default_ensemble,
     find_ensemble,
     solo_after,
     spread_roles,
@@ -190,10 +191,12 @@ def _stated_instruments(
     solo_cue = False
     lowered = state.lowered
     skip_spans = [(s, e) for s, e, _ in genre_spans] + ensemble.spans
+    instrument_spans: list[tuple[int, int]] = []
     for match in INSTRUMENT_PATTERN.finditer(lowered):
         start, end = match.span()
         if state.negations.covers(start) or any(s <= start and end <= e for s, e in skip_spans):
             continue
+        instrument_spans.append((start, end))
         entry = entry_for_alias(match.group(0))
         if entry not in entries:
             entries.append(entry)
@@ -204,8 +207,17 @@ def _stated_instruments(
         only = only or match.group(0).startswith("solo ")  # "solo cello" is an alias of the cello
     everything = entries + ensemble.entries
     named = [entry for entry in entries if not _covered_by_specific(entry, everything)]
-    if solo_cue and len(named) == 1 and not genre_spans and not ensemble.names:
+    # a genre word inside an instrument's name ("classical guitar") does not make it a genre piece
+    genre_words = [g for g in genre_spans if not any(s <= g[0] and g[1] <= e for s, e in instrument_spans)]
+    if solo_cue and len(named) == 1 and not genre_words and not ensemble.names:
         only = True  # "banjo solo": the piece is for that instrument alone
+    if ensemble.count and not named and not ensemble.names and not genre_words:
+        implied = default_ensemble(ensemble.count)  # "a quartet in G": a string quartet
+        if implied is not None:
+            ensemble.entries.extend(entry_for_alias(name) for name in implied)
+            ensemble.genre = "chamber music"
+            ensemble.names.append(f"{len(implied)}-player chamber ensemble")
+            state.notes.append(f"the ensemble word was read as {', '.join(implied)}")
     if ensemble.count and len(named) == 1 and not ensemble.names:
         counts[named[0].name] = max(counts[named[0].name], ensemble.count)  # "a violin duet"
     repeated = [entry for entry in named for _ in range(counts.get(entry.name, 1))]
@@ -494,12 +506,19 @@ def _choose_instruments(
             if instrument.name in band_names:
                 band_names.remove(instrument.name)
         band_entries = [entry_for_alias(name) for name in band_names]
+        count = state.ensemble.count if state.ensemble is not None else None
+        if count and not kept and len(band_entries) > count:
+            # "a blues trio": the genre's band, cut to the number of players asked for
+            band_entries = _cut_band(band_entries, count)
+            state.notes.append(
+                f"the first {count} parts of the {state.profile.name} band, for the number asked"
+            )
         # The band is spread over its own roles only when it is the whole band; next to named
         # instruments it fills the roles they leave open with its parts in their own roles.
         band = (
             [entry.instrument() for entry in band_entries]
             if kept
-            else spread_roles(band_entries, frozenset(excluded))[0]
+            else spread_roles(band_entries, frozenset(excluded), frozenset({Role.LEAD}))[0]
         )
         for instrument in band:
             if instrument.role not in stated_roles and instrument.role not in excluded:
@@ -510,6 +529,14 @@ def _choose_instruments(
         prov[f"instruments.{kept[0].role.value}"] = Provenance.DEFAULTED
     prov["instruments"] = Provenance.STATED if stated_roles else state.derived
     return kept
+
+
+def _cut_band(entries: list[InstrumentEntry], count: int) -> list[InstrumentEntry]:
+    """`count` parts of a band, in band order: its first harmony or melody part, then the others in
+    order (a rock duo is guitar and drums, a trio guitar, drums and bass)."""
+    tune = next((e for e in entries if e.role in (Role.CHORDS, Role.LEAD)), entries[0])
+    chosen = [tune, *[e for e in entries if e is not tune][: count - 1]]
+    return [e for e in entries if any(e is c for c in chosen)]
 
 
 def _fallback_part(excluded: list[Role], notes: list[str]) -> Instrument:
