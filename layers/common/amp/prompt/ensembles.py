@@ -121,8 +121,10 @@ class EnsembleFound:
 
 
 def find_ensemble(lowered: str, negations: NegationScopes) -> EnsembleFound:
-    """Ensemble nouns, limit words and a count word in lower-cased text. An ensemble noun or a count
-    word is itself a limit: the listener named the band."""
+    """Ensemble nouns, limit words and a count word in lower-cased text. A closed ensemble noun is
+    itself a limit (the listener named the band); a count word limits the band when the named players
+    fit in it, which the parser decides ("a duet for two violins" does, "a duet of two singers over
+    drums, piano and synths" does not)."""
     found = EnsembleFound([], [], None, False)
     for match in ENSEMBLE_PATTERN.finditer(lowered):
         if negations.covers(match.start()):
@@ -140,7 +142,6 @@ def find_ensemble(lowered: str, negations: NegationScopes) -> EnsembleFound:
         inside_noun = any(start <= match.start() < end for start, end in found.spans)
         if not negations.covers(match.start()) and not inside_noun:
             found.count = found.count or _COUNT_WORDS[match.group("word")]
-            found.limited = True
     if any(not negations.covers(match.start()) for match in _LIMIT_PHRASES.finditer(lowered)):
         found.limited = True
     return found

@@ -221,7 +221,10 @@ def _stated_instruments(
     if ensemble.count and len(named) == 1 and not ensemble.names:
         counts[named[0].name] = max(counts[named[0].name], ensemble.count)  # "a violin duet"
     repeated = [entry for entry in named for _ in range(counts.get(entry.name, 1))]
-    return repeated + ensemble.entries, only
+    players = repeated + ensemble.entries
+    if ensemble.count and players and len(players) <= ensemble.count:
+        only = True  # "a duet for violin and piano": the named players are the whole band
+    return players, only
 
 
 def _choir_alone(state: _Parse, stated: list[InstrumentEntry]) -> bool:
@@ -480,10 +483,17 @@ def _choose_instruments(
     if len(stated) > MAX_INSTRUMENTS:
         state.notes.append(f"{len(stated)} instruments named; kept the first {MAX_INSTRUMENTS}")
         stated = stated[:MAX_INSTRUMENTS]
-    spread, moves = spread_roles(stated, frozenset(excluded))
+    # In a named ensemble every player gets a stem of its own. Beside a genre's band only melody
+    # instruments move, and only into roles the band leaves free ("violin and flute in a house track"
+    # are two stems; "house with piano and keys" keeps one chords stem and the house pad).
+    if only_stated:
+        spread, moves = spread_roles(stated, frozenset(excluded))
+    else:
+        band_roles = {entry_for_alias(name).role for name in state.profile.band}
+        spread, moves = spread_roles(stated, frozenset(excluded) | band_roles, frozenset({Role.LEAD}))
     state.notes.extend(moves)
     kept: list[Instrument] = []
-    for instrument in spread:
+    for instrument in dict.fromkeys(spread):  # the same instrument twice on one stem adds nothing
         if instrument.role in excluded:
             state.notes.append(f"{instrument.name} left out: its role '{instrument.role.value}' is excluded")
         else:
