@@ -65,6 +65,7 @@ _BASSES = {
     "acid bass",
     "wobble bass",
     "tuba",
+    "double bass",
 }
 _DRUMS = {
     "drum kit",
@@ -94,6 +95,19 @@ _PERCUSSION = {
     "triangle",
     "woodblock",
     "beatbox",
+    # percussion of the traditions (names the parser gained in issue 14)
+    "mridangam",
+    "darbuka",
+    "frame drum",
+    "talking drum",
+    "shekere",
+    "bodhran",
+    "castanets",
+    "timbales",
+    "guiro",
+    "surdo",
+    "gong",
+    "singing bowl",
 }
 _VOICES = {
     "vocals",
@@ -127,9 +141,13 @@ _BRASS = {"brass section", "trumpet", "trombone", "french horn", "tuba", "saxoph
 # (concept, tag pattern, accepted instrument names)
 INSTRUMENT_CONCEPTS: list[tuple[str, str, set[str]]] = [
     ("piano", r"\bpiano", {"piano", "electric piano"}),
-    ("keyboard", r"\bkeyboard|\bkeys\b", {"keyboard", "piano", "electric piano", "organ", "synth chords"}),
+    (
+        "keyboard",
+        r"\bkeyboard|\bkeys\b",
+        {"keyboard", "piano", "electric piano", "organ", "pipe organ", "synth chords"},
+    ),
     ("electric piano", r"rhodes|electric piano|wurli|e-piano", {"electric piano"}),
-    ("organ", r"\borgan", {"organ"}),
+    ("organ", r"\borgan", {"organ", "pipe organ"}),
     ("guitar", r"guitar(?<!bass guitar)", _GUITARS),
     ("bass", r"\bbass(?:es|line|lines)?\b(?!\s*drum)|e-bass|bass guitar", _BASSES),
     (
@@ -148,11 +166,11 @@ INSTRUMENT_CONCEPTS: list[tuple[str, str, set[str]]] = [
     ("cello", r"\bcello", {"cello", "strings"}),
     ("synth", r"synth", _SYNTHS),
     ("pad", r"\bpads?\b", {"synth pad", "strings", "atmosphere"}),
-    ("vocals", r"vocal|voice|singer|singing|vocalist|choir|\brap|chant", _VOICES),
+    ("vocals", r"vocal|voice|singer|singing(?! bowl)|vocalist|choir|\brap|chant", _VOICES),
     ("choir", r"choir|choral", {"choir"}),
     ("brass", r"brass|trumpet|trombone|\bhorns?\b|tuba", _BRASS),
     ("saxophone", r"\bsax", {"saxophone"}),
-    ("flute", r"flute|recorder", {"flute"}),
+    ("flute", r"flute|recorder", {"flute", "pan flute", "dizi", "bansuri", "quena", "shakuhachi"}),
     ("clarinet", r"clarinet", {"clarinet"}),
     ("harp", r"\bharp\b(?! ?sichord)", {"harp"}),
     ("harpsichord", r"harpsichord", {"harpsichord"}),
@@ -206,6 +224,7 @@ _ELECTRONIC = {
     "ambient",
     "vaporwave",
     "phonk",
+    "psybient",
 }
 _HIP_HOP = {"hip-hop", "boom bap", "lo-fi hip hop", "trap", "drill", "grime", "phonk"}
 
@@ -227,30 +246,52 @@ GENRE_CONCEPTS: list[tuple[str, str, set[str]]] = [
     ("dubstep", r"dubstep", {"dubstep"}),
     ("drum and bass", r"drum (?:and|&|n) bass|\bdnb\b|jungle", {"drum and bass", "jungle"}),
     ("jazz", r"jazz|bebop|swing", {"jazz", "swing", "bossa nova"}),
-    ("blues", r"blues", {"blues"}),
+    ("blues", r"blues", {"blues", "delta blues", "chicago blues"}),
     ("country", r"country|bluegrass", {"country", "bluegrass"}),
-    ("folk", r"\bfolk", {"folk"}),
-    ("classical", r"classical|orchestral|symphon|baroque|opera|chamber music", {"classical", "cinematic"}),
+    ("folk", r"\bfolk", {"folk", "celtic", "klezmer", "balkan", "flamenco", "polka"}),
+    (
+        "classical",
+        r"classical|orchestral|symphon|baroque|opera|chamber music",
+        {
+            "classical",
+            "cinematic",
+            "baroque",
+            "classical era",
+            "romantic era",
+            "impressionist",
+            "chamber music",
+        }
+        | {"choral music", "hymn"},
+    ),
     ("metal", r"metal", {"metal"}),
     ("punk", r"punk", {"punk"}),
     ("reggae", r"reggae|\bska\b|\bdub\b|dancehall", {"reggae", "dub", "dancehall"}),
     (
         "latin",
         r"latin|salsa|cumbia|bossa|samba|tango|flamenco|reggaeton",
-        {"latin", "bossa nova", "reggaeton"},
+        {"latin", "bossa nova", "reggaeton", "tango", "samba", "cumbia", "flamenco"},
     ),
     ("r&b / soul", r"r&b|\brnb\b|\bsoul\b|motown", {"r&b", "soul"}),
     ("funk", r"\bfunk\b", {"funk"}),
     ("disco", r"disco", {"disco"}),
-    ("gospel", r"gospel|worship|hymn", {"gospel"}),
-    ("ambient", r"ambient|new age|meditation", {"ambient", "new age"}),
+    ("gospel", r"gospel|worship|hymn", {"gospel", "hymn"}),
+    ("ambient", r"ambient|new age|meditation", {"ambient", "new age", "psybient"}),
     ("cinematic", r"soundtrack|film|movie|cinematic|trailer", {"cinematic"}),
     ("video game", r"video game|8[\s-]?bit|chiptune", {"chiptune", "cinematic"}),
     (
         "world",
         r"world music|indian|bollywood|devotional|middle eastern|arabic|african|regional|carnatic"
         r"|hindustani",
-        {"world", "afrobeats", "indian classical"},
+        {
+            "world",
+            "afrobeats",
+            "indian classical",
+            "middle eastern",
+            "african traditional",
+            "gamelan",
+            "klezmer",
+        }
+        | {"japanese traditional", "chinese traditional", "andean", "calypso"},
     ),
     ("lullaby", r"lullaby", {"lullaby"}),
     ("waltz", r"waltz", {"waltz"}),

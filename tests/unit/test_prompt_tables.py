@@ -89,8 +89,21 @@ def test_genre_feels_cover_the_fixed_vocabulary() -> None:
         "trap",
         "half_time",
         "waltz",
-        "straight_rock",
+        "backbeat",
+        "swing",
+        "dembow",
+        "ambient",
         "none",
+        "shuffle",
+        "rock",
+        "bossa",
+        "tango",
+        "clave",
+        "march",
+        "folk",
+        "world",
+        "orchestral",
+        "samba",
     ]
 
 

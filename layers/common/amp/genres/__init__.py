@@ -1,47 +1,61 @@
 """The one genre module: every genre's profile, read by the parser, the composer, the mixer and QA.
 
 `families` holds the small fixed vocabularies (harmony/texture family, drum feel) that the rest of
-AMP switches on; the profile table maps each genre name to them.
+AMP switches on; `profiles` holds the table that maps each genre name to them. Callers never
+re-derive a family or a feel from genre names: they ask here.
+
+Unknown genre names (a spec written by hand, an old job record): `profile_of` first looks for a known
+genre inside the name ("dark minimal techno" -> techno); when there is none, the documented fallback
+is a pop-family backbeat without sidechain ducking (`FALLBACK_FAMILY`, `FALLBACK_DRUM_FEEL`): the
+most neutral idiom, which neither adds a four-on-the-floor kick nor removes a drum part.
 """
 
 from amp.genres.families import DrumFeel, Family
+from amp.genres.profiles import DEFAULT_GENRE, GENRES, GENRES_BY_NAME, GenreProfile
 
-__all__ = ["DrumFeel", "Family", "drum_feel_for", "family_for"]
+__all__ = [
+    "DEFAULT_GENRE",
+    "FALLBACK_DRUM_FEEL",
+    "FALLBACK_FAMILY",
+    "GENRES",
+    "GENRES_BY_NAME",
+    "DrumFeel",
+    "Family",
+    "GenreProfile",
+    "drum_feel_for",
+    "family_for",
+    "profile_of",
+    "sidechain_for",
+]
 
-# PROVISIONAL (replaced by lookups in the genre profile table): keyword groups -> family.
-_PROVISIONAL_FAMILY_KEYWORDS: tuple[tuple[tuple[str, ...], Family], ...] = (
-    (("drum and bass", "drum & bass", "dnb", "jungle", "liquid", "neurofunk"), Family.DNB),
-    (("trap", "drill", "phonk", "hip hop", "hip-hop", "boom bap", "lofi", "lo-fi", "rap"), Family.HIPHOP),
-    (("jazz", "bebop", "swing"), Family.JAZZ),
-    (("blues",), Family.BLUES),
-    (("bossa", "tango", "salsa", "latin", "samba", "cumbia"), Family.LATIN),
-    (("choir", "choral", "gospel", "a cappella"), Family.CHORAL),
-    (("orchestral", "cinematic", "soundtrack", "film score", "epic"), Family.ORCHESTRAL),
-    (("classical", "baroque", "chamber", "romantic", "string quartet", "sonata"), Family.CLASSICAL),
-    (("folk", "celtic", "bluegrass", "country", "irish"), Family.FOLK),
-    (("rock", "metal", "punk", "grunge", "indie"), Family.ROCK),
-    (("indian", "raga", "world", "arabic", "flamenco", "african"), Family.WORLD),
-    (("ambient", "drone", "new age", "meditation"), Family.AMBIENT),
-    (("techno", "house", "trance", "edm", "dubstep", "electro", "dance", "disco", "garage"), Family.EDM),
-)
+FALLBACK_FAMILY = Family.POP
+FALLBACK_DRUM_FEEL = DrumFeel.BACKBEAT
+
+
+def profile_of(genre: str) -> GenreProfile | None:
+    """The table's profile for a genre name or alias, or for a known genre inside the name; None
+    when the name holds no known genre."""
+    from amp.prompt.genres import UnknownGenre, profile_for  # the alias matcher lives with the parser
+
+    try:
+        return profile_for(genre)
+    except UnknownGenre:
+        return None
 
 
 def family_for(genre: str) -> Family:
-    """The idiom a genre is written in. PROVISIONAL: keyword groups until the profile table has it."""
-    text = genre.lower().replace("_", " ")
-    for keywords, family in _PROVISIONAL_FAMILY_KEYWORDS:
-        if any(keyword in text for keyword in keywords):
-            return family
-    return Family.POP
+    """The idiom a genre is written in (FALLBACK_FAMILY for a name with no known genre in it)."""
+    profile = profile_of(genre)
+    return profile.family if profile is not None else FALLBACK_FAMILY
 
 
 def drum_feel_for(genre: str) -> DrumFeel:
-    """The genre's groove family. PROVISIONAL: read from the parser's profile until the table moves here."""
-    from amp.domain.errors import InvalidInput
-    from amp.prompt import profile_for
+    """The genre's groove family (FALLBACK_DRUM_FEEL for a name with no known genre in it)."""
+    profile = profile_of(genre)
+    return profile.drum_feel if profile is not None else FALLBACK_DRUM_FEEL
 
-    try:
-        feel = profile_for(genre).drum_feel.value
-    except InvalidInput:
-        return DrumFeel.BACKBEAT
-    return DrumFeel.BACKBEAT if feel == "straight_rock" else DrumFeel(feel)
+
+def sidechain_for(genre: str) -> bool:
+    """Whether the mixer ducks the bass under the kick (False for a name with no known genre in it)."""
+    profile = profile_of(genre)
+    return profile.sidechain if profile is not None else False

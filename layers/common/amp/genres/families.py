@@ -73,3 +73,5 @@ class DrumFeel(StrEnum):
     """Hand drums in the tradition's cycle (tabla-like, darbuka-like), no kit."""
     ORCHESTRAL = "orchestral"
     """Timpani and orchestral percussion hits at section starts and climaxes."""
+    SAMBA = "samba"
+    """Samba: surdo accent on beat 2 of 2/4, busy sixteenths on pandeiro/tamborim, partido-alto accents."""

@@ -12,8 +12,9 @@ from scipy import signal
 
 from amp.analysis.levels import SILENCE_LUFS, db_to_amplitude, gated_loudness_lufs
 from amp.audio_io import AudioBuffer
-from amp.domain.errors import InvalidAudio, InvalidInput
+from amp.domain.errors import InvalidAudio
 from amp.domain.spec import Role
+from amp.genres import sidechain_for
 from amp.mixing.dynamics import block_rms_db, compressor_gain, duck_gain
 
 
@@ -40,11 +41,6 @@ ROLE_MIX: dict[str, RoleMix] = {
 }
 DEFAULT_ROLE_MIX = RoleMix(-24.0, 0.0, 150.0)
 
-SIDECHAIN_GENRES = (
-    "house", "techno", "trance", "edm", "electro", "dance", "drum and bass", "dnb", "dubstep",
-    "future bass", "garage", "disco", "synthwave", "electronic", "hardstyle", "breakbeat",
-)  # fmt: skip
-"""Genres whose bass ducks under the kick; acoustic styles keep the bass steady."""
 DUCK_DEPTH_DB = 6.0
 BUS_RATIO = 2.0
 BUS_HEADROOM_PEAK_DBFS = -3.0
@@ -63,17 +59,9 @@ class MixResult:
 
 
 def wants_sidechain(genre: str) -> bool:
-    """Kick-driven grooves (four-on-the-floor, breakbeat, trap, half-time) duck the bass under the kick;
-    genres the prompt parser does not know fall back to a keyword list."""
-    from amp.prompt import profile_for
-    from amp.prompt.genres import DrumFeel
-
-    try:
-        feel = profile_for(genre).drum_feel
-    except InvalidInput:
-        lowered = genre.lower()
-        return any(name in lowered for name in SIDECHAIN_GENRES)
-    return feel in {DrumFeel.FOUR_ON_THE_FLOOR, DrumFeel.BREAKBEAT, DrumFeel.TRAP, DrumFeel.HALF_TIME}
+    """Whether the bass ducks under the kick: the genre profile's `sidechain` setting (kick-driven
+    electronic grooves duck; acoustic styles keep the bass steady). Genres not in the table don't duck."""
+    return sidechain_for(genre)
 
 
 def to_stereo(audio: AudioBuffer) -> AudioBuffer:

@@ -22,6 +22,16 @@ from amp.domain.spec import (
     Provenance,
     Role,
 )
+from amp.genres.families import Family
+from amp.prompt.ensembles import (
+    CONCERT_SOLO_INSTRUMENTS,
+    EnsembleFound,
+    count_before,
+    default_ensemble,
+    find_ensemble,
+    solo_after,
+    spread_roles,
+)
 from amp.prompt.extract import (
     VALID_METERS,
     find_bpm,
@@ -48,14 +58,19 @@ from amp.prompt.genres import (
     profile_for,
 )
 from amp.prompt.instruments import INSTRUMENT_PATTERN, InstrumentEntry, entry_for_alias, instrument_named
+from amp.prompt.styles import Form, find_form, find_style
 from amp.prompt.text import NegationScopes, clean_text
 from amp.prompt.words import GENERIC_TEMPO_RANGE, MOOD_GENRES, MoodWord
 
 MAX_INSTRUMENTS = 12
 MAX_MOODS = 6
 _ONLY_BEFORE = re.compile(
-    r"(?:^|[\s(])(?:solo|just|only|nothing but|unaccompanied|purely)\s+(?:an?\s+|the\s+)?$"
+    r"(?:^|[\s(])(?:solo|just|only|nothing but|unaccompanied|purely"
+    r"|(?:piece|sonata|sonatina|etude|study|nocturne|prelude|suite|invention|jig|reel|minuet|mazurka|written|work)"
+    r"\s+for(?:\s+solo)?)\s+(?:an?\s+|the\s+|two\s+|three\s+|four\s+)?$"
 )
+"""Words before an instrument that make it the whole band ("solo piano", "just strings", "a piece for
+cello")."""
 _ONLY_AFTER = re.compile(r"\s*(?:only|alone|by itself|on its own)(?![\w-])")
 _FALLBACK_PARTS = (("synth pad", Role.PAD), ("piano", Role.CHORDS), ("synth lead", Role.LEAD))
 _DECIDED = (Provenance.STATED, Provenance.OVERRIDDEN)
@@ -80,6 +95,8 @@ class _Parse:
     moods: list[MoodWord] = field(default_factory=list)
     tempo_word: tuple[float, str] | None = None
     profile: GenreProfile = field(default_factory=lambda: GENRES_BY_NAME[DEFAULT_GENRE])
+    form: Form | None = None
+    ensemble: EnsembleFound | None = None
 
     @property
     def derived(self) -> Provenance:
@@ -103,9 +120,12 @@ def parse_prompt(text: str, *, options: JobOptions | None = None, seed_source: s
         for match in GENRE_PATTERN.finditer(lowered)
         if (profile := genre_for_alias(match.group(0))) is not None
     ]
+    state.ensemble = find_ensemble(lowered, state.negations)
+    state.form = find_form(lowered, state.negations)
     stated, only_stated = _stated_instruments(state, genre_spans)
     state.moods = [word for _, word in find_moods(lowered, state.negations)]
-    state.profile = _choose_genre(state, genre_spans, stated)
+    state.profile = _choose_genre(state, genre_spans, stated, only_stated)
+    only_stated = only_stated or _choir_alone(state, stated)
     state.tempo_word = find_tempo_word(lowered, state.negations)
 
     bpm = _choose_bpm(state)
@@ -123,7 +143,8 @@ def parse_prompt(text: str, *, options: JobOptions | None = None, seed_source: s
     excluded = _choose_exclusions(state, stated)
     instruments = _choose_instruments(state, stated, only_stated, excluded)
 
-    if cleaned.strip() and not any(p in _DECIDED for p in prov.values()):
+    recognised = any(p in _DECIDED for p in prov.values()) or prov["genre"] != Provenance.DEFAULTED
+    if cleaned.strip() and not recognised:
         state.notes.append("no musical terms recognised; every value is inferred or a default")
     return MusicSpec(
         genre=state.profile.name,
@@ -158,23 +179,67 @@ def _choose_seed(state: _Parse, source: str) -> int:
 def _stated_instruments(
     state: _Parse, genre_spans: list[tuple[int, int, GenreProfile]]
 ) -> tuple[list[InstrumentEntry], bool]:
-    """Named, non-negated instruments in order of mention, and whether the text asks for those alone
-    ("solo piano", "just strings", "guitar only"). Words inside a genre name ("drum" and "bass" in
-    "drum and bass") are not instruments."""
+    """Named, non-negated instruments in order of mention, repeated as often as the text asks ("two
+    violins"; "a violin duet"), then those an ensemble noun implies ("string quartet"); and whether the
+    text asks for those alone ("solo piano", "just strings", "guitar only", "a trio", "no band").
+    Words inside a genre name ("drum" and "bass" in "drum and bass") or an ensemble noun ("piano" in
+    "piano trio") are not instruments of their own."""
     entries: list[InstrumentEntry] = []
-    only = False
+    counts: dict[str, int] = {}
+    ensemble = state.ensemble or find_ensemble(state.lowered, state.negations)
+    only = ensemble.limited
+    solo_cue = False
     lowered = state.lowered
+    skip_spans = [(s, e) for s, e, _ in genre_spans] + ensemble.spans
+    instrument_spans: list[tuple[int, int]] = []
     for match in INSTRUMENT_PATTERN.finditer(lowered):
         start, end = match.span()
-        if state.negations.covers(start) or any(s <= start and end <= e for s, e, _ in genre_spans):
+        if state.negations.covers(start) or any(s <= start and end <= e for s, e in skip_spans):
             continue
+        instrument_spans.append((start, end))
         entry = entry_for_alias(match.group(0))
         if entry not in entries:
             entries.append(entry)
-        if _ONLY_BEFORE.search(lowered[max(0, start - 20) : start]) or _ONLY_AFTER.match(lowered, end):
+        counts[entry.name] = max(counts.get(entry.name, 1), count_before(lowered, start))
+        if _ONLY_BEFORE.search(lowered[max(0, start - 32) : start]) or _ONLY_AFTER.match(lowered, end):
             only = True
-    return [entry for entry in entries if not _covered_by_specific(entry, entries)], only
+        solo_cue = solo_cue or solo_after(lowered, end) or match.group(0).endswith(" solo")
+        only = only or match.group(0).startswith("solo ")  # "solo cello" is an alias of the cello
+    everything = entries + ensemble.entries
+    named = [entry for entry in entries if not _covered_by_specific(entry, everything)]
+    # a genre word inside an instrument's name ("classical guitar") does not make it a genre piece
+    genre_words = [g for g in genre_spans if not any(s <= g[0] and g[1] <= e for s, e in instrument_spans)]
+    if solo_cue and len(named) == 1 and not genre_words and not ensemble.names:
+        only = True  # "banjo solo": the piece is for that instrument alone
+    if ensemble.count and not named and not ensemble.names and not genre_words:
+        implied = default_ensemble(ensemble.count)  # "a quartet in G": a string quartet
+        if implied is not None:
+            ensemble.entries.extend(entry_for_alias(name) for name in implied)
+            ensemble.genre = "chamber music"
+            ensemble.names.append(f"{len(implied)}-player chamber ensemble")
+            state.notes.append(f"the ensemble word was read as {', '.join(implied)}")
+    if ensemble.count and len(named) == 1 and not ensemble.names:
+        counts[named[0].name] = max(counts[named[0].name], ensemble.count)  # "a violin duet"
+    repeated = [entry for entry in named for _ in range(counts.get(entry.name, 1))]
+    players = repeated + ensemble.entries
+    if ensemble.count and players and len(players) <= ensemble.count:
+        only = True  # "a duet for violin and piano": the named players are the whole band
+    return players, only
 
+
+def _choir_alone(state: _Parse, stated: list[InstrumentEntry]) -> bool:
+    """A choir is voices only when it is all that is named and no genre of another family is stated
+    ("a choir hymn" is voices only; "epic orchestral with choir" keeps its orchestra)."""
+    if state.ensemble is None or not state.ensemble.open_ensemble:
+        return False
+    if any(entry.role != Role.VOCAL for entry in stated):
+        return False
+    stated_genre = state.provenance.get("genre") in (Provenance.STATED, Provenance.OVERRIDDEN)
+    return not stated_genre or state.profile.family == Family.CHORAL
+
+
+_WEAK_SUGGESTIONS = frozenset({"classical"})
+"""Suggestions that a singer or an instrument of a particular tradition overrides."""
 
 _GENERIC_ENTRIES = frozenset({"lead", "bass", "chords", "vocals", "percussion", "guitar"})
 
@@ -191,9 +256,14 @@ def _covered_by_specific(entry: InstrumentEntry, entries: list[InstrumentEntry])
 
 
 def _choose_genre(
-    state: _Parse, genre_spans: list[tuple[int, int, GenreProfile]], stated: list[InstrumentEntry]
+    state: _Parse,
+    genre_spans: list[tuple[int, int, GenreProfile]],
+    stated: list[InstrumentEntry],
+    only_stated: bool,
 ) -> GenreProfile:
-    """Override, else the first specific genre named, else one implied by an instrument or mood."""
+    """Override, else the first specific genre named, else one implied (in this order) by a composer
+    or band, an ensemble noun, a form, the named instruments (the genre most of them suggest; a
+    singer only when nothing else does), a solo concert instrument, a mood; else the default."""
     prov = state.provenance
     override = state.options.overrides.genre
     if override is not None:
@@ -204,19 +274,51 @@ def _choose_genre(
     if found:
         prov["genre"] = Provenance.STATED
         return (specific or found)[0]
-    # a singer suggests pop only when no other instrument suggests anything
-    for entry in sorted(stated, key=lambda entry: entry.role == Role.VOCAL):
-        if entry.suggests_genre:
-            prov["genre"] = Provenance.INFERRED
-            state.notes.append(f"genre {entry.suggests_genre} inferred from the {entry.name}")
-            return GENRES_BY_NAME[entry.suggests_genre]
-    for word in state.moods:
-        if word.mood in MOOD_GENRES:
-            prov["genre"] = Provenance.INFERRED
-            state.notes.append(f"genre {MOOD_GENRES[word.mood]} inferred from the mood '{word.mood}'")
-            return GENRES_BY_NAME[MOOD_GENRES[word.mood]]
+    implied = _implied_genre(state, stated, only_stated)
+    if implied is not None:
+        genre, reason = implied
+        prov["genre"] = Provenance.INFERRED
+        state.notes.append(f"genre {genre} inferred from {reason}")
+        return GENRES_BY_NAME[genre]
     prov["genre"] = Provenance.DEFAULTED
     return GENRES_BY_NAME[DEFAULT_GENRE]
+
+
+def _implied_genre(state: _Parse, stated: list[InstrumentEntry], only_stated: bool) -> tuple[str, str] | None:
+    """The genre the text implies without naming one, with the reason in words."""
+    style = find_style(state.lowered, state.negations)
+    if style is not None:
+        return style[0], f"'{style[1]}'"
+    ensemble = state.ensemble
+    # an open ensemble ("choir") implies its genre only when nothing but voices is named
+    if (
+        ensemble is not None
+        and ensemble.genre is not None
+        and (ensemble.limited or all(entry.role == Role.VOCAL for entry in stated))
+    ):
+        return ensemble.genre, f"the {ensemble.names[0]}"
+    if state.form is not None:
+        return state.form.genre, f"the form '{state.form.name}'"
+    if says_a_cappella(state.lowered):
+        return "choral music", "'a cappella'"
+    singer = any(entry.role == Role.VOCAL and entry.name != "choir" for entry in stated)
+    suggesting = [entry for entry in stated if entry.suggests_genre and entry.role != Role.VOCAL]
+    # An orchestral instrument suggests classical music only without a singer ("violin and female
+    # vocals" is a song), and only when no instrument of a tradition is named ("banjo and violin").
+    strong = [entry for entry in suggesting if entry.suggests_genre not in _WEAK_SUGGESTIONS]
+    weak = [entry for entry in suggesting if entry.suggests_genre in _WEAK_SUGGESTIONS and not singer]
+    for entry in strong or weak:
+        if entry.suggests_genre is not None:
+            return entry.suggests_genre, f"the {entry.name}"
+    if only_stated and stated and all(entry.name in CONCERT_SOLO_INSTRUMENTS for entry in stated):
+        return "classical", f"a solo {stated[0].name}"
+    for entry in stated:  # a singer suggests pop only when no instrument suggests anything
+        if entry.role == Role.VOCAL and entry.suggests_genre is not None:
+            return entry.suggests_genre, f"the {entry.name}"
+    for word in state.moods:
+        if word.mood in MOOD_GENRES:
+            return MOOD_GENRES[word.mood], f"the mood '{word.mood}'"
+    return None
 
 
 def _clamp(value: float, low: float, high: float) -> float:
@@ -239,15 +341,21 @@ def _choose_bpm(state: _Parse) -> float:
                 f"tempo {found.bpm:g} bpm is outside {MIN_BPM:g}-{MAX_BPM:g}; clamped to {bpm:g}"
             )
         return bpm
-    profile = state.profile
+    profile, form = state.profile, state.form
     if state.tempo_word is not None:
         position, word = state.tempo_word
         generic = state.derived == Provenance.DEFAULTED
         low, high = GENERIC_TEMPO_RANGE if generic else (profile.bpm_min, profile.bpm_max)
+        if form is not None:
+            low, high = form.bpm_min, form.bpm_max
         bpm = float(round(low + (high - low) * position))
         prov["bpm"] = Provenance.INFERRED
         state.notes.append(f"tempo word '{word}' read as {bpm:g} bpm (range {low:g}-{high:g})")
         return bpm
+    if form is not None:
+        prov["bpm"] = Provenance.INFERRED
+        state.notes.append(f"tempo {form.default_bpm:g} bpm from the form '{form.name}'")
+        return form.default_bpm
     prov["bpm"] = state.derived
     return profile.default_bpm
 
@@ -296,6 +404,10 @@ def _choose_time_signature(state: _Parse) -> str:
     if found is not None:
         prov["time_signature"] = Provenance.STATED
         return found
+    if state.form is not None:
+        prov["time_signature"] = Provenance.INFERRED
+        state.notes.append(f"time signature {state.form.time_signature} from the form '{state.form.name}'")
+        return state.form.time_signature
     prov["time_signature"] = state.derived
     return state.profile.time_signature
 
@@ -359,29 +471,66 @@ def _choose_exclusions(state: _Parse, stated: list[InstrumentEntry]) -> list[Rol
 def _choose_instruments(
     state: _Parse, stated: list[InstrumentEntry], only_stated: bool, excluded: list[Role]
 ) -> list[Instrument]:
-    """The named instruments, then the genre's band for every role they leave open (unless the text
-    asks for the named ones alone), minus excluded roles; never empty."""
+    """The named instruments, each on its own stem where the roles allow (`spread_roles`), then the
+    genre's band for every role they leave open, minus excluded roles; never empty. Nothing is added
+    when the text names the band ("solo", "trio", "string quartet", "no band") or when the genre is
+    only the default and an acoustic instrument is named (a synth band would contradict it)."""
     prov = state.provenance
     if says_a_cappella(state.lowered):
         only_stated = True
         if not any(entry.role == Role.VOCAL for entry in stated):
             stated = [*stated, entry_for_alias("vocals")]
+    if len(stated) > MAX_INSTRUMENTS:
+        state.notes.append(f"{len(stated)} instruments named; kept the first {MAX_INSTRUMENTS}")
+        stated = stated[:MAX_INSTRUMENTS]
+    # In a named ensemble every player gets a stem of its own. Beside a genre's band only melody
+    # instruments move, and only into roles the band leaves free ("violin and flute in a house track"
+    # are two stems; "house with piano and keys" keeps one chords stem and the house pad).
+    if only_stated:
+        spread, moves = spread_roles(stated, frozenset(excluded))
+    else:
+        band_roles = {entry_for_alias(name).role for name in state.profile.band}
+        spread, moves = spread_roles(stated, frozenset(excluded) | band_roles, frozenset({Role.LEAD}))
+    state.notes.extend(moves)
     kept: list[Instrument] = []
-    for entry in stated:
-        if entry.role in excluded:
-            state.notes.append(f"{entry.name} left out: its role '{entry.role.value}' is excluded")
+    for instrument in dict.fromkeys(spread):  # the same instrument twice on one stem adds nothing
+        if instrument.role in excluded:
+            state.notes.append(f"{instrument.name} left out: its role '{instrument.role.value}' is excluded")
         else:
-            kept.append(entry.instrument())
-    if len(kept) > MAX_INSTRUMENTS:
-        state.notes.append(f"{len(kept)} instruments named; kept the first {MAX_INSTRUMENTS}")
-        kept = kept[:MAX_INSTRUMENTS]
+            kept.append(instrument)
     stated_roles = {instrument.role for instrument in kept}
     for role in stated_roles:
         prov[f"instruments.{role.value}"] = Provenance.STATED
-    if only_stated and kept:
-        state.notes.append("only the named instruments are used")
+    acoustic_on_default = prov.get("genre") == Provenance.DEFAULTED and any(
+        entry.register is not None for entry in stated
+    )
+    if kept and (only_stated or acoustic_on_default):
+        state.notes.append(
+            "only the named instruments are used"
+            if only_stated
+            else "only the named instruments are used: no genre was given and they are acoustic"
+        )
     else:
-        for instrument in state.profile.instrumentation:
+        band_names = list(state.profile.band)
+        for instrument in kept:  # a named instrument is not added again from the band
+            if instrument.name in band_names:
+                band_names.remove(instrument.name)
+        band_entries = [entry_for_alias(name) for name in band_names]
+        count = state.ensemble.count if state.ensemble is not None else None
+        if count and not kept and len(band_entries) > count:
+            # "a blues trio": the genre's band, cut to the number of players asked for
+            band_entries = _cut_band(band_entries, count)
+            state.notes.append(
+                f"the first {count} parts of the {state.profile.name} band, for the number asked"
+            )
+        # The band is spread over its own roles only when it is the whole band; next to named
+        # instruments it fills the roles they leave open with its parts in their own roles.
+        band = (
+            [entry.instrument() for entry in band_entries]
+            if kept
+            else spread_roles(band_entries, frozenset(excluded), frozenset({Role.LEAD}))[0]
+        )
+        for instrument in band:
             if instrument.role not in stated_roles and instrument.role not in excluded:
                 kept.append(instrument)
                 prov.setdefault(f"instruments.{instrument.role.value}", state.derived)
@@ -390,6 +539,14 @@ def _choose_instruments(
         prov[f"instruments.{kept[0].role.value}"] = Provenance.DEFAULTED
     prov["instruments"] = Provenance.STATED if stated_roles else state.derived
     return kept
+
+
+def _cut_band(entries: list[InstrumentEntry], count: int) -> list[InstrumentEntry]:
+    """`count` parts of a band, in band order: its first harmony or melody part, then the others in
+    order (a rock duo is guitar and drums, a trio guitar, drums and bass)."""
+    tune = next((e for e in entries if e.role in (Role.CHORDS, Role.LEAD)), entries[0])
+    chosen = [tune, *[e for e in entries if e is not tune][: count - 1]]
+    return [e for e in entries if any(e is c for c in chosen)]
 
 
 def _fallback_part(excluded: list[Role], notes: list[str]) -> Instrument:
