@@ -63,6 +63,8 @@ SOURCES: dict[str, Source] = {
     "cowbell": GM_KIT, "timpani": ORCHESTRA_KIT, "taiko": ORCHESTRA_KIT, "triangle": GM_KIT,
     "woodblock": GM_KIT, "beatbox": ROLE_DEFAULT, "frame drum": GM_KIT, "darbuka": GM_KIT,
     "bodhran": GM_KIT, "castanets": ORCHESTRA_KIT, "gong": ORCHESTRA_KIT,
+    "mridangam": GM_KIT, "talking drum": GM_KIT, "shekere": GM_KIT, "timbales": GM_KIT, "guiro": GM_KIT,
+    "surdo": GM_KIT, "singing bowl": ORCHESTRA_KIT,
     # bass
     "bass": ROLE_DEFAULT, "bass guitar": _gm(33), "upright bass": _gm(32), "slap bass": _gm(36),
     "fretless bass": _gm(35), "synth bass": ROLE_DEFAULT, "808 bass": SynthPatch("808"),
@@ -93,6 +95,11 @@ SOURCES: dict[str, Source] = {
     "sitar": _gm(104), "koto": _gm(107), "shamisen": _gm(106), "erhu": _gm(110), "shakuhachi": _gm(77),
     "bagpipes": _gm(109), "uilleann pipes": _gm(109), "steel drums": _gm(114), "marimba": _gm(12),
     "xylophone": _gm(13), "vibraphone": _gm(11), "glockenspiel": _gm(9), "music box": _gm(10),
+    # world and folk melody instruments: the nearest General MIDI program in sound and technique
+    "pipe organ": _gm(19), "yangqin": _gm(15), "cimbalom": _gm(15), "guqin": _gm(107),
+    "balafon": _gm(12), "gamelan": _gm(12), "angklung": _gm(13), "hang drum": _gm(108),
+    "sarod": _gm(104), "veena": _gm(104), "sarangi": _gm(110), "ngoni": _gm(105), "berimbau": _gm(105),
+    "quena": _gm(75), "kaval": _gm(77), "hurdy-gurdy": _gm(110),
     "kalimba": _gm(108), "mbira": _gm(108), "bells": _gm(14), "tubular bells": _gm(14), "celesta": _gm(8),
     "theremin": SynthPatch("saw_lead"), "mandolin": _gm(25), "accordion": _gm(21),
     "bandoneon": _gm(23), "concertina": _gm(21), "ocarina": _gm(79), "oud": _gm(24), "saz": _gm(105),
