@@ -8,7 +8,7 @@ import pytest
 from botocore.stub import Stubber
 
 from amp.adapters.aws import bedrock_client
-from amp.adapters.factory import stage_context
+from amp.application import stage_context
 from amp.config import get_settings
 from amp.domain.errors import JobCancelled
 from amp.domain.job import Job, JobOptions, JobStatus
