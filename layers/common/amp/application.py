@@ -28,6 +28,7 @@ from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePer
 from amp.adapters.aws.clients import CloudClients
 from amp.adapters.factory import audio_store_for, idempotency_store_for, job_store_for
 from amp.config import HandlerKind, MisconfiguredHandler, Settings, check_handler_environment, get_settings
+from amp.domain.errors import InvalidInput
 from amp.domain.job import JobOptions
 from amp.domain.ports import AudioStore, JobLauncher, JobStore
 from amp.domain.spec import MusicSpec
@@ -169,10 +170,17 @@ _installed_launcher: list[JobLauncher] = []
 def get_application(kind: HandlerKind | None = None) -> Application:
     """The process's application for the current settings (cached: Lambda reuses it across warm
     invocations). With a handler `kind`, its environment is checked first (once per settings)."""
-    settings = get_settings()
-    if kind is not None and (kind, settings) not in _checked:
-        check_handler_environment(kind, os.environ)
-        _checked.add((kind, settings))
+    if kind is None:
+        settings = get_settings()
+    else:
+        try:
+            settings = get_settings()
+        except InvalidInput:  # the same problem, worded for a handler that cannot start
+            check_handler_environment(kind, os.environ)
+            raise
+        if (kind, settings) not in _checked:
+            check_handler_environment(kind, os.environ)
+            _checked.add((kind, settings))
     with _lock:
         application = _applications.get(settings)
         if application is None:

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from amp.domain.errors import InvalidInput
+from amp.domain.errors import AmpError, InvalidInput
 from amp.domain.job import MasterPreset
 
 
@@ -77,8 +77,9 @@ def get_settings() -> Settings:
     return settings_from_env(os.environ)
 
 
-class MisconfiguredHandler(InvalidInput):
-    """A Lambda handler's environment lacks a variable it needs, or holds a malformed one."""
+class MisconfiguredHandler(AmpError):
+    """A Lambda handler's environment lacks a variable it needs, or holds a malformed one: the
+    deployment's fault, not the caller's (the API answers 500 and logs the reason)."""
 
 
 HandlerKind = Literal["stage", "api", "batch"]
@@ -124,7 +125,10 @@ def check_handler_environment(kind: HandlerKind, environ: Mapping[str, str]) -> 
     powertools-cookbook way: one pydantic model per handler, validated before the first event, so a
     bad deployment fails at once naming the variable instead of half-way through a job). The local
     backend needs nothing: every resource has a local default."""
-    settings = settings_from_env(environ)
+    try:
+        settings = settings_from_env(environ)
+    except InvalidInput as error:
+        raise MisconfiguredHandler(f"the {kind} handler cannot start: {error}") from None
     if settings.backend != "aws":
         return settings
     values = {name: value for name, value in environ.items() if name.startswith("AMP_") and value}

@@ -25,7 +25,9 @@ def flag_problems(error: ValidationError) -> str:
         field = next((str(p) for p in reversed(problem["loc"]) if isinstance(p, str)), "")
         flag = FLAGS.get(field, f"--{field.replace('_', '-')}")
         if problem["type"] in _RANGE_ERRORS:
-            parts.append(f"{flag} {problem['input']:g} is out of range ({problem['msg']})")
+            value = problem["input"]
+            shown = f"{value:g}" if isinstance(value, float) else str(value)
+            parts.append(f"{flag} {shown} is out of range ({problem['msg']})")
         else:
             parts.append(f"{flag}: {problem['msg']}")
     return "; ".join(parts)
