@@ -54,8 +54,12 @@ def test_changed_settings_give_a_new_application(monkeypatch: pytest.MonkeyPatch
 
 def test_an_installed_launcher_is_what_the_service_starts_jobs_with() -> None:
     launcher = NoLauncher()
+    before = get_application()
+    stores = (before.jobs, before.audio, before.stage_context)
     install_launcher(launcher)
     try:
+        assert get_application() is before  # only the launcher and the service over it change
+        assert (before.jobs, before.audio, before.stage_context) == stores
         assert get_application().job_service.launcher is launcher
         reset_application()
         assert get_application().launcher is launcher  # survives a reset until uninstalled

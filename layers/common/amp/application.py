@@ -112,6 +112,16 @@ class Application:
             ),
         )
 
+    def use_launcher(self, launcher: JobLauncher | None) -> None:
+        """Start jobs with `launcher` from now on (None: the default one), keeping every other part:
+        the service is rebuilt over it, the stores and the stage context stay the same objects."""
+        with self._lock:
+            self._parts.pop("job_service", None)
+            if launcher is None:
+                self._parts.pop("launcher", None)
+            else:
+                self._parts["launcher"] = launcher
+
     def job_service_with(self, launcher: JobLauncher) -> JobService:
         """The same use-cases over another launcher (the CLI's in-process or sized pools); no
         idempotency records: a command line has no retrying client."""
@@ -196,13 +206,15 @@ def stage_context() -> StageContext:
 
 
 def install_launcher(launcher: JobLauncher | None) -> None:
-    """Make `launcher` the one every application built from now on uses (`amp serve` installs its
-    worker pool; tests install recorders); None goes back to the default."""
+    """Make `launcher` the one the process's applications start jobs with, those built already and
+    those built later (`amp serve` installs its worker pool; tests install recorders); None goes back
+    to the default. Stores and stage contexts are kept, so what a caller holds stays current."""
     with _lock:
         _installed_launcher.clear()
         if launcher is not None:
             _installed_launcher.append(launcher)
-        _applications.clear()
+        for application in _applications.values():
+            application.use_launcher(launcher)
 
 
 def reset_application() -> None:

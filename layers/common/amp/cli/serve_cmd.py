@@ -84,9 +84,9 @@ def serve(args: argparse.Namespace) -> int:
     from amp.orchestration.local_launcher import LocalJobLauncher, workers_from_env
 
     workers = args.workers if args.workers is not None else workers_from_env()
-    launcher = LocalJobLauncher(get_application().jobs, workers=max(1, min(32, workers)))
-    install_launcher(launcher)  # the application the API handler uses runs jobs on this pool
     application = get_application()
+    launcher = LocalJobLauncher(application.jobs, workers=max(1, min(32, workers)))
+    install_launcher(launcher)  # the application the API handler uses runs jobs on this pool
     if isinstance(application.idempotency_store, SqliteIdempotencyStore):
         application.idempotency_store.purge_expired()
     warm_up()

@@ -10,7 +10,7 @@ process's Application (`amp.application`), built on the first event and reused w
 Object keys: an S3 notification URL-encodes them (a space arrives as `+`, `é` as `%C3%A9`), so they
 are decoded with `unquote_plus`; an EventBridge event carries the key as stored, so it is used as is
 (powertools' `S3EventBridgeNotificationObject.key` decodes it too, which would turn a literal `+` into
-a space; the raw field is read instead). tests/unit/test_batch_handler.py pins both.
+a space; the raw field is read instead). tests/unit/test_batch_events.py pins both.
 """
 
 import json
