@@ -21,9 +21,7 @@ and a local run never builds a boto3 client.
 import os
 import threading
 from collections.abc import Callable
-from typing import TypeVar
-
-from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePersistenceLayer
+from typing import TYPE_CHECKING, TypeVar
 
 from amp.adapters.aws.clients import CloudClients
 from amp.adapters.factory import audio_store_for, idempotency_store_for, job_store_for
@@ -32,9 +30,12 @@ from amp.domain.errors import InvalidInput
 from amp.domain.job import JobOptions
 from amp.domain.ports import AudioStore, JobLauncher, JobStore
 from amp.domain.spec import MusicSpec
-from amp.providers.registry import ProviderRegistry
-from amp.services.jobs import JobService
 from amp.stages.context import PromptParser, StageContext, rule_parser
+
+if TYPE_CHECKING:  # imported where used: a stage Lambda never loads the job service or idempotency
+    from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePersistenceLayer
+
+    from amp.services.jobs import JobService
 
 _T = TypeVar("_T")
 
@@ -95,12 +96,14 @@ class Application:
         return LocalJobLauncher(self.jobs)
 
     @property
-    def idempotency_store(self) -> BasePersistenceLayer | None:
+    def idempotency_store(self) -> "BasePersistenceLayer | None":
         return self._once("idempotency", lambda: idempotency_store_for(self.settings))
 
     @property
-    def job_service(self) -> JobService:
+    def job_service(self) -> "JobService":
         """The job use-cases with this process's launcher and Idempotency-Key support."""
+        from amp.services.jobs import JobService
+
         return self._once(
             "job_service",
             lambda: JobService(
@@ -122,14 +125,18 @@ class Application:
             else:
                 self._parts["launcher"] = launcher
 
-    def job_service_with(self, launcher: JobLauncher) -> JobService:
+    def job_service_with(self, launcher: JobLauncher) -> "JobService":
         """The same use-cases over another launcher (the CLI's in-process or sized pools); no
         idempotency records: a command line has no retrying client."""
+        from amp.services.jobs import JobService
+
         return JobService(jobs=self.jobs, audio=self.audio, launcher=launcher, settings=self.settings)
 
     @property
     def stage_context(self) -> StageContext:
         """What the stages run with: the stores, the settings, the parser and the providers."""
+        from amp.providers.registry import ProviderRegistry  # imports no provider until one is asked for
+
         return self._once(
             "stage_context",
             lambda: StageContext(

@@ -2,10 +2,13 @@
 uses. Pure selection over amp.adapters (nothing here imports stages or services): `amp.application`
 calls these once per process and wires the results into everything else."""
 
-from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePersistenceLayer
+from typing import TYPE_CHECKING
 
 from amp.config import Settings
 from amp.domain.ports import AudioStore, JobStore
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePersistenceLayer
 
 
 def job_store_for(settings: Settings) -> JobStore:
@@ -32,7 +35,7 @@ def audio_store_for(settings: Settings) -> AudioStore:
     return FilesystemAudioStore(settings.data_dir / "audio")
 
 
-def idempotency_store_for(settings: Settings) -> BasePersistenceLayer | None:
+def idempotency_store_for(settings: Settings) -> "BasePersistenceLayer | None":
     """Where Idempotency-Key records live: the DynamoDB table when one is configured (the API's
     environment check requires it), SQLite locally; None for a cloud handler without one (batch
     derives its job ids instead)."""

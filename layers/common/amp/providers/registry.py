@@ -6,10 +6,13 @@ a key source, which reads Secrets Manager / SSM in the cloud or STABILITY_API_KE
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from amp.domain.errors import InvalidInput, ProviderRejected
 from amp.domain.job import PROVIDER_NAMES
-from amp.providers.base import StemProvider
+
+if TYPE_CHECKING:
+    from amp.providers.base import StemProvider
 
 KeySource = Callable[[], str]
 """Returns the provider's API key, or raises a domain error saying why there is none."""
@@ -26,11 +29,11 @@ class ProviderRegistry:
 
     stability_key: KeySource = no_stability_key
 
-    def __call__(self, name: str) -> StemProvider:
+    def __call__(self, name: str) -> "StemProvider":
         return provider_for(name, stability_key=self.stability_key)
 
 
-def provider_for(name: str, *, stability_key: KeySource = no_stability_key) -> StemProvider:
+def provider_for(name: str, *, stability_key: KeySource = no_stability_key) -> "StemProvider":
     """The named provider, ready to render; an unknown name is refused naming the known ones."""
     if name == "procedural":
         from amp.providers.procedural import ProceduralProvider

@@ -3,16 +3,17 @@
 adapters or clients themselves."""
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Protocol
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
 
 from amp.config import Settings
 from amp.domain.errors import JobCancelled
 from amp.domain.job import Job, JobOptions, JobStatus
 from amp.domain.ports import AudioStore, JobStore
 from amp.domain.spec import MusicSpec
-from amp.providers.base import StemProvider
-from amp.providers.registry import ProviderRegistry
+
+if TYPE_CHECKING:  # providers load numpy and friends: only the generate stage imports them
+    from amp.providers.base import StemProvider
 
 
 class PromptParser(Protocol):
@@ -28,6 +29,13 @@ def rule_parser(text: str, *, options: JobOptions | None = None, seed_source: st
     return parse_prompt(text, options=options, seed_source=seed_source)
 
 
+def default_providers(name: str) -> "StemProvider":
+    """The provider registry without a Stability key source (a StageContext built by hand)."""
+    from amp.providers.registry import provider_for
+
+    return provider_for(name)
+
+
 @dataclass(frozen=True)
 class StageContext:
     jobs: JobStore
@@ -35,7 +43,7 @@ class StageContext:
     settings: Settings
     parser: PromptParser = rule_parser
     """Prompt -> MusicSpec: the rules, or the Bedrock parser when AMP_PARSER=bedrock."""
-    providers: Callable[[str], StemProvider] = field(default_factory=ProviderRegistry)
+    providers: Callable[[str], "StemProvider"] = default_providers
     """Provider name (a job option) -> the provider that renders its stems."""
 
     def begin(self, job_id: str, status: JobStatus, stage: str, progress: float) -> Job:
