@@ -24,13 +24,13 @@ def bench_one(prompt: str, duration_s: float, seed: int) -> tuple[dict[str, floa
     with tempfile.TemporaryDirectory(prefix="amp-bench-") as data_dir:
         os.environ["AMP_DATA_DIR"] = data_dir
         os.environ.setdefault("NUMBA_CACHE_DIR", str(Path(data_dir) / "numba"))
-        from amp.adapters.factory import _context_for, stage_context
+        from amp.application import reset_application, stage_context
         from amp.config import get_settings
         from amp.domain.job import LOCAL_OWNER, Job, JobOptions
         from amp.orchestration.local_pipeline import run_job_locally
 
         get_settings.cache_clear()
-        _context_for.cache_clear()
+        reset_application()
         ctx = stage_context()
         job = Job(owner=LOCAL_OWNER, prompt=prompt, options=JobOptions(duration_s=duration_s, seed=seed))
         ctx.jobs.create(job)

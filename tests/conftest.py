@@ -48,17 +48,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.fixture(autouse=True)
 def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Every test gets its own data dir and reads settings afresh (AMP_* from the shell are dropped)."""
-    from amp import config
-    from amp.adapters import factory
+    from amp import application, config
 
     for name in config._ENV_NAMES.values():
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AMP_DATA_DIR", str(tmp_path))
     config.get_settings.cache_clear()
-    factory._context_for.cache_clear()
+    application.reset_application()
     yield
     config.get_settings.cache_clear()
-    factory._context_for.cache_clear()
+    application.reset_application()
 
 
 @pytest.fixture

@@ -19,11 +19,10 @@ import pytest
 from moto import mock_aws
 from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils
 
-from amp.adapters import factory
+from amp import application
 from amp.batch.manifest import ManifestSource
 from amp.config import get_settings
 from amp.domain.job import JobStatus
-from amp.entrypoints import batch as batch_entrypoint
 from amp.lambda_context import LocalLambdaContext, function_arn
 from amp.orchestration.asl import lambda_error_payload
 from amp.orchestration.local_pipeline import load_definition, stage_handlers, stage_substitutions, substitute
@@ -104,12 +103,10 @@ def cloud(monkeypatch: pytest.MonkeyPatch) -> Iterator[Cloud]:
         monkeypatch.setenv("AMP_AUDIO_BUCKET", bucket)
         monkeypatch.setenv("AMP_STATE_MACHINE_ARN", machine_arn)
         get_settings.cache_clear()
-        factory._context_for.cache_clear()
-        batch_entrypoint._service_for.cache_clear()
+        application.reset_application()
         yield Cloud(bucket, resources.tables["JobsTable"], machine_arn, s3, sfn)
-        batch_entrypoint._service_for.cache_clear()
     get_settings.cache_clear()
-    factory._context_for.cache_clear()
+    application.reset_application()
 
 
 def manifest_bytes() -> bytes:
@@ -179,7 +176,7 @@ def test_a_manifest_in_the_bucket_becomes_one_succeeded_job_per_valid_line(cloud
     items = boto3.client("dynamodb", region_name=REGION).scan(TableName=cloud.table)["Items"]
     assert len(items) == len(GOOD_LINES), "no duplicate job records"
 
-    jobs = factory.stage_context().jobs
+    jobs = application.stage_context().jobs
     for number, body in GOOD_LINES.items():
         job = jobs.get(source.job_id(number))
         assert job.status is JobStatus.SUCCEEDED, job.error

@@ -294,7 +294,7 @@ def test_overriding_an_unknown_stage_is_refused() -> None:
 def create_job(
     prompt: str = "Dark techno at 128 bpm in A minor", *, seed: int = 7, duration_s: float = 6.0
 ) -> Job:
-    from amp.adapters.factory import stage_context
+    from amp.application import stage_context
 
     job = Job(owner="e2e-user", prompt=prompt, options=JobOptions(duration_s=duration_s, seed=seed))
     stage_context().jobs.create(job)
@@ -302,7 +302,7 @@ def create_job(
 
 
 def stored(job_id: str) -> Job:
-    from amp.adapters.factory import stage_context
+    from amp.application import stage_context
 
     return stage_context().jobs.get(job_id)
 
@@ -336,7 +336,7 @@ def test_short_track_runs_every_real_stage_and_succeeds_with_artifacts() -> None
     assert {"mix", "stem"} <= kinds
     assert len([a for a in final.artifacts if a.kind == "stem"]) >= 4
     assert final.qa is not None and final.qa.passed
-    from amp.adapters.factory import stage_context
+    from amp.application import stage_context
 
     audio = stage_context().audio
     assert all(audio.exists(artifact.key) for artifact in final.artifacts)
@@ -348,7 +348,7 @@ def test_a_stage_that_raises_leaves_the_job_failed_with_stage_and_reason() -> No
     job = create_job()
 
     def invalid(p: Any) -> Any:
-        from amp.adapters.factory import stage_context
+        from amp.application import stage_context
 
         stage_context().begin(p["job_id"], JobStatus.MIXING, "mix", 0.7)
         raise InvalidInput("the mix bus refused a silent stem")
@@ -418,7 +418,7 @@ def test_a_qa_failure_remasters_and_the_second_pass_passes() -> None:
 
 @pytest.mark.slow
 def test_cancelling_during_generation_aborts_and_the_job_stays_cancelled() -> None:
-    from amp.adapters.factory import stage_context
+    from amp.application import stage_context
 
     job = create_job()
     jobs = stage_context().jobs

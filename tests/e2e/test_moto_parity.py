@@ -17,7 +17,7 @@ import pytest
 from moto import mock_aws
 from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils
 
-from amp.adapters import factory
+from amp import application
 from amp.config import get_settings
 from amp.domain.errors import InvalidInput
 from amp.domain.job import Job, JobOptions, JobStatus
@@ -74,7 +74,7 @@ def observing(handlers: dict[str, Handler], statuses: list[str] | None, job_id: 
         # Map iterations run in threads in both engines: read and record under one lock, or an older
         # read could be appended after a newer one.
         with noting:
-            status = factory.stage_context().jobs.get(job_id).status.value
+            status = application.stage_context().jobs.get(job_id).status.value
             if not statuses or statuses[-1] != status:
                 statuses.append(status)
 
@@ -124,7 +124,7 @@ def moto_engine(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str, dict
         monkeypatch.setenv("AMP_JOBS_TABLE", resources.tables["JobsTable"])
         monkeypatch.setenv("AMP_AUDIO_BUCKET", resources.buckets["AudioBucket"])
         get_settings.cache_clear()
-        factory._context_for.cache_clear()
+        application.reset_application()
         client = boto3.client("stepfunctions", region_name=REGION)
         definition = substitute(load_definition(), stage_substitutions(region=REGION, account=ACCOUNT))
         machine_arn = client.create_state_machine(
@@ -161,7 +161,7 @@ def moto_engine(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str, dict
 
         yield execute
     get_settings.cache_clear()
-    factory._context_for.cache_clear()
+    application.reset_application()
 
 
 # -- every path of the ASL, with scripted stages ---------------------------------------------------
@@ -245,7 +245,7 @@ def new_job() -> Job:
 
 
 def audio_bytes(job: Job, kinds: set[str]) -> dict[tuple[str, str | None], bytes]:
-    audio = factory.stage_context().audio
+    audio = application.stage_context().audio
     return {(a.kind, a.role): audio.get_bytes(a.key) for a in job.artifacts if a.kind in kinds}
 
 
@@ -253,10 +253,10 @@ def real_job(
     handlers: dict[str, Handler], run: Callable[[str, dict[str, Handler]], Run]
 ) -> tuple[Run, list[str], Job]:
     job = new_job()
-    factory.stage_context().jobs.create(job)
+    application.stage_context().jobs.create(job)
     statuses: list[str] = []
     result = run(job.id, observing(handlers, statuses, job.id))
-    return result, statuses, factory.stage_context().jobs.get(job.id)
+    return result, statuses, application.stage_context().jobs.get(job.id)
 
 
 @pytest.mark.slow
@@ -267,11 +267,11 @@ def test_a_real_job_gives_the_same_statuses_artifacts_and_stem_bytes_on_both_eng
     with local_backend():
         local, local_statuses, local_job = real_job(stage_handlers(), local_run)
         local_audio = audio_bytes(local_job, {"stem", "midi", "mix"})
-        assert type(factory.stage_context().jobs).__name__ == "SqliteJobStore"
+        assert type(application.stage_context().jobs).__name__ == "SqliteJobStore"
     cloud, cloud_statuses, cloud_job = real_job(stage_handlers(), moto_engine)
     cloud_audio = audio_bytes(cloud_job, {"stem", "midi", "mix"})
     settings = get_settings()
-    assert type(factory.stage_context().jobs).__name__ == "DynamoJobStore"
+    assert type(application.stage_context().jobs).__name__ == "DynamoJobStore"
     listed = boto3.client("s3", region_name=REGION).list_objects_v2(Bucket=str(settings.audio_bucket))
     assert {a.key for a in cloud_job.artifacts} <= {o["Key"] for o in listed.get("Contents", [])}
 
@@ -294,7 +294,7 @@ def test_a_failing_stage_fails_the_job_the_same_way_on_both_engines(
     moto_engine: Callable[[str, dict[str, Handler]], Run],
 ) -> None:
     def mix_refuses(payload: Any) -> Any:
-        factory.stage_context().begin(payload["job_id"], JobStatus.MIXING, "mix", 0.65)
+        application.stage_context().begin(payload["job_id"], JobStatus.MIXING, "mix", 0.65)
         raise InvalidInput("stem bass is silent")
 
     handlers = {**stage_handlers(), "mix": mix_refuses}
@@ -322,10 +322,10 @@ def local_backend() -> Iterator[None]:
     names = ("AMP_BACKEND", "AMP_JOBS_TABLE", "AMP_AUDIO_BUCKET")
     saved = {name: os.environ.pop(name) for name in names if name in os.environ}
     get_settings.cache_clear()
-    factory._context_for.cache_clear()
+    application.reset_application()
     try:
         yield
     finally:
         os.environ.update(saved)
         get_settings.cache_clear()
-        factory._context_for.cache_clear()
+        application.reset_application()

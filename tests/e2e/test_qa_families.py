@@ -77,7 +77,7 @@ def _ensemble_spec(name: str, seed: int) -> MusicSpec:
 
 
 def _run(spec: MusicSpec, label: str) -> Job:
-    from amp.adapters.factory import stage_context
+    from amp.application import stage_context
 
     ctx = stage_context()
     job = Job(owner="qa-families", prompt=label, options=JobOptions(duration_s=DURATION_S, seed=spec.seed))

@@ -22,7 +22,6 @@ import numpy as np
 import pytest
 
 from amp.audio_io import encode_wav
-from amp.config import Settings
 from amp.domain.errors import ProviderUnavailable
 from amp.domain.job import Job, JobOptions, JobStatus
 from amp.domain.spec import Mode, MusicSpec, Role
@@ -151,23 +150,19 @@ STORMS = [
 def test_a_provider_storm_is_retried_a_bounded_number_of_times_then_fails_the_job_clearly(
     storm: Storm, logs: Logs, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import amp.stages.generate as generate_stage
+    from amp.providers import stability
 
     monkeypatch.setenv("STABILITY_API_KEY", KEY)
     fake_time = FakeTime()
     requests: list[httpx.Request] = []
 
-    def storming_provider(name: str, settings: Settings) -> StabilityProvider:
-        from amp.adapters.aws.secrets import stability_api_key
-
-        assert name == "stability"
-
+    def storming_provider(api_key: str) -> StabilityProvider:
         def answer(request: httpx.Request) -> httpx.Response:
             requests.append(request)
             return storm.answer(request)
 
         return StabilityProvider(
-            api_key=stability_api_key(settings),
+            api_key=api_key,
             transport=httpx.MockTransport(answer),
             sleep=fake_time.sleep,
             clock=fake_time.clock,
@@ -175,7 +170,7 @@ def test_a_provider_storm_is_retried_a_bounded_number_of_times_then_fails_the_jo
             retry=PROVIDER_RETRY,
         )
 
-    monkeypatch.setattr(generate_stage, "provider_for", storming_provider)
+    monkeypatch.setattr(stability, "StabilityProvider", storming_provider)  # what the registry builds
     job = Job(
         owner="storm-user",
         prompt="drum and bass at 174 bpm with a reese bass",

@@ -19,7 +19,7 @@ OWNER = "reliability-user"
 
 def context() -> StageContext:
     """The stage context the handlers use (settings point at the test's tmp data dir)."""
-    from amp.adapters.factory import stage_context
+    from amp.application import stage_context
 
     return stage_context()
 

@@ -6,8 +6,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from amp.adapters.factory import stage_context
 from amp.analysis.models import ReferenceFeatures
+from amp.application import stage_context
 from amp.audio_io import encode_wav
 from amp.domain import keys
 from amp.domain.errors import InvalidAudio, InvalidInput

@@ -13,7 +13,7 @@ import pytest
 
 from amp import config
 from amp.api import dependencies
-from amp.domain.job import Artifact, JobStatus
+from amp.domain.job import Artifact, JobRequest, JobStatus
 from amp.lambda_context import LocalLambdaContext
 from functions.api.app import lambda_handler
 from tests.support.template_resources import TemplateResources
@@ -105,7 +105,7 @@ def test_cancel_stops_the_execution(cloud: str) -> None:
 
 def test_artifacts_are_presigned_s3_gets_expiring_within_15_minutes(cloud: str) -> None:
     service = dependencies.job_service()
-    job = service.create_job(OWNER, "drum and bass")
+    job = service.create(OWNER, JobRequest(prompt="drum and bass"))
     key = f"jobs/{job.owner.replace(':', '_')}/{job.id}/mix.wav"
     service.audio.put_bytes(key, b"RIFF", "audio/wav")
     mix = Artifact(kind="mix", key=key, content_type="audio/wav", size_bytes=4)

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from amp.api import dependencies
-from amp.domain.job import Artifact, JobStatus
+from amp.domain.job import Artifact, JobRequest, JobStatus
 from amp.lambda_context import LocalLambdaContext
 from functions.api.app import lambda_handler
 from tests.support.fakes import FakeLauncher
@@ -124,7 +124,7 @@ def test_request_without_identity_is_401(launcher: FakeLauncher) -> None:
 
 def test_iam_caller_is_the_owner(launcher: FakeLauncher) -> None:
     service = dependencies.job_service()
-    service.create_job("arn:aws:iam::123456789012:user/bob", "ambient drone")
+    service.create("arn:aws:iam::123456789012:user/bob", JobRequest(prompt="ambient drone"))
     status, _, body = call(load_event("api_get_job_iam.json"))
     assert status == 200
     assert [job["prompt"] for job in body["jobs"]] == ["ambient drone"]
@@ -195,7 +195,7 @@ def test_succeeded_job_lists_artifacts_with_signed_urls_and_delete_removes_files
     launcher: FakeLauncher,
 ) -> None:
     service = dependencies.job_service()
-    job = service.create_job(COGNITO_SUB, "techno", None)
+    job = service.create(COGNITO_SUB, JobRequest(prompt="techno"))
     key = f"jobs/{COGNITO_SUB}/{job.id}/mix.wav"
     stem_key = f"jobs/{COGNITO_SUB}/{job.id}/stems/drums.wav"
     service.audio.put_bytes(key, b"RIFF....WAVEfmt ", "audio/wav")

@@ -13,7 +13,7 @@ from amp.adapters.local.sqlite_jobs import SqliteJobStore
 from amp.config import Settings
 from amp.domain import keys
 from amp.domain.errors import Conflict, InvalidAudio, InvalidInput, NotFound
-from amp.domain.job import JobOptions, JobStatus
+from amp.domain.job import JobRequest, JobStatus
 from amp.domain.stage_io import GenerateOutput, MixOutput, PublishInput
 from amp.services.jobs import (
     MAX_UPLOAD_BYTES,
@@ -43,7 +43,7 @@ def make_service(tmp_path: Path, launcher: FakeLauncher) -> JobService:
 def test_created_job_is_queued_and_carries_the_execution_id(tmp_path: Path) -> None:
     launcher = FakeLauncher()
     service = make_service(tmp_path, launcher)
-    job = service.create_job("alice", "  warm lo-fi  ", JobOptions(duration_s=6))
+    job = service.create("alice", JobRequest(prompt="  warm lo-fi  ", duration_s=6))
     assert job.status is JobStatus.QUEUED
     assert job.prompt == "warm lo-fi"
     assert job.execution_id == launcher.execution_id(job.id)
@@ -54,7 +54,7 @@ def test_created_job_is_queued_and_carries_the_execution_id(tmp_path: Path) -> N
 def test_empty_or_overlong_prompt_is_invalid(tmp_path: Path, prompt: str) -> None:
     service = make_service(tmp_path, FakeLauncher())
     with pytest.raises(InvalidInput):
-        service.create_job("alice", prompt)
+        service.create("alice", JobRequest.from_values({"prompt": prompt}))
     assert service.list_jobs("alice").jobs == []
 
 
@@ -67,7 +67,7 @@ def test_concurrent_duplicates_with_one_key_create_one_job(tmp_path: Path) -> No
     def create() -> None:
         try:
             results.append(
-                service.create_job("alice", "house", JobOptions(duration_s=6), idempotency_key="k").id
+                service.create("alice", JobRequest(prompt="house", duration_s=6), idempotency_key="k").id
             )
         except BaseException as error:  # collected and asserted below
             errors.append(error)
@@ -85,21 +85,21 @@ def test_concurrent_duplicates_with_one_key_create_one_job(tmp_path: Path) -> No
 
 def test_key_reused_for_a_different_request_is_refused(tmp_path: Path) -> None:
     service = make_service(tmp_path, FakeLauncher())
-    service.create_job("alice", "house", idempotency_key="k")
+    service.create("alice", JobRequest(prompt="house"), idempotency_key="k")
     with pytest.raises(IdempotencyKeyReused):
-        service.create_job("alice", "jazz", idempotency_key="k")
+        service.create("alice", JobRequest(prompt="jazz"), idempotency_key="k")
 
 
 def test_failed_launch_frees_the_key_and_leaves_no_queued_job(tmp_path: Path) -> None:
     launcher = FakeLauncher(error=RuntimeError("state machine unavailable"))
     service = make_service(tmp_path, launcher)
     with pytest.raises(RuntimeError):
-        service.create_job("alice", "house", idempotency_key="k")
+        service.create("alice", JobRequest(prompt="house"), idempotency_key="k")
     [failed] = service.list_jobs("alice").jobs
     assert failed.status is JobStatus.FAILED
     assert failed.error is not None and failed.error.stage == "launch"
     launcher.error = None
-    retried = service.create_job("alice", "house", idempotency_key="k")
+    retried = service.create("alice", JobRequest(prompt="house"), idempotency_key="k")
     assert retried.status is JobStatus.QUEUED and retried.id != failed.id
 
 
@@ -107,12 +107,12 @@ def test_reference_upload_must_exist_under_the_callers_prefix(tmp_path: Path) ->
     service = make_service(tmp_path, FakeLauncher())
     ticket = service.reserve_upload("alice", "audio/wav", len(WAV_HEAD))
     service.store_upload("alice", ticket.upload_id, "audio/wav", WAV_HEAD)
-    job = service.create_job("alice", "like this", reference_upload_id=ticket.upload_id)
+    job = service.create("alice", JobRequest(prompt="like this"), reference_upload_id=ticket.upload_id)
     assert job.reference_key == ticket.key
     with pytest.raises(InvalidInput):
-        service.create_job("bob", "steal it", reference_upload_id=ticket.upload_id)
+        service.create("bob", JobRequest(prompt="steal it"), reference_upload_id=ticket.upload_id)
     with pytest.raises(InvalidInput):
-        service.create_job("alice", "never sent", reference_upload_id="0" * 32)
+        service.create("alice", JobRequest(prompt="never sent"), reference_upload_id="0" * 32)
 
 
 def test_upload_checks_type_size_and_magic_bytes(tmp_path: Path) -> None:
@@ -133,7 +133,7 @@ def test_upload_checks_type_size_and_magic_bytes(tmp_path: Path) -> None:
 def test_cancel_marks_cancelled_then_stops_and_refuses_a_second_time(tmp_path: Path) -> None:
     launcher = FakeLauncher()
     service = make_service(tmp_path, launcher)
-    job = service.create_job("alice", "house")
+    job = service.create("alice", JobRequest(prompt="house"))
     cancelled = service.cancel_job("alice", job.id)
     assert cancelled.status is JobStatus.CANCELLED
     assert launcher.stopped == [job.id]
@@ -143,7 +143,7 @@ def test_cancel_marks_cancelled_then_stops_and_refuses_a_second_time(tmp_path: P
 
 def test_retry_only_for_failed_or_cancelled_and_keeps_the_request(tmp_path: Path) -> None:
     service = make_service(tmp_path, FakeLauncher())
-    job = service.create_job("alice", "house", JobOptions(duration_s=7, seed=3, master_preset="club"))
+    job = service.create("alice", JobRequest(prompt="house", duration_s=7, seed=3, master_preset="club"))
     with pytest.raises(Conflict):
         service.retry_job("alice", job.id)
     service.jobs.update(job.id, {"status": "FAILED"})
@@ -155,8 +155,8 @@ def test_retry_only_for_failed_or_cancelled_and_keeps_the_request(tmp_path: Path
 
 def test_delete_removes_published_and_work_files_but_not_other_jobs(tmp_path: Path) -> None:
     service = make_service(tmp_path, FakeLauncher())
-    doomed = service.create_job("alice", "a")
-    kept = service.create_job("alice", "b")
+    doomed = service.create("alice", JobRequest(prompt="a"))
+    kept = service.create("alice", JobRequest(prompt="b"))
     for job in (doomed, kept):
         service.audio.put_bytes(f"jobs/alice/{job.id}/mix.wav", b"x", "audio/wav")
         service.audio.put_bytes(f"work/alice/{job.id}/generated/bass.wav", b"x", "audio/wav")
@@ -169,7 +169,7 @@ def test_delete_removes_published_and_work_files_but_not_other_jobs(tmp_path: Pa
 
 def test_malformed_ids_and_foreign_jobs_are_not_found(tmp_path: Path) -> None:
     service = make_service(tmp_path, FakeLauncher())
-    job = service.create_job("alice", "a")
+    job = service.create("alice", JobRequest(prompt="a"))
     for owner, job_id in (("bob", job.id), ("alice", "../../etc/passwd"), ("alice", job.id.upper())):
         with pytest.raises(NotFound):
             service.get_job(owner, job_id)
@@ -186,7 +186,7 @@ def test_stems_zip_rebuilt_by_the_api_is_the_one_publish_built(tmp_path: Path) -
     """One archive under one name: when the published zip is gone, the API rebuilds it byte for byte
     (stems and MIDI in the job's folder), and a job without stems has no zip."""
     service = make_service(tmp_path, FakeLauncher())
-    job = service.create_job("alice", "house")
+    job = service.create("alice", JobRequest(prompt="house"))
     service.jobs.begin_stage(job.id, JobStatus.CHECKING, "qa", 0.9)
     with pytest.raises(Conflict):
         service.stems_zip_url("alice", job.id)
@@ -224,7 +224,7 @@ def test_stems_zip_rebuilt_by_the_api_is_the_one_publish_built(tmp_path: Path) -
     assert "stems.zip" in service.stems_zip_url("alice", job.id)
     assert audio.get_bytes(zip_key) == published
 
-    bare = service.create_job("alice", "no stems")
+    bare = service.create("alice", JobRequest(prompt="no stems"))
     service.jobs.succeed(bare.id, [])
     with pytest.raises(NotFound):
         service.stems_zip_url("alice", bare.id)

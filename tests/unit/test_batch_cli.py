@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from amp.adapters.factory import stage_context
+from amp.application import stage_context
 from amp.batch.manifest import MAX_MANIFEST_BYTES, ManifestSource, content_digest
 from amp.cli.main import EXIT_USAGE, main
 from amp.domain.job import Job, JobOptions, JobStatus

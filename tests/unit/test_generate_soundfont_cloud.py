@@ -8,14 +8,14 @@ import pytest
 
 from amp import config
 from amp.adapters.aws.soundfont import provision_soundfont
-from amp.adapters.factory import stage_context
+from amp.application import stage_context
 from amp.domain import keys
 from amp.domain.errors import SoundFontMissing
 from amp.domain.job import Job
 from amp.domain.spec import Instrument, Mode, MusicSpec, Role
+from amp.lambda_context import LocalLambdaContext
 from amp.synth import soundfont
 from functions.generate.app import lambda_handler
-from tests.conftest import FakeLambdaContext
 from tests.support.template_resources import TemplateResources
 
 SOUNDFONT_KEY = "assets/soundfonts/FluidR3_GM.sf2"
@@ -55,11 +55,11 @@ def test_the_generate_handler_downloads_the_soundfont_once_and_reuses_it_when_wa
     ctx.jobs.create(job)
 
     assert not local.exists()
-    first = lambda_handler({"job_id": job.id, "role": "lead"}, FakeLambdaContext())
+    first = lambda_handler({"job_id": job.id, "role": "lead"}, LocalLambdaContext())
     assert local.stat().st_size == installed.stat().st_size
     assert soundfont.soundfont_path() == local
     s3.delete_object(Bucket=cloud, Key=SOUNDFONT_KEY)  # a warm container must not need the bucket again
-    second = lambda_handler({"job_id": job.id, "role": "lead"}, FakeLambdaContext())
+    second = lambda_handler({"job_id": job.id, "role": "lead"}, LocalLambdaContext())
     assert first == second and first["stem_key"] == keys.raw_stem_key(OWNER, job.id, "lead")
     assert s3.head_object(Bucket=cloud, Key=first["stem_key"])["ContentLength"] > 100_000
     assert not list(local.parent.glob(".*.partial"))

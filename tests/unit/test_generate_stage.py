@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from amp.adapters.factory import stage_context
+from amp.application import stage_context
 from amp.audio_io import SAMPLE_RATE, decode_audio
 from amp.domain import keys
 from amp.domain.errors import InvalidInput, JobCancelled
@@ -157,6 +157,7 @@ def test_stability_jobs_render_through_the_api_with_the_reference_and_no_midi(
 
     from amp.audio_io import encode_wav
     from amp.domain.job import JobOptions
+    from amp.providers import stability
     from amp.providers.stability import AUDIO_TO_AUDIO_PATH, StabilityProvider
 
     seen: list[str] = []
@@ -170,12 +171,11 @@ def test_stability_jobs_render_through_the_api_with_the_reference_and_no_midi(
             200, content=encode_wav(tone, 44_100, "PCM_16"), headers={"content-type": "audio/wav"}
         )
 
-    def offline(settings: object) -> StabilityProvider:
-        return StabilityProvider(
-            api_key="sk-stage-test", transport=httpx.MockTransport(api), sleep=lambda s: None
-        )
+    def offline(api_key: str) -> StabilityProvider:
+        return StabilityProvider(api_key=api_key, transport=httpx.MockTransport(api), sleep=lambda s: None)
 
-    monkeypatch.setattr(StabilityProvider, "from_settings", staticmethod(offline))
+    monkeypatch.setenv("STABILITY_API_KEY", "sk-stage-test")
+    monkeypatch.setattr(stability, "StabilityProvider", offline)
     ctx = stage_context()
     reference_key = "uploads/tester/ref.wav"
     ctx.audio.put_bytes(

@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from amp.adapters.factory import stage_context
 from amp.analysis import levels
 from amp.analysis.models import ReferenceFeatures
+from amp.application import stage_context
 from amp.audio_io import SAMPLE_RATE, decode_audio, encode_wav
 from amp.domain import keys
 from amp.domain.errors import InvalidAudio, JobCancelled

@@ -9,7 +9,7 @@ from botocore.stub import Stubber
 from pydantic import ValidationError
 
 from amp.adapters.aws import bedrock_client
-from amp.adapters.factory import stage_context
+from amp.application import stage_context
 from amp.config import get_settings
 from amp.domain.errors import JobCancelled
 from amp.domain.job import MAX_PROMPT_CHARS, Job, JobOptions, JobStatus

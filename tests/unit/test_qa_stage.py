@@ -4,8 +4,8 @@ for a remaster with settings that fix it; pictures and the report land in the st
 import numpy as np
 import pytest
 
-from amp.adapters.factory import stage_context
 from amp.analysis.models import ReferenceFeatures
+from amp.application import stage_context
 from amp.audio_io import SAMPLE_RATE, decode_audio, encode_wav
 from amp.domain import keys
 from amp.domain.job import Job

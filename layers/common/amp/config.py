@@ -1,14 +1,16 @@
-"""One typed settings model, read from the environment on first use (never at import time)."""
+"""One typed settings model, read from the environment on first use (never at import time), and the
+environment each kind of Lambda handler needs, checked when the process first serves (cold start)."""
 
 import os
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from amp.domain.errors import InvalidInput
+from amp.domain.errors import AmpError, InvalidInput
+from amp.domain.job import MasterPreset
 
 
 def default_data_dir() -> Path:
@@ -31,7 +33,7 @@ class Settings(BaseModel):
     stability_api_key_secret: str | None = Field(
         default=None, description="Secrets Manager secret name or SSM parameter holding the Stability key."
     )
-    default_master_preset: Literal["streaming", "club", "broadcast"] = "streaming"
+    default_master_preset: MasterPreset = "streaming"
     presigned_url_expiry_s: int = Field(default=900, ge=60, le=900)
     # --- SoundFont (sampled instruments): the file, and in the cloud its key in the audio bucket ---
     soundfont: Path | None = Field(
@@ -98,3 +100,70 @@ def settings_from_env(environ: Mapping[str, str]) -> Settings:
 @cache
 def get_settings() -> Settings:
     return settings_from_env(os.environ)
+
+
+class MisconfiguredHandler(AmpError):
+    """A Lambda handler's environment lacks a variable it needs, or holds a malformed one: the
+    deployment's fault, not the caller's (the API answers 500 and logs the reason)."""
+
+
+HandlerKind = Literal["stage", "api", "batch"]
+
+_TableName = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{3,255}$")]
+_BucketName = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")]
+_StateMachineArn = Annotated[
+    str, Field(pattern=r"^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]+$")
+]
+
+
+class StageEnvironment(BaseModel):
+    """Every handler in the cloud (template.yaml's Globals): the job table and the audio bucket."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    AMP_JOBS_TABLE: _TableName
+    AMP_AUDIO_BUCKET: _BucketName
+
+
+class ApiEnvironment(StageEnvironment):
+    """The API starts executions and keeps Idempotency-Key records."""
+
+    AMP_STATE_MACHINE_ARN: _StateMachineArn
+    AMP_IDEMPOTENCY_TABLE: _TableName
+
+
+class BatchEnvironment(StageEnvironment):
+    """The batch function starts one execution per manifest line."""
+
+    AMP_STATE_MACHINE_ARN: _StateMachineArn
+
+
+HANDLER_ENVIRONMENTS: dict[HandlerKind, type[StageEnvironment]] = {
+    "stage": StageEnvironment,
+    "api": ApiEnvironment,
+    "batch": BatchEnvironment,
+}
+
+
+def check_handler_environment(kind: HandlerKind, environ: Mapping[str, str]) -> Settings:
+    """The settings, once the environment is known to hold what a `kind` handler needs (the
+    powertools-cookbook way: one pydantic model per handler, validated before the first event, so a
+    bad deployment fails at once naming the variable instead of half-way through a job). The local
+    backend needs nothing: every resource has a local default."""
+    try:
+        settings = settings_from_env(environ)
+    except InvalidInput as error:
+        raise MisconfiguredHandler(f"the {kind} handler cannot start: {error}") from None
+    if settings.backend != "aws":
+        return settings
+    values = {name: value for name, value in environ.items() if name.startswith("AMP_") and value}
+    try:
+        HANDLER_ENVIRONMENTS[kind].model_validate(values)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in e['loc'])}: "
+            + ("not set" if e["type"] == "missing" else f"{e['msg']}")
+            for e in error.errors(include_input=False, include_url=False)
+        )
+        raise MisconfiguredHandler(f"the {kind} handler cannot start: {problems}") from None
+    return settings

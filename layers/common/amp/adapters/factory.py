@@ -1,13 +1,18 @@
-"""Picks the adapters named by the settings. The only place that knows every backend."""
+"""Adapter selection by `Settings.backend`: which JobStore, AudioStore and idempotency store a process
+uses. Pure selection over amp.adapters (nothing here imports stages or services): `amp.application`
+calls these once per process and wires the results into everything else."""
 
-from functools import cache
+from typing import TYPE_CHECKING
 
-from amp.config import Settings, get_settings
+from amp.config import Settings
 from amp.domain.ports import AudioStore, JobStore
-from amp.stages.context import StageContext
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePersistenceLayer
 
 
 def job_store_for(settings: Settings) -> JobStore:
+    """DynamoDB in the cloud, SQLite (WAL) under the data dir locally."""
     if settings.backend == "aws":
         from amp.adapters.aws.dynamo_jobs import DynamoJobStore
 
@@ -19,6 +24,7 @@ def job_store_for(settings: Settings) -> JobStore:
 
 
 def audio_store_for(settings: Settings) -> AudioStore:
+    """S3 in the cloud, the atomic filesystem store under the data dir locally."""
     if settings.backend == "aws":
         from amp.adapters.aws.s3_audio import S3AudioStore
 
@@ -29,11 +35,16 @@ def audio_store_for(settings: Settings) -> AudioStore:
     return FilesystemAudioStore(settings.data_dir / "audio")
 
 
-@cache
-def _context_for(settings: Settings) -> StageContext:
-    return StageContext(jobs=job_store_for(settings), audio=audio_store_for(settings), settings=settings)
+def idempotency_store_for(settings: Settings) -> "BasePersistenceLayer | None":
+    """Where Idempotency-Key records live: the DynamoDB table when one is configured (the API's
+    environment check requires it), SQLite locally; None for a cloud handler without one (batch
+    derives its job ids instead)."""
+    if settings.backend == "aws":
+        if not settings.idempotency_table:
+            return None
+        from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
 
+        return DynamoDBPersistenceLayer(table_name=settings.idempotency_table)
+    from amp.adapters.local.idempotency import SqliteIdempotencyStore
 
-def stage_context() -> StageContext:
-    """The process-wide context (cached: Lambda reuses it across warm invocations)."""
-    return _context_for(get_settings())
+    return SqliteIdempotencyStore(settings.data_dir / "idempotency.sqlite3")

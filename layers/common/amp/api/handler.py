@@ -1,4 +1,5 @@
 """The API's Lambda handler, here in the layer so `amp serve` calls exactly what API Gateway calls.
+It checks the function's environment on the first request (amp.application) before routing.
 
 No `log_metrics`: routes emit self-contained metrics (`amp.observability.count`), because locally the shared Metrics
 object is also used from job worker threads."""
@@ -10,6 +11,8 @@ from aws_lambda_powertools.logging import correlation_paths
 
 from amp.api.app import get_app
 from amp.api.errors import error_body
+from amp.application import get_application
+from amp.config import MisconfiguredHandler
 from amp.observability import logger, tracer
 from amp.services.jobs import MAX_UPLOAD_BYTES
 
@@ -25,6 +28,26 @@ def body_limit(event: dict[str, Any]) -> int:
     return MAX_JSON_BODY_BYTES
 
 
+def _json_answer(status: int, payload: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "statusCode": status,
+        "multiValueHeaders": {"Content-Type": ["application/json"]},
+        "body": json.dumps(payload),
+        "isBase64Encoded": False,
+    }
+
+
+def misconfigured() -> dict[str, Any] | None:
+    """500 when the function's environment lacks what the API needs (checked once, on the first
+    request): the reason, which names the variable, goes to the log, not to the caller."""
+    try:
+        get_application("api")
+    except MisconfiguredHandler as error:
+        logger.error("the API function is misconfigured", extra={"reason": str(error)})
+        return _json_answer(500, error_body("misconfigured", "The service is misconfigured; see its logs."))
+    return None
+
+
 def too_large(event: dict[str, Any]) -> dict[str, Any] | None:
     """413 before any parsing or validation when the body exceeds the route's limit."""
     body = event.get("body") or ""
@@ -32,19 +55,13 @@ def too_large(event: dict[str, Any]) -> dict[str, Any] | None:
     limit = body_limit(event)
     if size <= limit:
         return None
-    payload = error_body("payload_too_large", f"The body is larger than {limit} bytes.")
-    return {
-        "statusCode": 413,
-        "multiValueHeaders": {"Content-Type": ["application/json"]},
-        "body": json.dumps(payload),
-        "isBase64Encoded": False,
-    }
+    return _json_answer(413, error_body("payload_too_large", f"The body is larger than {limit} bytes."))
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 @tracer.capture_lambda_handler(capture_response=False)
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    refused = too_large(event)
+    refused = misconfigured() or too_large(event)
     if refused is not None:
         return refused
     response: dict[str, Any] = get_app().resolve(event, context)

@@ -6,16 +6,19 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from amp.domain.job import MAX_PROMPT_CHARS, JobError, JobOptions, JobStatus, MasterPreset, ProviderName
+from amp.domain.job import JobError, JobOptions, JobRequest, JobStatus
 from amp.domain.qa import QAReport
-from amp.domain.spec import MAX_DURATION_S, MIN_DURATION_S, MusicSpec, SpecOverrides
+from amp.domain.spec import MusicSpec
 from amp.services.jobs import MAX_UPLOAD_BYTES
 
 HEX_ID = r"^[0-9a-f]{32}$"
 
 
-class CreateJobRequest(BaseModel):
+class CreateJobRequest(JobRequest):
     """POST /jobs. Only `prompt` is required; explicit fields win over what the prompt says."""
+
+    # The docstring above is the schema's description (docs/openapi.json): the fields are JobRequest's,
+    # the one request model of the API, batch and CLI; only the reference upload is the API's own.
 
     model_config = ConfigDict(
         extra="forbid",
@@ -24,24 +27,9 @@ class CreateJobRequest(BaseModel):
         },
     )
 
-    prompt: str = Field(min_length=1, max_length=MAX_PROMPT_CHARS, description="What the song should be.")
-    duration_s: float | None = Field(default=None, ge=MIN_DURATION_S, le=MAX_DURATION_S)
-    seed: int | None = Field(default=None, ge=0, lt=2**32, description="Same seed + prompt, same song.")
-    master_preset: MasterPreset | None = Field(default=None, description="Defaults to the server's preset.")
-    provider: ProviderName = "procedural"
-    overrides: SpecOverrides = Field(default_factory=SpecOverrides)
     reference_upload_id: str | None = Field(
         default=None, pattern=HEX_ID, description="An upload_id from POST /uploads whose file was sent."
     )
-
-    def options(self, default_preset: MasterPreset) -> JobOptions:
-        return JobOptions(
-            duration_s=self.duration_s,
-            seed=self.seed,
-            master_preset=self.master_preset or default_preset,
-            provider=self.provider,
-            overrides=self.overrides,
-        )
 
 
 class ArtifactResponse(BaseModel):

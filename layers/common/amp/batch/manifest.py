@@ -1,4 +1,5 @@
-"""Batch manifests: JSONL, one job request per line, the same fields as the API's POST /jobs body.
+"""Batch manifests: JSONL, one `JobRequest` per line (the API's POST /jobs body minus the reference
+upload: a batch has no browser to upload one).
 
 Pure: parsing, the deterministic job id of a line, and the per-line report. The same rules serve the
 S3-triggered Lambda (functions/batch) and `amp batch MANIFEST`.
@@ -11,11 +12,10 @@ import uuid
 from dataclasses import dataclass
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from amp.domain.errors import InvalidInput
-from amp.domain.job import MAX_PROMPT_CHARS, JobOptions, MasterPreset, ProviderName
-from amp.domain.spec import MAX_DURATION_S, MIN_DURATION_S, SpecOverrides
+from amp.domain.job import JobRequest, validation_message
 
 MANIFEST_PREFIX = "batch/"
 MANIFEST_SUFFIX = ".jsonl"
@@ -32,35 +32,12 @@ BATCH_NAMESPACE = uuid.UUID("5f1c8a52-3d0e-5b8e-9a57-6d2b1f0c9e41")
 """uuid5 namespace of batch job ids; changing it would make redelivered events start new jobs."""
 
 
-class BatchJobRequest(BaseModel):
-    """One manifest line. Mirrors the API's CreateJobRequest minus the reference upload (a batch has
-    no browser to upload one); unknown fields are refused so a typo never passes silently."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    prompt: str = Field(min_length=1, max_length=MAX_PROMPT_CHARS)
-    duration_s: float | None = Field(default=None, ge=MIN_DURATION_S, le=MAX_DURATION_S)
-    seed: int | None = Field(default=None, ge=0, lt=2**32)
-    master_preset: MasterPreset | None = None
-    provider: ProviderName = "procedural"
-    overrides: SpecOverrides = Field(default_factory=SpecOverrides)
-
-    def options(self, default_preset: MasterPreset) -> JobOptions:
-        return JobOptions(
-            duration_s=self.duration_s,
-            seed=self.seed,
-            master_preset=self.master_preset or default_preset,
-            provider=self.provider,
-            overrides=self.overrides,
-        )
-
-
 @dataclass(frozen=True)
 class ManifestLine:
     """A non-blank line: its 1-based number in the file and either a request or why it is invalid."""
 
     number: int
-    request: BatchJobRequest | None = None
+    request: JobRequest | None = None
     error: str | None = None
 
 
@@ -161,21 +138,14 @@ def parse_line(number: int, raw: bytes) -> ManifestLine:
     if not isinstance(value, dict):
         return ManifestLine(number, error='a line must be a JSON object like {"prompt": "..."}')
     try:
-        request = BatchJobRequest.model_validate(value)
+        request = JobRequest.model_validate(value)
     except ValidationError as error:
         return ManifestLine(number, error=validation_message(error))
-    if not request.prompt.strip():
-        return ManifestLine(number, error="prompt: is empty")
+    try:
+        request.cleaned_prompt()
+    except InvalidInput:
+        return ManifestLine(number, error="prompt: is empty")  # the report's `field: problem` form
     return ManifestLine(number, request=request)
-
-
-def validation_message(error: ValidationError) -> str:
-    """`field: message; ...` without echoing the input (prompts stay out of reports and logs)."""
-    parts = []
-    for problem in error.errors(include_input=False, include_url=False):
-        where = ".".join(str(part) for part in problem["loc"]) or "line"
-        parts.append(f"{where}: {problem['msg']}")
-    return "; ".join(parts)
 
 
 def render_report(lines: list[ReportLine]) -> bytes:

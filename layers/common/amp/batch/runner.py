@@ -62,7 +62,8 @@ def start_line(
     job_id = source.job_id(line.number)
     request = line.request
     try:
-        job = service.create_job(owner, request.prompt, request.options(default_preset), job_id=job_id)
+        preset = {"master_preset": request.master_preset or default_preset}  # the batch's default wins
+        job = service.create(owner, request.model_copy(update=preset), job_id=job_id)
     except InvalidInput as error:
         return ReportLine(line=line.number, status="invalid", error=str(error))
     except Conflict:

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from amp.adapters.factory import stage_context
+from amp.application import get_application
 from amp.batch.manifest import (
     ManifestSource,
     ReportLine,
@@ -19,7 +19,6 @@ from amp.batch.runner import start_jobs
 from amp.domain.errors import InvalidInput
 from amp.domain.job import LOCAL_OWNER, JobStatus
 from amp.orchestration.local_launcher import LocalJobLauncher, workers_from_env
-from amp.services.jobs import JobService
 
 
 def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -51,10 +50,10 @@ def batch(args: argparse.Namespace) -> int:
     data = path.read_bytes()
     lines = parse_manifest(data)
     out: Path = args.out or path.with_name(path.name + ".report.jsonl")
-    ctx = stage_context()
+    application = get_application()
     workers = max(1, min(args.workers, 32)) if args.workers is not None else workers_from_env()
-    launcher = LocalJobLauncher(ctx.jobs, workers=workers)
-    service = JobService(jobs=ctx.jobs, audio=ctx.audio, launcher=launcher, settings=ctx.settings)
+    launcher = LocalJobLauncher(application.jobs, workers=workers)
+    service = application.job_service_with(launcher)
     source = ManifestSource(location=str(path.resolve()), revision=content_digest(data))
     try:
         result = start_jobs(
@@ -62,7 +61,7 @@ def batch(args: argparse.Namespace) -> int:
             source,
             owner=LOCAL_OWNER,
             service=service,
-            default_preset=ctx.settings.default_master_preset,
+            default_preset=application.settings.default_master_preset,
         )
         _write_report(out, result.report)
         print(f"{path}: {len(lines)} lines, report in {out}", file=sys.stderr)
@@ -77,7 +76,7 @@ def batch(args: argparse.Namespace) -> int:
             all_good = False
             print(f"line {line.line}: {line.status}: {line.error}")
             continue
-        job = ctx.jobs.get(line.job_id)
+        job = application.jobs.get(line.job_id)
         why = f" at {job.error.stage}: {job.error.reason}" if job.error is not None else ""
         all_good = all_good and job.status is JobStatus.SUCCEEDED
         print(f"line {line.line}: job {job.id} {job.status.value}{why}")

@@ -1,23 +1,27 @@
-"""`amp generate PROMPT`: run one job through the local pipeline and write its files to a folder."""
+"""`amp generate PROMPT`: create one job through `JobService.create` (the same call as the API and
+batch) with a synchronous in-process launcher, so the pipeline has run when it returns, then write
+the job's files to a folder. `--reference FILE` is stored through the upload checks (type, size,
+magic bytes) and must decode as audio."""
 
 import argparse
 import json
 import sys
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
-from amp.adapters.factory import stage_context
-from amp.audio_io import decode_audio
-from amp.domain import keys
-from amp.domain.errors import InvalidInput
-from amp.domain.job import LOCAL_OWNER, MAX_PROMPT_CHARS, Job, JobOptions, JobStatus
-from amp.domain.spec import MAX_DURATION_S, MIN_DURATION_S, SpecOverrides
-from amp.qa.report import advisory_lines
-from amp.stages.context import StageContext
+from pydantic import ValidationError
 
-MAX_REFERENCE_BYTES = 50 * 1024 * 1024
+from amp.application import get_application
+from amp.audio_io import decode_audio
+from amp.cli.flags import flag_problems
+from amp.domain.errors import InvalidInput
+from amp.domain.job import LOCAL_OWNER, MASTER_PRESETS, PROVIDER_NAMES, Job, JobRequest, JobStatus
+from amp.domain.ports import AudioStore
+from amp.domain.spec import MAX_DURATION_S, MIN_DURATION_S
+from amp.orchestration.inprocess_launcher import InProcessLauncher
+from amp.qa.report import advisory_lines
+from amp.services.jobs import JobService
 
 OUTPUT_NAMES = {
     "mix": "mix.wav",
@@ -42,11 +46,11 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
     )
     parser.add_argument(
         "--master",
-        choices=["streaming", "club", "broadcast"],
+        choices=MASTER_PRESETS,
         default="streaming",
         help="mastering preset: -14, -9 or -23 LUFS (default: streaming)",
     )
-    parser.add_argument("--provider", choices=["procedural", "stability"], default="procedural")
+    parser.add_argument("--provider", choices=PROVIDER_NAMES, default="procedural")
     parser.add_argument("--bpm", type=float, help="override the tempo")
     parser.add_argument("--key", help="override the key, e.g. F# or Bb")
     parser.add_argument("--genre", help="override the genre")
@@ -54,31 +58,22 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
 
 
 def generate(args: argparse.Namespace) -> int:
-    job = _new_job(args)
-    ctx = stage_context()
-    reference_bytes = _read_reference(args.reference) if args.reference else None
-    if reference_bytes is not None:
-        assert args.reference is not None
-        reference_key = keys.reference_upload_key(
-            LOCAL_OWNER, uuid.uuid4().hex, args.reference.suffix.lower()
-        )
-        ctx.audio.put_bytes(reference_key, reference_bytes, "application/octet-stream")
-        job = job.model_copy(update={"reference_key": reference_key})
-    ctx.jobs.create(job)
-    print(f"job {job.id}: {job.prompt[:80]}", file=sys.stderr)
-
-    from amp.orchestration.local_pipeline import run_job_locally
-
-    progress = _ProgressPrinter()
-    run_job_locally(job.id, on_state=progress)
-    finished = ctx.jobs.get(job.id)
+    request = request_from_args(args)
+    application = get_application()
+    launcher = InProcessLauncher(
+        on_state=_ProgressPrinter(),
+        on_start=lambda job: print(f"job {job.id}: {job.prompt[:80]}", file=sys.stderr),
+    )
+    service = application.job_service_with(launcher)
+    upload_id = _store_reference(service, args.reference) if args.reference else None
+    finished = service.create(LOCAL_OWNER, request, reference_upload_id=upload_id)
     if finished.status is not JobStatus.SUCCEEDED:
         error = finished.error
         where = error.stage if error else finished.stage or "unknown"
         why = error.reason if error else f"job ended {finished.status.value}"
         print(f"amp: job {finished.id} {finished.status.value} at stage {where}: {why}", file=sys.stderr)
         return 1
-    _write_outputs(finished, ctx, args.out)
+    _write_outputs(finished, application.audio, args.out)
     qa = finished.qa
     summary = (
         f"{qa.integrated_lufs:.1f} LUFS, {qa.true_peak_dbtp:.1f} dBTP"
@@ -91,47 +86,40 @@ def generate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _new_job(args: argparse.Namespace) -> Job:
-    prompt = (args.prompt or "").strip()
-    if not prompt:
-        raise InvalidInput("the prompt is empty: describe the music you want")
-    if len(prompt) > MAX_PROMPT_CHARS:
-        raise InvalidInput(f"the prompt is {len(prompt)} characters; the limit is {MAX_PROMPT_CHARS}")
-    if args.duration is not None and not MIN_DURATION_S <= args.duration <= MAX_DURATION_S:
-        raise InvalidInput(
-            f"--duration {args.duration:g} is out of range {MIN_DURATION_S:g}..{MAX_DURATION_S:g} s"
-        )
-    if args.seed is not None and not 0 <= args.seed < 2**32:
-        raise InvalidInput("--seed must be between 0 and 4294967295")
+def request_from_args(args: argparse.Namespace) -> JobRequest:
+    """The JobRequest the flags describe; InvalidInput naming the flag when one is refused. The prompt
+    is checked here too, so nothing is stored for a request that cannot run."""
+    values: dict[str, Any] = {
+        "prompt": args.prompt or "",
+        "duration_s": args.duration,
+        "seed": args.seed,
+        "master_preset": args.master,
+        "provider": args.provider,
+        "overrides": {"bpm": args.bpm, "key": args.key, "genre": args.genre},
+    }
     try:
-        overrides = SpecOverrides(bpm=args.bpm, key=args.key, genre=args.genre)
-        options = JobOptions(
-            duration_s=args.duration,
-            seed=args.seed,
-            master_preset=args.master,
-            provider=args.provider,
-            overrides=overrides,
-        )
-    except ValueError as error:
-        raise InvalidInput(f"invalid option: {error}") from error
-    return Job(owner=LOCAL_OWNER, prompt=prompt, options=options)
+        request = JobRequest.model_validate(values)
+    except ValidationError as error:
+        raise InvalidInput(f"invalid option: {flag_problems(error)}") from None
+    request.cleaned_prompt()
+    return request
 
 
-def _read_reference(path: Path) -> bytes:
+def _store_reference(service: JobService, path: Path) -> str:
+    """Refused before reading when missing or too large; refused before storing when it is not audio
+    (it must decode, and pass the upload's type and magic-byte checks). Returns the upload id."""
     if not path.is_file():
         raise InvalidInput(f"reference file {path} does not exist or is not a file")
-    size = path.stat().st_size
-    if size > MAX_REFERENCE_BYTES:
-        raise InvalidInput(f"reference file {path} is {size / 2**20:.1f} MiB; the limit is 50 MiB")
+    service.check_upload_size(path.stat().st_size)
     try:
         data = path.read_bytes()
     except OSError as error:
         raise InvalidInput(f"reference file {path} cannot be read: {error.strerror}") from error
     decode_audio(data, what=f"reference file {path}")
-    return data
+    return service.store_reference_file(LOCAL_OWNER, path.name, data)
 
 
-def _write_outputs(job: Job, ctx: StageContext, out_dir: Path) -> None:
+def _write_outputs(job: Job, audio: AudioStore, out_dir: Path) -> None:
     """Files first, job.json last: a folder with job.json is complete."""
     out_dir.mkdir(parents=True, exist_ok=True)
     files: list[dict[str, Any]] = []
@@ -145,7 +133,7 @@ def _write_outputs(job: Job, ctx: StageContext, out_dir: Path) -> None:
         target = out_dir / name
         target.parent.mkdir(parents=True, exist_ok=True)
         temporary = target.with_name(target.name + ".part")
-        temporary.write_bytes(ctx.audio.get_bytes(artifact.key))
+        temporary.write_bytes(audio.get_bytes(artifact.key))
         temporary.replace(target)
         files.append({**artifact.model_dump(mode="json"), "path": name})
     document = job.model_dump(mode="json")

@@ -1,9 +1,9 @@
-"""`amp jobs list` / `amp jobs show ID`: read the local job store."""
+"""`amp jobs list` / `amp jobs show ID`: read the application's job store (local unless AMP_BACKEND=aws)."""
 
 import argparse
 import json
 
-from amp.adapters.factory import stage_context
+from amp.application import get_application
 from amp.domain.job import LOCAL_OWNER
 
 
@@ -20,7 +20,7 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
 
 
 def list_jobs(args: argparse.Namespace) -> int:
-    page = stage_context().jobs.list_by_owner(args.owner, limit=max(1, min(args.limit, 200)))
+    page = get_application().jobs.list_by_owner(args.owner, limit=max(1, min(args.limit, 200)))
     for job in page.jobs:
         stage = f" at {job.error.stage}" if job.error else ""
         print(f"{job.id}  {job.created_at:%Y-%m-%d %H:%M}  {job.status.value:<10}{stage}  {job.prompt[:60]}")
@@ -30,6 +30,6 @@ def list_jobs(args: argparse.Namespace) -> int:
 
 
 def show_job(args: argparse.Namespace) -> int:
-    job = stage_context().jobs.get(args.job_id)
+    job = get_application().jobs.get(args.job_id)
     print(json.dumps(job.model_dump(mode="json"), indent=2))
     return 0

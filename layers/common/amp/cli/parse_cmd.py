@@ -1,5 +1,5 @@
 """`amp parse PROMPT` / `amp parse --batch FILE`: show what the parser reads from a prompt, as the
-MusicSpec JSON the pipeline would use (rules or Bedrock per AMP_PARSER)."""
+MusicSpec JSON the pipeline would use (the application's parser: rules or Bedrock per AMP_PARSER)."""
 
 import argparse
 import json
@@ -10,11 +10,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from amp.config import get_settings
+from amp.application import get_application
+from amp.cli.flags import flag_problems
 from amp.domain.errors import InvalidInput
 from amp.domain.job import JobOptions
 from amp.domain.spec import Mode, SpecOverrides
-from amp.stages.parse import PromptParser, parser_for
+from amp.stages.context import PromptParser
 
 EXIT_OK = 0
 EXIT_SOME_FAILED = 1
@@ -49,19 +50,14 @@ def options_from_args(args: argparse.Namespace) -> JobOptions:
         overrides = SpecOverrides(bpm=args.bpm, key=args.key, mode=args.mode, genre=args.genre)
         return JobOptions(duration_s=args.duration, seed=args.seed, overrides=overrides)
     except ValidationError as error:
-        problems = "; ".join(
-            f"--{'.'.join(str(p) for p in e['loc'] if p != 'overrides').replace('duration_s', 'duration')}: "
-            f"{e['msg']}"
-            for e in error.errors()
-        )
-        raise InvalidInput(f"invalid option: {problems}") from error
+        raise InvalidInput(f"invalid option: {flag_problems(error)}") from error
 
 
 def run(args: argparse.Namespace) -> int:
     if (args.prompt is None) == (args.batch is None):
         raise InvalidInput("give either a PROMPT or --batch FILE")
     options = options_from_args(args)
-    parse = parser_for(get_settings())
+    parse = get_application().parser
     if args.batch is None:
         if not args.prompt.strip():
             raise InvalidInput("the prompt is empty")

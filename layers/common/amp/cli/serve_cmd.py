@@ -15,8 +15,8 @@ import time
 from pathlib import Path
 from types import FrameType
 
-from amp.adapters.factory import audio_store_for, job_store_for
 from amp.adapters.local.fs_audio import FilesystemAudioStore
+from amp.application import get_application, install_launcher
 from amp.config import get_settings
 from amp.domain.errors import InvalidInput
 
@@ -50,13 +50,13 @@ def is_loopback(host: str) -> bool:
 
 
 def warm_up() -> None:
-    """Build the API and its service before the first request (the stages are imported by the worker
-    processes, see LocalJobLauncher.warm_up, not by this one)."""
-    from amp.api import dependencies
+    """Build the API and the application's service before the first request (the stages are imported
+    by the worker processes, see LocalJobLauncher.warm_up, not by this one)."""
     from amp.api.app import get_app
+    from amp.api.dependencies import job_service
 
     get_app()
-    dependencies.job_service()
+    job_service()
 
 
 def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -78,21 +78,22 @@ def serve(args: argparse.Namespace) -> int:
     if not 0 <= args.port <= 65535:
         raise InvalidInput("--port must be 0..65535")
     from amp.adapters.local.idempotency import SqliteIdempotencyStore
-    from amp.api import dependencies
     from amp.api.handler import lambda_handler
     from amp.cli.keys_cmd import key_store
     from amp.local_server import LocalServer, ServerConfig
     from amp.orchestration.local_launcher import LocalJobLauncher, workers_from_env
 
     workers = args.workers if args.workers is not None else workers_from_env()
-    launcher = LocalJobLauncher(job_store_for(settings), workers=max(1, min(32, workers)))
-    dependencies.use_local_launcher(launcher)
-    SqliteIdempotencyStore(settings.data_dir / "idempotency.sqlite3").purge_expired()
+    application = get_application()
+    launcher = LocalJobLauncher(application.jobs, workers=max(1, min(32, workers)))
+    install_launcher(launcher)  # the application the API handler uses runs jobs on this pool
+    if isinstance(application.idempotency_store, SqliteIdempotencyStore):
+        application.idempotency_store.purge_expired()
     warm_up()
     launcher.warm_up()
     requeued, failed = launcher.recover()
 
-    audio = audio_store_for(settings)
+    audio = application.audio
     web_dir = args.web_dir or default_web_dir()
     allow_anonymous = is_loopback(args.host)
     server = LocalServer(

@@ -1,15 +1,18 @@
-"""The job record: what a client watches while its song is made."""
+"""The job record (what a client watches while its song is made) and the one request model every
+entry point creates jobs from: `JobRequest` (API body, batch manifest line, CLI flags)."""
 
 import re
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Literal
+from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from amp.domain.errors import InvalidInput
 from amp.domain.qa import QAReport
-from amp.domain.spec import MAX_DURATION_S, MIN_DURATION_S, MusicSpec, SpecOverrides
+from amp.domain.spec import MAX_DURATION_S, MIN_DURATION_S, SEED_LIMIT, MusicSpec, SpecOverrides
 
 MAX_PROMPT_CHARS = 2000
 LOCAL_OWNER = "local"
@@ -37,17 +40,79 @@ class JobStatus(StrEnum):
 TERMINAL_STATUSES = frozenset({JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED})
 
 MasterPreset = Literal["streaming", "club", "broadcast"]
+MASTER_PRESETS: tuple[MasterPreset, ...] = get_args(MasterPreset)
+"""The mastering presets, in the order the CLI and docs list them."""
 ProviderName = Literal["procedural", "stability"]
+PROVIDER_NAMES: tuple[ProviderName, ...] = get_args(ProviderName)
+
+DurationS = Annotated[float | None, Field(ge=MIN_DURATION_S, le=MAX_DURATION_S)]
+"""A requested song length; None lets the prompt (or the default) decide."""
+Seed = Annotated[int | None, Field(ge=0, lt=SEED_LIMIT)]
+"""A requested seed; None derives one from the job."""
 
 
 class JobOptions(BaseModel):
     """What the caller chose besides the prompt."""
 
-    duration_s: float | None = Field(default=None, ge=MIN_DURATION_S, le=MAX_DURATION_S)
-    seed: int | None = Field(default=None, ge=0, lt=2**32)
+    # Stored on the job, built by JobRequest.options (the preset resolved). The docstring above is
+    # part of the API schema (docs/openapi.json): keep it as it is.
+
+    duration_s: DurationS = None
+    seed: Seed = None
     master_preset: MasterPreset = "streaming"
     provider: ProviderName = "procedural"
     overrides: SpecOverrides = Field(default_factory=SpecOverrides)
+
+
+class JobRequest(BaseModel):
+    """What a caller asks for: the one request model behind POST /jobs (`CreateJobRequest` adds the
+    reference upload), a batch manifest line and `amp generate`'s flags. Only `prompt` is required;
+    explicit fields win over what the prompt says; unknown fields are refused, so a typo never passes
+    silently. `JobService.create` takes it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    prompt: str = Field(min_length=1, max_length=MAX_PROMPT_CHARS, description="What the song should be.")
+    duration_s: DurationS = None
+    seed: Seed = Field(default=None, description="Same seed + prompt, same song.")
+    master_preset: MasterPreset | None = Field(default=None, description="Defaults to the server's preset.")
+    provider: ProviderName = "procedural"
+    overrides: SpecOverrides = Field(default_factory=SpecOverrides)
+
+    @classmethod
+    def from_values(cls, values: Mapping[str, Any]) -> "JobRequest":
+        """Validate plain values (CLI flags, a manifest line); InvalidInput says `field: problem; ...`."""
+        try:
+            return cls.model_validate(dict(values))
+        except ValidationError as error:
+            raise InvalidInput(validation_message(error)) from None
+
+    def cleaned_prompt(self) -> str:
+        """The prompt without surrounding whitespace. A blank prompt passes the schema (min_length
+        counts the spaces) and is refused here, as a bad request rather than a malformed one."""
+        cleaned = self.prompt.strip()
+        if not cleaned:
+            raise InvalidInput("prompt is empty: describe the music you want")
+        return cleaned
+
+    def options(self, default_preset: MasterPreset) -> JobOptions:
+        """The options stored on the job: the server's preset unless the caller chose one."""
+        return JobOptions(
+            duration_s=self.duration_s,
+            seed=self.seed,
+            master_preset=self.master_preset or default_preset,
+            provider=self.provider,
+            overrides=self.overrides,
+        )
+
+
+def validation_message(error: ValidationError) -> str:
+    """`field: message; ...` without echoing the input (prompts stay out of reports and logs)."""
+    parts = []
+    for problem in error.errors(include_input=False, include_url=False):
+        where = ".".join(str(part) for part in problem["loc"]) or "request"
+        parts.append(f"{where}: {problem['msg']}")
+    return "; ".join(parts)
 
 
 ArtifactKind = Literal[

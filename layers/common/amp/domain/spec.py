@@ -10,6 +10,8 @@ MAX_BPM = 220.0
 MIN_DURATION_S = 5.0
 MAX_DURATION_S = 300.0
 DEFAULT_DURATION_S = 60.0
+SEED_LIMIT = 2**32
+"""Seeds are 0 <= seed < SEED_LIMIT (32 bits): what every request model and the spec accept."""
 
 PITCH_CLASSES = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
 """Canonical key names: one spelling per pitch class, so specs compare by string."""
@@ -90,7 +92,7 @@ class MusicSpec(BaseModel):
     energy: Energy = 0.5
     excluded_roles: list[Role] = Field(default_factory=list)
     structure_hints: list[str] = Field(default_factory=list)
-    seed: int = Field(ge=0, lt=2**32)
+    seed: int = Field(ge=0, lt=SEED_LIMIT)
     provenance: dict[str, Provenance] = Field(default_factory=dict)
     notes: list[str] = Field(default_factory=list, description="What the parser adjusted, in words.")
 

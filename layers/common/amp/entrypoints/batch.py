@@ -1,20 +1,28 @@
 """The Lambda behind S3 batch manifests (functions/batch/app.py).
 
 A manifest put under `batch/` in the audio bucket arrives as an EventBridge "Object Created" event (a
-classic S3 notification is accepted too). The handler starts jobs while the invocation has time, writes
-the report so far next to the manifest, and, when lines remain, invokes itself asynchronously with
-the next offset: a chain of short invocations instead of one that could time out.
+classic S3 notification is accepted too); both are read through powertools' event data classes. The
+handler starts jobs while the invocation has time, writes the report so far next to the manifest,
+and, when lines remain, invokes itself asynchronously with the next offset: a chain of short
+invocations instead of one that could time out. Its service, store and Lambda client come from the
+process's Application (`amp.application`), built on the first event and reused while warm.
+
+Object keys: an S3 notification URL-encodes them (a space arrives as `+`, `é` as `%C3%A9`), so they
+are decoded with `unquote_plus`; an EventBridge event carries the key as stored, so it is used as is
+(powertools' `S3EventBridgeNotificationObject.key` decodes it too, which would turn a literal `+` into
+a space; the raw field is read instead). tests/unit/test_batch_events.py pins both.
 """
 
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote_plus
 
+from aws_lambda_powertools.utilities.data_classes import S3Event, S3EventBridgeNotificationEvent
 from pydantic import BaseModel, Field
 
+from amp.application import Application, get_application
 from amp.batch.manifest import (
     ManifestSource,
     ReportLine,
@@ -29,12 +37,14 @@ from amp.batch.manifest import (
     report_key,
 )
 from amp.batch.runner import start_jobs
-from amp.config import Settings, get_settings
 from amp.domain.errors import InvalidInput, NotFound
 from amp.domain.job import MasterPreset
 from amp.domain.ports import AudioStore
 from amp.observability import logger, metrics, tracer
 from amp.services.jobs import JobService
+
+if TYPE_CHECKING:
+    from mypy_boto3_lambda.client import LambdaClient
 
 CONTINUATION_KEY = "amp_batch_task"
 SAFETY_MARGIN_MS = 30_000
@@ -71,28 +81,31 @@ def tasks_from_event(event: Mapping[str, Any]) -> list[BatchTask]:
     if CONTINUATION_KEY in event:
         return [BatchTask.model_validate(event[CONTINUATION_KEY])]
     if event.get("source") == "aws.s3" and "detail" in event:
-        detail = event["detail"]
-        obj = detail["object"]
+        detail = S3EventBridgeNotificationEvent(dict(event)).detail
+        created = detail.object
         return [
             BatchTask(
-                bucket=detail["bucket"]["name"],
-                key=obj["key"],  # EventBridge keys are not URL-encoded
-                revision=obj.get("version-id") or obj.get("etag") or obj.get("sequencer") or "unversioned",
-                size_bytes=obj.get("size"),
+                bucket=detail.bucket.name,
+                key=created["key"],  # as stored: EventBridge does not URL-encode keys (see the docstring)
+                revision=created.get("version-id")
+                or created.etag
+                or created.get("sequencer")
+                or "unversioned",
+                size_bytes=created.size,
             )
         ]
     tasks = []
-    for record in event.get("Records", []):
+    for record in S3Event(dict(event)).records if "Records" in event else ():
         if record.get("eventSource") != "aws:s3" or not str(record.get("eventName", "")).startswith(
             "ObjectCreated"
         ):
             continue
-        obj = record["s3"]["object"]
+        obj = record.s3.get_object
         tasks.append(
             BatchTask(
-                bucket=record["s3"]["bucket"]["name"],
-                key=unquote_plus(obj["key"]),  # notification keys are URL-encoded
-                revision=obj.get("versionId") or obj.get("eTag") or obj.get("sequencer") or "unversioned",
+                bucket=record.s3.bucket.name,
+                key=unquote_plus(obj.key),  # notification keys are URL-encoded, + for space
+                revision=obj.version_id or obj.etag or obj.get("sequencer") or "unversioned",
                 size_bytes=obj.get("size"),
             )
         )
@@ -189,11 +202,8 @@ def _write_report(deps: BatchDeps, out_key: str, lines: list[ReportLine]) -> Non
     deps.audio.put_bytes(out_key, render_report(lines), REPORT_CONTENT_TYPE)
 
 
-def lambda_invoker(function_arn: str) -> Callable[[BatchTask], None]:
+def lambda_invoker(client: "LambdaClient", function_arn: str) -> Callable[[BatchTask], None]:
     """Invokes this function again, asynchronously (its DLQ and retries cover the hand-over)."""
-    import boto3  # only in the cloud path
-
-    client = boto3.client("lambda")
 
     def continue_with(task: BatchTask) -> None:
         client.invoke(
@@ -205,33 +215,17 @@ def lambda_invoker(function_arn: str) -> Callable[[BatchTask], None]:
     return continue_with
 
 
-@cache
-def _service_for(settings: Settings) -> tuple[JobService, AudioStore]:
-    from amp.adapters.aws.sfn_launcher import StepFunctionsLauncher
-    from amp.adapters.factory import audio_store_for, job_store_for
-
-    if not settings.state_machine_arn:
-        raise InvalidInput("the batch function needs AMP_STATE_MACHINE_ARN")
-    audio = audio_store_for(settings)
-    service = JobService(
-        jobs=job_store_for(settings),
-        audio=audio,
-        launcher=StepFunctionsLauncher(settings.state_machine_arn),
-        settings=settings,
-    )
-    return service, audio
-
-
-def deps_from_settings(settings: Settings, context: Any) -> BatchDeps:
-    service, audio = _service_for(settings)
-    if settings.audio_bucket is None:
-        raise InvalidInput("the batch function needs AMP_AUDIO_BUCKET")
+def deps_for(application: Application, context: Any) -> BatchDeps:
+    """The batch collaborators of this invocation, from the process's application (its environment
+    check has made sure the bucket and the state machine are configured)."""
+    settings = application.settings
+    assert settings.audio_bucket is not None  # required by the batch handler's environment
     return BatchDeps(
-        service=service,
-        audio=audio,
+        service=application.job_service,
+        audio=application.audio,
         bucket=settings.audio_bucket,
         default_preset=settings.default_master_preset,
-        continue_with=lambda_invoker(context.invoked_function_arn),
+        continue_with=lambda_invoker(application.clients.lambda_, context.invoked_function_arn),
     )
 
 
@@ -239,4 +233,4 @@ def deps_from_settings(settings: Settings, context: Any) -> BatchDeps:
 @metrics.log_metrics(raise_on_empty_metrics=False)
 @tracer.capture_lambda_handler(capture_response=False)
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    return handle_event(event, context, deps_from_settings(get_settings(), context))
+    return handle_event(event, context, deps_for(get_application("batch"), context))

@@ -1,4 +1,5 @@
-"""Builds the Lambda handler of a pipeline stage: validate the payload, call the stage, return JSON."""
+"""Builds the Lambda handler of a pipeline stage: validate the payload, call the stage with the
+StageContext of the process's Application (environment checked on the first event), return JSON."""
 
 import importlib
 from collections.abc import Callable
@@ -6,7 +7,7 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel
 
-from amp.adapters.factory import stage_context
+from amp.application import stage_context
 from amp.observability import count, logger, tracer
 from amp.stages import STAGES
 from amp.stages.context import StageContext

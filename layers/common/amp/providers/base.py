@@ -1,10 +1,11 @@
-"""The provider interface the generate stage renders through, and the choice by job option."""
+"""The provider interface the generate stage renders through, and the helpers every provider shares.
+The choice of provider by job option lives in `amp.providers.registry` (which imports the providers;
+this module imports none of them)."""
 
 from dataclasses import dataclass
 from typing import Protocol
 
 from amp.audio_io import SAMPLE_RATE, AudioBuffer
-from amp.config import Settings
 from amp.domain.errors import InvalidInput
 from amp.domain.spec import MusicSpec, Role
 
@@ -19,6 +20,10 @@ class RenderedStem:
 
 class StemProvider(Protocol):
     name: str
+    uses_reference: bool
+    """Whether `render_stem` wants the reference track's bytes; the generate stage reads them from the
+    store only for a provider that says so (the procedural one follows the analysed features in the
+    spec instead)."""
 
     def render_stem(self, spec: MusicSpec, role: Role, *, reference: bytes | None = None) -> RenderedStem:
         """Render one role of the song; every role of one spec yields the same length."""
@@ -42,15 +47,3 @@ def parse_role(value: str) -> Role:
         raise InvalidInput(
             f"unknown role {value!r}; expected one of {', '.join(r.value for r in Role)}"
         ) from error
-
-
-def provider_for(name: str, settings: Settings) -> StemProvider:
-    if name == "procedural":
-        from amp.providers.procedural import ProceduralProvider
-
-        return ProceduralProvider()
-    if name == "stability":
-        from amp.providers.stability import StabilityProvider
-
-        return StabilityProvider.from_settings(settings)
-    raise InvalidInput(f"unknown provider {name!r}; expected 'procedural' or 'stability'")

@@ -17,6 +17,7 @@ def _score_for(spec_json: str) -> Score:
 
 class ProceduralProvider:
     name = "procedural"
+    uses_reference = False
 
     def compose(self, spec: MusicSpec) -> Score:
         return _score_for(spec.model_dump_json())

@@ -26,7 +26,6 @@ import numpy as np
 from scipy import signal
 
 from amp.audio_io import SAMPLE_RATE, AudioBuffer, decode_audio, encode_wav
-from amp.config import Settings
 from amp.domain.errors import (
     AmpError,
     InvalidAudio,
@@ -162,12 +161,8 @@ class StabilityProvider:
     clock: Callable[[], float] = time.monotonic
     jitter: random.Random = field(default_factory=random.Random)
     name: str = "stability"
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> "StabilityProvider":
-        from amp.adapters.aws.secrets import stability_api_key
-
-        return cls(api_key=stability_api_key(settings))
+    uses_reference: bool = True
+    """audio-to-audio: a job's reference track steers every stem."""
 
     def render_stem(self, spec: MusicSpec, role: Role, *, reference: bytes | None = None) -> RenderedStem:
         check_role(spec, role)

@@ -1,7 +1,8 @@
 """Job use-cases: create, read, cancel, retry, delete, reference uploads and the stems zip.
 
-The API, the CLI and batch all call these, so the rules (prompt limits, ownership, idempotency,
-what may be cancelled or retried) are enforced in one place whatever the entrypoint.
+The API, the CLI and batch all call these (`create` with a `JobRequest`, the one request model), so
+the rules (prompt, ownership, idempotency, reference files, what may be cancelled or retried) are
+enforced in one place whatever the entrypoint. The instance comes from `amp.application`.
 """
 
 import contextlib
@@ -23,16 +24,15 @@ from amp.config import Settings
 from amp.domain.errors import Conflict, InvalidAudio, InvalidInput, NotFound
 from amp.domain.job import (
     JOB_ID_PATTERN,
-    MAX_PROMPT_CHARS,
     Artifact,
     Job,
     JobError,
     JobOptions,
+    JobRequest,
     JobStatus,
 )
 from amp.domain.keys import job_prefix, published_key, reference_upload_key, upload_prefix, work_prefix
 from amp.domain.ports import AudioStore, JobLauncher, JobPage, JobStore
-from amp.domain.spec import MAX_DURATION_S, MIN_DURATION_S
 from amp.domain.stems_zip import build_stems_zip, stems_zip_members
 from amp.observability import logger
 
@@ -53,6 +53,18 @@ UPLOAD_CONTENT_TYPES: dict[str, str] = {
     "audio/x-aiff": ".aiff",
 }
 """Reference track types we accept, with the extension the stored key gets."""
+
+FILE_CONTENT_TYPES: dict[str, str] = {
+    ".wav": "audio/wav",
+    ".wave": "audio/wav",
+    ".flac": "audio/flac",
+    ".mp3": "audio/mpeg",
+    ".ogg": "audio/ogg",
+    ".oga": "audio/ogg",
+    ".aiff": "audio/aiff",
+    ".aif": "audio/aiff",
+}
+"""A local reference file's content type by its extension (`amp generate --reference`)."""
 
 UPLOAD_ID_PATTERN = re.compile(r"^[0-9a-f]{32}$")
 MAX_LIST_LIMIT = 100
@@ -143,22 +155,21 @@ class JobService:
 
     # -- create ---------------------------------------------------------------------------------
 
-    def create_job(
+    def create(
         self,
         owner: str,
-        prompt: str,
-        options: JobOptions | None = None,
+        request: JobRequest,
         *,
         reference_upload_id: str | None = None,
         idempotency_key: str | None = None,
         job_id: str | None = None,
     ) -> Job:
-        """Validate, store QUEUED and launch. With an idempotency key, a repeat (even a concurrent one)
-        returns the first job instead of creating a second. A caller-chosen `job_id` (batch: derived
-        from manifest + line) makes a repeat raise Conflict instead (used without an idempotency key)."""
-        options = options or JobOptions()
-        prompt = self._checked_prompt(prompt)
-        self._check_duration(options)
+        """The one way to create a job: check, store QUEUED and launch (the API, batch and the CLI, whose
+        synchronous launcher returns when the job has finished). With an idempotency key, a repeat (even
+        a concurrent one) returns the first job instead of creating a second. A caller-chosen `job_id`
+        (batch: derived from manifest + line) makes a repeat raise Conflict instead."""
+        prompt = request.cleaned_prompt()
+        options = request.options(self.settings.default_master_preset)
         reference_key = self._reference_key(owner, reference_upload_id) if reference_upload_id else None
         if idempotency_key is None or self._create_once is None:
             return self._create_new(owner, prompt, options, reference_key, job_id=job_id)
@@ -236,23 +247,6 @@ class JobService:
             current = self.jobs.set_execution(job.id, execution_id)
         logger.info("job created", extra={"job_id": job.id})
         return current
-
-    @staticmethod
-    def _checked_prompt(prompt: str) -> str:
-        cleaned = prompt.strip()
-        if not cleaned:
-            raise InvalidInput("prompt is empty")
-        if len(cleaned) > MAX_PROMPT_CHARS:
-            raise InvalidInput(f"prompt is longer than {MAX_PROMPT_CHARS} characters")
-        return cleaned
-
-    @staticmethod
-    def _check_duration(options: JobOptions) -> None:
-        duration_s = options.duration_s
-        if duration_s is not None and not MIN_DURATION_S <= duration_s <= MAX_DURATION_S:
-            raise InvalidInput(
-                f"duration_s must be between {MIN_DURATION_S:g} and {MAX_DURATION_S:g} seconds"
-            )
 
     def _reference_key(self, owner: str, upload_id: str) -> str:
         """The stored upload under this owner's prefix; another owner's id is simply not found there."""
@@ -353,7 +347,7 @@ class JobService:
     def reserve_upload(self, owner: str, content_type: str, size_bytes: int) -> UploadTicket:
         """Check type and size before anything is sent, and name the key the upload must land on."""
         extension = self._upload_extension(content_type)
-        self._check_upload_size(size_bytes)
+        self.check_upload_size(size_bytes)
         upload_id = uuid.uuid4().hex
         return UploadTicket(
             upload_id=upload_id,
@@ -367,7 +361,7 @@ class JobService:
         if not UPLOAD_ID_PATTERN.match(upload_id):
             raise NotFound("upload not found")
         extension = self._upload_extension(content_type)
-        self._check_upload_size(len(data))
+        self.check_upload_size(len(data))
         if not _sniff_matches(extension, data):
             raise InvalidAudio(f"the file is not {content_type} audio")
         key = reference_upload_key(owner, upload_id, extension)
@@ -386,8 +380,23 @@ class JobService:
             )
         return extension
 
+    def store_reference_file(self, owner: str, filename: str, data: bytes) -> str:
+        """A reference track from a local file (`amp generate --reference`), stored through the same
+        type, size and magic-byte checks as an upload; returns the upload id to create the job with."""
+        extension = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+        content_type = FILE_CONTENT_TYPES.get(extension)
+        if content_type is None:
+            raise UnsupportedUploadType(
+                f"{filename}: {extension or 'no extension'} is not an accepted reference type; "
+                f"use one of {', '.join(sorted(FILE_CONTENT_TYPES))}"
+            )
+        upload_id = uuid.uuid4().hex
+        self.store_upload(owner, upload_id, content_type, data)
+        return upload_id
+
     @staticmethod
-    def _check_upload_size(size_bytes: int) -> None:
+    def check_upload_size(size_bytes: int) -> None:
+        """Refuse an empty or too large reference before it is read or stored."""
         if size_bytes <= 0:
             raise InvalidAudio("the file is empty")
         if size_bytes > MAX_UPLOAD_BYTES:

@@ -1,5 +1,7 @@
-"""Generate stage: render one role's stem (and its MIDI) for a job. The ASL runs one per role, in
-parallel, so this sets the job's progress for its role only and never reads other stems."""
+"""Generate stage: render one role's stem (and its MIDI) for a job with the provider the job chose
+(from the StageContext's registry). The ASL runs one per role, in parallel, so this sets the job's
+progress for its role only and never reads other stems. The reference track's bytes are read only
+for a provider that declares `uses_reference`."""
 
 from amp.audio_io import encode_wav
 from amp.domain.errors import InvalidInput
@@ -8,7 +10,7 @@ from amp.domain.keys import raw_midi_key, raw_stem_key
 from amp.domain.spec import Role
 from amp.domain.stage_io import GenerateInput, GenerateOutput
 from amp.observability import logger
-from amp.providers.base import parse_role, provider_for
+from amp.providers.base import parse_role
 from amp.stages.context import StageContext
 
 PROGRESS_START = 0.15
@@ -26,11 +28,9 @@ def run(payload: GenerateInput, ctx: StageContext) -> GenerateOutput:
     job = ctx.begin(payload.job_id, JobStatus.GENERATING, "generate", role_progress(role))
     if job.spec is None:
         raise InvalidInput(f"job {job.id} has no spec; the parse stage must run before generate")
-    provider = provider_for(job.options.provider, ctx.settings)
+    provider = ctx.providers(job.options.provider)
     reference = (
-        ctx.audio.get_bytes(job.reference_key)
-        if job.reference_key and provider.name != "procedural"
-        else None
+        ctx.audio.get_bytes(job.reference_key) if job.reference_key and provider.uses_reference else None
     )
     stem = provider.render_stem(job.spec, role, reference=reference)
 

@@ -86,12 +86,8 @@ def create_job(
     ] = None,
 ) -> Response[JobResponse]:
     service = job_service()
-    job = service.create_job(
-        _owner(),
-        request.prompt,
-        request.options(service.settings.default_master_preset),
-        reference_upload_id=request.reference_upload_id,
-        idempotency_key=idempotency_key,
+    job = service.create(
+        _owner(), request, reference_upload_id=request.reference_upload_id, idempotency_key=idempotency_key
     )
     count("JobCreated")
     return _accepted(job, service)
