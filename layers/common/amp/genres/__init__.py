@@ -35,11 +35,32 @@ def family_for(genre: str) -> Family:
     return Family.POP
 
 
+# PROVISIONAL (replaced by the profile table): genres whose feel the parser's profile cannot name yet.
+_PROVISIONAL_FEEL_KEYWORDS: tuple[tuple[tuple[str, ...], DrumFeel], ...] = (
+    (("reggaeton", "dembow"), DrumFeel.DEMBOW),
+    (("bossa",), DrumFeel.BOSSA),
+    (("tango",), DrumFeel.TANGO),
+    (("salsa", "latin", "mambo", "son cubano"), DrumFeel.CLAVE),
+    (("blues",), DrumFeel.SHUFFLE),
+    (("jazz", "bebop", "swing"), DrumFeel.SWING),
+    (("metal", "hard rock", "punk"), DrumFeel.ROCK),
+    (("march",), DrumFeel.MARCH),
+    (("folk", "celtic", "irish", "bluegrass"), DrumFeel.FOLK),
+    (("indian", "raga", "world", "arabic"), DrumFeel.WORLD),
+    (("orchestral", "cinematic", "soundtrack", "film score", "epic"), DrumFeel.ORCHESTRAL),
+    (("choir", "choral", "a cappella", "classical", "chamber", "baroque", "string quartet"), DrumFeel.NONE),
+)
+
+
 def drum_feel_for(genre: str) -> DrumFeel:
     """The genre's groove family. PROVISIONAL: read from the parser's profile until the table moves here."""
     from amp.domain.errors import InvalidInput
     from amp.prompt import profile_for
 
+    text = genre.lower().replace("_", " ")
+    for keywords, keyword_feel in _PROVISIONAL_FEEL_KEYWORDS:
+        if any(keyword in text for keyword in keywords):
+            return keyword_feel
     try:
         feel = profile_for(genre).drum_feel.value
     except InvalidInput:
