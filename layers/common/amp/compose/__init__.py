@@ -22,6 +22,7 @@ from amp.compose.score import Chord, NoteEvent, Part, Score, Section, SectionNam
 from amp.compose.style import Style, patch_for, style_for
 from amp.compose.theory import key_to_pitch_class, scale_pitch_classes
 from amp.domain.spec import MusicSpec, Role
+from amp.genres import DrumFeel
 
 __all__ = [
     "Chord",
@@ -120,6 +121,8 @@ def _compose_part(
             return Part(
                 role=role, patch=patch, notes=notes, is_drum=is_drum, controls=controls, instruments=names
             )
+    if role is Role.DRUMS and style.drum_feel is DrumFeel.NONE and role not in roles:
+        return Part(role=role, patch=patch, notes=(), is_drum=True, instruments=names)  # drumless idiom
     notes = _shared_part_notes(score, style, spec, role, patch=patch, rng=rng, names=names)
     playable = range_of(names) if not is_drum and role is not Role.FX else None
     if playable is not None:

@@ -128,10 +128,14 @@ def bass_line(
             quiet = score.section_at_bar(bar).energy < 0.45
             articulation = "pizzicato" if bowed and quiet else "legato" if bowed else ""
             length = 0.9 if articulation == "pizzicato" else half * 0.97
-            pitches = passing_line(
-                register.fit(voice[3]), register.fit(nxt), round(score.bar_qn / half), score.scale_pcs
-            )
-            for i, passing in enumerate(pitches):
+            root = register.fit(voice[3])
+            if index == len(voices) - 1:  # the final tonic is held
+                pitches, length = [root], score.bar_qn * 0.97
+            elif register.fit(nxt) == root:  # the harmony stays: root, then its fifth
+                pitches = [root, register.fit(nearest_pitch(chord.pitch_classes[2], root + 7))]
+            else:
+                pitches = passing_line(root, register.fit(nxt), round(score.bar_qn / half), score.scale_pcs)
+            for i, passing in enumerate(pitches[: round(score.bar_qn / half)]):
                 pitch = passing
                 if i and abs(register.fit(nxt) - pitch) > 2:  # no step into the next root: stay on the fifth
                     pitch = register.fit(nearest_pitch(chord.pitch_classes[2], pitch))
