@@ -29,6 +29,10 @@ _TIMING_MS: tuple[tuple[tuple[str, ...], float], ...] = (
 )
 
 
+def _clamp(value: int, low: int, high: int) -> int:
+    return max(low, min(high, int(value)))
+
+
 def _named(names: tuple[str, ...], words: tuple[str, ...]) -> bool:
     return any(word in name.lower() for name in names for word in words)
 
@@ -64,7 +68,7 @@ def shaped_velocity(score: Score, start_qn: float, base: int, depth: int = 12) -
     bar = int(start_qn // score.bar_qn)
     energy = score.section_at_bar(bar).energy
     value = base + 30.0 * (energy - 0.5) + depth * 0.5 * phrase_arch(score, start_qn)
-    return int(np.clip(round(value), 1, 127))
+    return _clamp(round(value), 1, 127)
 
 
 def humanise(
@@ -77,7 +81,7 @@ def humanise(
     out: list[NoteEvent] = []
     for note in sorted(notes, key=lambda n: (n.start_qn, n.pitch)):
         if note.start_qn not in offsets:
-            shift = float(np.clip(rng.normal(0.0, spread_qn * 0.5), -spread_qn, spread_qn))
+            shift = min(spread_qn, max(-spread_qn, float(rng.normal(0.0, spread_qn * 0.5))))
             offsets[note.start_qn] = (shift, int(rng.integers(-4, 5)))
         shift, velocity_delta = offsets[note.start_qn]
         start = max(0.0, note.start_qn + shift if note.start_qn > 0 else note.start_qn)
@@ -86,7 +90,7 @@ def humanise(
                 start,
                 max(0.05, note.length_qn),
                 note.pitch,
-                int(np.clip(note.velocity + velocity_delta, 1, 127)),
+                _clamp(note.velocity + velocity_delta, 1, 127),
                 note.glide_from,
                 note.articulation,
             )
@@ -132,7 +136,7 @@ def expression_swells(
         for step in range(5):
             fraction = step / 4.0
             value = level - 22 + int(34 * math.sin(math.pi * fraction))
-            events[round(start + fraction * length * 0.95, 4)] = int(np.clip(value, 1, 127))
+            events[round(start + fraction * length * 0.95, 4)] = _clamp(value, 1, 127)
     return [ControlEvent(time, EXPRESSION, value) for time, value in sorted(events.items())]
 
 

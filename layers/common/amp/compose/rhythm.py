@@ -104,8 +104,8 @@ def _four_four_bar(
         hits += [(s, SNARE, 122) for s in (4, 12)]
     elif feel is DrumFeel.BOSSA:  # cross-stick on the two-bar bossa clave, brushed eighths, kick 1 + 'a' of 2
         hits += [(s, RIM, 88) for s in ((0, 6, 12) if variant % 2 == 0 else (4, 10))]
-        hits += [(s, KICK, 84 if s in (0, 8) else 64) for s in (0, 6, 8, 14)]
-        hits += [(s, CLOSED_HAT, 64 if s % 4 == 0 else 48) for s in eighths]
+        hits += [(s, KICK, 96 if s in (0, 8) else 52) for s in (0, 6, 8, 14)]
+        hits += [(s, CLOSED_HAT, 84 if s % 4 == 0 else 42) for s in eighths]  # brushes mark the beat
     elif feel is DrumFeel.TANGO:  # marcato four, the 3-3-2 habanera accent on top
         hits += [(s, KICK, 118 if s == 0 else 100) for s in (0, 4, 8, 12)]
         hits += [(s, SNARE, 104) for s in (0, 6, 12)]

@@ -82,6 +82,11 @@ class PartContext:
         return tuple(r for r in PITCHED_ROLES if r in self.roles)
 
     @property
+    def rhythm_section(self) -> bool:
+        """Drums or percussion are in the song; without them the pitched parts must carry the pulse."""
+        return Role.DRUMS in self.roles or Role.PERCUSSION in self.roles
+
+    @property
     def solo(self) -> bool:
         """The only pitched part: it carries melody and harmony alone."""
         return self.pitched_roles == (self.role,)

@@ -124,7 +124,7 @@ def shuffle_comp(score: Score, register: Range, *, sustained: bool) -> list[Note
                 if offset >= score.bar_qn:
                     continue
                 velocity = shaped_velocity(score, start + offset, 78 if offset % 1 else 66, 8)
-                notes += [NoteEvent(start + offset, 0.3, p, velocity, None, "staccato") for p in voicing]
+                notes += [NoteEvent(start + offset, 0.5, p, velocity, None, "staccato") for p in voicing]
     return notes
 
 

@@ -40,14 +40,11 @@ def voices_for(role: Role, roles: tuple[Role, ...]) -> tuple[int, ...]:
 
 
 def _syllables(score: Score) -> list[float]:
-    """Onsets of the chorale's sung chords inside a bar: two halves in 4/4, 2+1 in 3/4."""
-    if abs(score.bar_qn - 4.0) < 1e-9:
-        return [0.0, 2.0]
-    if score.beats_per_bar == 3 and score.beat_unit == 4:
-        return [0.0, 2.0]
-    if abs(score.bar_qn - 3.0) < 1e-9:
+    """Onsets of the chorale's sung chords inside a bar: one on every beat (dotted beats in 6/8),
+    as hymns and chorales are sung."""
+    if abs(score.bar_qn - 3.0) < 1e-9 and score.beats_per_bar == 6:
         return [0.0, 1.5]
-    return [0.0]
+    return [float(b) for b in range(int(score.bar_qn)) if b < score.bar_qn]
 
 
 def chorale(score: Score, voices: tuple[int, ...], rng: np.random.Generator) -> list[NoteEvent]:
@@ -68,7 +65,7 @@ def chorale(score: Score, voices: tuple[int, ...], rng: np.random.Generator) -> 
                 velocity = shaped_velocity(score, start + onset, 70, 16)
                 for voice in voices:
                     pitch = voicing[voice]
-                    if position == 1 and voice == 0 and rng.random() < 0.4:
+                    if position % 2 == 1 and voice == 0 and rng.random() < 0.4:
                         step = nxt[0] - pitch
                         candidate = pitch + (2 if step > 2 else -2 if step < -2 else 0)
                         if candidate in VOICE_RANGES[0] and candidate % 12 in score.scale_pcs:

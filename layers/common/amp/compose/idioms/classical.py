@@ -45,7 +45,7 @@ def _fit_phrase(template: tuple[int, ...], bars: int) -> tuple[int, ...]:
 def cadential_chords(
     sections: tuple[Section, ...], frame: Frame, rng: np.random.Generator, *, sevenths: bool = True
 ) -> tuple[Chord, ...]:
-    """One chord a bar in 4-bar phrases that alternate half and authentic cadences; each section's
+    """One chord a bar in 4-bar phrases ending in authentic cadences, one in four in a half cadence; each section's
     last phrase answers with an authentic cadence and the piece ends IV-V-I. In minor the dominant
     takes the raised leading tone, at authentic cadences as a dominant seventh."""
     chords: list[Chord] = []
@@ -55,9 +55,9 @@ def cadential_chords(
         last_of_piece = index == len(all_phrases) - 1
         if last_of_piece:
             template = _FINAL if bars >= 5 else _FINAL[1:]
-        elif index % 2 == 1 or start + bars in section_ends:
+        elif index % 4 != 2 or start + bars in section_ends:
             template = _AUTHENTIC[int(rng.integers(len(_AUTHENTIC)))]
-        else:
+        else:  # one phrase in four asks a question (ends on V), so the tonic stays home
             template = _HALF[int(rng.integers(len(_HALF)))]
         degrees = _fit_phrase(template, bars)
         for offset, degree in enumerate(degrees):
@@ -115,24 +115,33 @@ def accompaniment(
 
 
 def bass_line(
-    score: Score, voices: tuple[tuple[int, int, int, int], ...], register: Range, *, bowed: bool
+    score: Score,
+    voices: tuple[tuple[int, int, int, int], ...],
+    register: Range,
+    *,
+    bowed: bool,
+    pulse: bool = False,
 ) -> list[NoteEvent]:
     """The bass voice: half notes (a passing tone into the next root where it steps), plucked
-    (pizzicato) in the quiet sections when the bass is a bowed string."""
+    (pizzicato) in the quiet sections when the bass is a bowed string. With no drums (`pulse`) it
+    walks in quarter notes, as a continuo bass does, so the beat is heard."""
     notes: list[NoteEvent] = []
     half = score.bar_qn / 2 if abs(score.bar_qn - 4.0) < 1e-9 else score.bar_qn
+    if pulse:
+        half = 1.5 if abs(score.bar_qn - 3.0) < 1e-9 and score.beats_per_bar == 6 else 1.0
     for index, (chord, voice) in enumerate(zip(score.chords, voices, strict=True)):
         nxt = voices[index + 1][3] if index + 1 < len(voices) else voice[3]
         for bar in range(chord.start_bar, chord.start_bar + chord.bars):
             start = bar * score.bar_qn
             quiet = score.section_at_bar(bar).energy < 0.45
             articulation = "pizzicato" if bowed and quiet else "legato" if bowed else ""
-            length = 0.9 if articulation == "pizzicato" else half * 0.97
+            length = min(0.9, half) if articulation == "pizzicato" else half * 0.97
             root = register.fit(voice[3])
             if index == len(voices) - 1:  # the final tonic is held
                 pitches, length = [root], score.bar_qn * 0.97
-            elif register.fit(nxt) == root:  # the harmony stays: root, then its fifth
-                pitches = [root, register.fit(nearest_pitch(chord.pitch_classes[2], root + 7))]
+            elif register.fit(nxt) == root:  # the harmony stays: root, then its fifth (and third)
+                fifth = register.fit(nearest_pitch(chord.pitch_classes[2], root + 7))
+                pitches = [root, fifth, register.fit(nearest_pitch(chord.pitch_classes[1], fifth)), fifth]
             else:
                 pitches = passing_line(root, register.fit(nxt), round(score.bar_qn / half), score.scale_pcs)
             for i, passing in enumerate(pitches[: round(score.bar_qn / half)]):
@@ -147,7 +156,13 @@ def bass_line(
 
 
 def inner_voice(
-    score: Score, line: list[int], register: Range, rng: np.random.Generator, *, counter: bool
+    score: Score,
+    line: list[int],
+    register: Range,
+    rng: np.random.Generator,
+    *,
+    counter: bool,
+    pulse: bool = False,
 ) -> list[NoteEvent]:
     """An inner part: a counter-melody (quarter-note passing motion against the melody's long
     notes) in the grooves and drops when it is the first inner voice, else sustained legato tones,
@@ -164,7 +179,7 @@ def inner_voice(
                 for i, p in enumerate(passing_line(pitch, nxt, count, score.scale_pcs)):
                     velocity = shaped_velocity(score, start + i, 64)
                     notes.append(NoteEvent(start + i, 0.95, register.fit(p), velocity, None, "legato"))
-            elif section.energy > 0.7:
+            elif section.energy > 0.7 or (pulse and not counter):  # repeated eighths carry the pulse
                 for i in range(round(score.bar_qn / 0.5)):
                     velocity = shaped_velocity(score, start + i * 0.5, 60 if i % 2 else 68)
                     notes.append(NoteEvent(start + i * 0.5, 0.42, pitch, velocity))
@@ -204,7 +219,9 @@ class Classical(Idiom):
         if ctx.role is Role.LEAD or (ctx.role is Role.VOCAL and Role.LEAD not in ctx.roles):
             return Material(tuple(_melody(score, voices, rhythm, melody_rng, register, bowed=bowed)))
         if ctx.role is Role.BASS:
-            return Material(tuple(bass_line(score, voices, register, bowed=bowed)))
+            return Material(
+                tuple(bass_line(score, voices, register, bowed=bowed, pulse=not ctx.rhythm_section))
+            )
         if ctx.keyboard or ctx.plucked:
             with_bass = Role.BASS not in ctx.roles
             return Material(
@@ -213,7 +230,9 @@ class Classical(Idiom):
         inner = inner_roles(ctx)
         position = 0 if ctx.role is Role.VOCAL or ctx.role not in inner else inner.index(ctx.role)
         line = [v[1] if position == 0 else v[2] - (12 if position >= 2 else 0) for v in voices]
-        return Material(tuple(inner_voice(score, line, register, melody_rng, counter=position == 0)))
+        counter = position == 0
+        pulse = not ctx.rhythm_section
+        return Material(tuple(inner_voice(score, line, register, melody_rng, counter=counter, pulse=pulse)))
 
 
 def _upper(register: Range) -> Range:

@@ -112,9 +112,7 @@ def tango_marcato(score: Score, register: Range) -> list[NoteEvent]:
             start = bar * score.bar_qn
             for beat in np.arange(0.0, score.bar_qn, 1.0):
                 velocity = shaped_velocity(score, start + beat, 100 if beat == 0 else 88, 8)
-                notes += [
-                    NoteEvent(start + float(beat), 0.35, p, velocity, None, "staccato") for p in voicing
-                ]
+                notes += [NoteEvent(start + float(beat), 0.6, p, velocity, None, "staccato") for p in voicing]
     return notes
 
 

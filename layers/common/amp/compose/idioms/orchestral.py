@@ -141,7 +141,7 @@ def ostinato(score: Score, register: Range, entry: int) -> list[NoteEvent]:
                 velocity = shaped_velocity(score, start + i * step, 72 if i % 4 == 0 else 60, 10)
                 notes.append(
                     NoteEvent(
-                        start + i * step, step * 0.6, register.fit(figure[i % 4]), velocity, None, "staccato"
+                        start + i * step, step * 0.9, register.fit(figure[i % 4]), velocity, None, "staccato"
                     )
                 )
     return notes
