@@ -75,7 +75,7 @@ def _swing(genre: str, feel: DrumFeel) -> tuple[float, float]:
 
 
 def _bass_style(family: Family, feel: DrumFeel, bpm: float) -> BassStyle:
-    if feel is DrumFeel.TRAP or (family is Family.HIPHOP and feel is DrumFeel.DEMBOW):
+    if feel in (DrumFeel.TRAP, DrumFeel.DEMBOW):
         return BassStyle.GLIDE_808
     if feel in (DrumFeel.SWING, DrumFeel.SHUFFLE) or family is Family.JAZZ:
         return BassStyle.WALKING
@@ -171,7 +171,6 @@ _ROLE_FALLBACK: dict[Role, str] = {
 
 _HUMANISE_MS: dict[Family, float] = {
     Family.JAZZ: 12.0,
-    Family.HIPHOP: 6.0,
     Family.ROCK: 7.0,
     Family.BLUES: 10.0,
     Family.FOLK: 9.0,
@@ -198,8 +197,14 @@ def style_for(genre: str, beats_per_bar: int, bpm: float = 120.0) -> Style:
     feel = _meter_feel(drum_feel_for(genre), beats_per_bar)
     swing_pct, swing_unit_qn = _swing(genre, feel)
     defaults = dict(_DEFAULTS.get(family, {}))
-    if family is Family.EDM and feel is DrumFeel.FOUR_ON_THE_FLOOR and bpm >= 128.0:
-        defaults[Role.BASS] = "rolling_bass"
+    if family is Family.EDM and feel is DrumFeel.FOUR_ON_THE_FLOOR and 128.0 <= bpm < 136.0:  # techno
+        defaults.update({Role.BASS: "acid", Role.PAD: "dark_pad"})
+    if family is Family.EDM and feel is DrumFeel.FOUR_ON_THE_FLOOR and bpm >= 136.0:  # trance
+        defaults.update(
+            {Role.BASS: "rolling_bass", Role.CHORDS: "supersaw", Role.LEAD: "supersaw", Role.ARP: "pluck"}
+        )
+    if feel is DrumFeel.DEMBOW:
+        defaults.update({Role.BASS: "808", Role.CHORDS: "pluck", Role.LEAD: "square_lead"})
     if feel is DrumFeel.BOOM_BAP:
         defaults.update({Role.BASS: "upright", Role.CHORDS: "rhodes", Role.LEAD: "flute", Role.ARP: "pluck"})
     if family is Family.EDM and feel is DrumFeel.HALF_TIME:
@@ -210,7 +215,7 @@ def style_for(genre: str, beats_per_bar: int, bpm: float = 120.0) -> Style:
         bass_style=_bass_style(family, feel, bpm),
         swing_pct=swing_pct,
         swing_unit_qn=swing_unit_qn,
-        humanise_ms=_HUMANISE_MS.get(family, 9.0 if feel is DrumFeel.BOOM_BAP else 3.0),
+        humanise_ms=9.0 if feel is DrumFeel.BOOM_BAP else _HUMANISE_MS.get(family, 3.0),
         seventh_chords=family in (Family.JAZZ, Family.DNB, Family.BLUES)
         or (family is Family.EDM and feel is DrumFeel.FOUR_ON_THE_FLOOR and bpm < 128.0),
         bars_per_chord=_bars_per_chord(family, feel, bpm),
@@ -315,6 +320,6 @@ def patch_for(role: Role, instrument_names: list[str], style: Style) -> str:
             DrumFeel.FOLK: "acoustic",
             DrumFeel.WORLD: "acoustic",
             DrumFeel.ORCHESTRAL: "acoustic",
-            DrumFeel.NONE: "acoustic",
+            DrumFeel.NONE: "kit909" if style.family is Family.AMBIENT else "acoustic",
         }.get(style.drum_feel, "kit909")
     return style.default_patches[role]
