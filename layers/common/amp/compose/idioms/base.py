@@ -120,6 +120,19 @@ class Idiom:
         raise NotImplementedError
 
 
+def phrase_sections(total_bars: int, energy: float) -> tuple[Section, ...]:
+    """The arrangement planned in whole 4-bar phrases even for short pieces (the shared planner uses
+    2-bar units under 24 bars), so every phrase can close with a full cadence; leftover bars join
+    the last section."""
+    if total_bars < 8:
+        return plan_sections(total_bars, energy)
+    units = plan_sections(total_bars // 4, energy)
+    sections = [Section(s.name, s.start_bar * 4, s.bars * 4, s.energy) for s in units]
+    last = sections[-1]
+    sections[-1] = Section(last.name, last.start_bar, total_bars - last.start_bar, last.energy)
+    return tuple(sections)
+
+
 def chord_on(
     frame: Frame,
     degree: int,
@@ -194,10 +207,14 @@ def four_part(
                     len(pcs) == 4 and len({v % 12 for v in voices}) == 3
                 ):
                     continue
+                doubled_root = [v % 12 for v in voices].count(chord.root_pc) >= 2
+                penalty = 0.0 if doubled_root or len(pcs) == 4 else 3.0  # double the root, not the fifth
                 if previous is None:
-                    cost = sum(abs(v - (r.low + r.high) / 2) for v, r in zip(voices, ranges, strict=True))
+                    cost = penalty + sum(
+                        abs(v - (r.low + r.high) / 2) for v, r in zip(voices, ranges, strict=True)
+                    )
                 else:
-                    cost = float(sum(abs(a - b) for a, b in zip(voices, previous, strict=True)))
+                    cost = penalty + float(sum(abs(a - b) for a, b in zip(voices, previous, strict=True)))
                     cost += 2.0 * abs(soprano - previous[0]) * (abs(soprano - previous[0]) > 4)
                     for i, j in itertools.combinations(range(4), 2):
                         before = (previous[i] - previous[j]) % 12

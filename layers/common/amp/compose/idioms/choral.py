@@ -6,7 +6,7 @@ sings all four; two parts split upper and lower voices; four parts take one voic
 import numpy as np
 
 from amp.compose.expression import shaped_velocity
-from amp.compose.idioms.base import Frame, Idiom, Material, PartContext, four_part
+from amp.compose.idioms.base import Frame, Idiom, Material, PartContext, four_part, phrase_sections
 from amp.compose.idioms.classical import cadential_chords
 from amp.compose.ranges import SATB
 from amp.compose.score import Chord, NoteEvent, Score, Section
@@ -80,6 +80,9 @@ class Choral(Idiom):
     family = Family.CHORAL
     rubato = True
     ritardando = True
+
+    def sections(self, total_bars: int, frame: Frame) -> tuple[Section, ...]:
+        return phrase_sections(total_bars, frame.energy)
 
     def chords(
         self, sections: tuple[Section, ...], frame: Frame, rng: np.random.Generator

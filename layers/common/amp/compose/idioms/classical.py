@@ -17,6 +17,7 @@ from amp.compose.idioms.base import (
     four_part,
     melody_from_voice,
     passing_line,
+    phrase_sections,
     phrases,
 )
 from amp.compose.ranges import Range
@@ -139,9 +140,10 @@ def bass_line(
             root = register.fit(voice[3])
             if index == len(voices) - 1:  # the final tonic is held
                 pitches, length = [root], score.bar_qn * 0.97
-            elif register.fit(nxt) == root:  # the harmony stays: root, then its fifth (and third)
+            elif register.fit(nxt) == root:  # the harmony stays: root, third, root, fifth
                 fifth = register.fit(nearest_pitch(chord.pitch_classes[2], root + 7))
-                pitches = [root, fifth, register.fit(nearest_pitch(chord.pitch_classes[1], fifth)), fifth]
+                third = register.fit(nearest_pitch(chord.pitch_classes[1], root + 4))
+                pitches = [root, third, root, fifth]
             else:
                 pitches = passing_line(root, register.fit(nxt), round(score.bar_qn / half), score.scale_pcs)
             for i, passing in enumerate(pitches[: round(score.bar_qn / half)]):
@@ -193,6 +195,9 @@ class Classical(Idiom):
     family = Family.CLASSICAL
     rubato = True
     ritardando = True
+
+    def sections(self, total_bars: int, frame: Frame) -> tuple[Section, ...]:
+        return phrase_sections(total_bars, frame.energy)
 
     def chords(
         self, sections: tuple[Section, ...], frame: Frame, rng: np.random.Generator
