@@ -10,7 +10,7 @@ import pytest
 from amp.compose import compose_song, compose_with_style
 from amp.compose.idioms.blues import TWELVE_BAR
 from amp.compose.idioms.latin import BOSSA_COMP, CLAVE_3_2
-from amp.compose.ranges import SATB, instrument_range
+from amp.compose.ranges import SATB, instrument_range, register_for
 from amp.compose.rhythm import CLAVES, KICK, TOM_LOW
 from amp.compose.score import Score, SectionName
 from amp.compose.style import style_for
@@ -343,3 +343,46 @@ def test_compose_song_uses_the_idiom_of_the_genres_family() -> None:
     chorus = next(s for s in score.sections if s.bars == 12)
     by_bar = {c.start_bar: c.degree for c in score.chords}
     assert [by_bar[b] for b in range(chorus.start_bar, chorus.start_bar + 11)] == list(TWELVE_BAR[:11])
+
+
+def test_instrument_ranges_and_role_registers() -> None:
+    expected = {
+        "violin": (55, 105),
+        "viola": (48, 88),
+        "cello": (36, 81),
+        "double bass": (28, 67),
+        "flute": (60, 96),
+    }
+    for name, (low, high) in expected.items():
+        found = instrument_range(f"solo {name}")
+        assert found is not None and (found.low, found.high) == (low, high)
+    assert instrument_range("synth bass") is None
+    cello_bass = register_for(Role.BASS, ["cello"])
+    assert cello_bass.low == 36 and cello_bass.high <= 55  # a bass line in the cello's low register
+    violin_bass = register_for(Role.BASS, ["violin"])
+    assert violin_bass.low == 55  # a violin asked for a bass line plays its lowest notes
+
+
+def test_phrase_velocity_arches_and_follows_section_energy() -> None:
+    score = _in_style(_spec("classical", QUARTET, duration_s=120.0), Family.CLASSICAL, DrumFeel.NONE)
+    lead = score.parts[Role.LEAD].notes
+    middle = [n.velocity for n in lead if 1.5 <= (n.start_qn / score.bar_qn) % 4 < 3.0]
+    ends = [n.velocity for n in lead if (n.start_qn / score.bar_qn) % 4 >= 3.5]
+    assert sum(middle) / len(middle) > sum(ends) / len(ends) + 4
+    loud = max(score.sections, key=lambda s: s.energy)
+    quiet = min(score.sections, key=lambda s: s.energy)
+
+    def mean_velocity(section: object) -> float:
+        start, end = section.start_bar * score.bar_qn, section.end_bar * score.bar_qn  # type: ignore[attr-defined]
+        values = [n.velocity for n in score.parts[Role.BASS].notes if start <= n.start_qn < end]
+        return sum(values) / len(values)
+
+    assert mean_velocity(loud) > mean_velocity(quiet)
+
+
+def test_folk_dance_keeps_strict_time_and_a_folk_ballad_slows_at_the_end() -> None:
+    band = [("fiddle", Role.LEAD), ("acoustic guitar", Role.CHORDS)]
+    reel = _in_style(_spec("folk", band, bpm=120.0, mode=Mode.MAJOR), Family.FOLK, DrumFeel.FOLK)
+    assert reel.tempo_changes == ()
+    ballad = _in_style(_spec("folk", band, bpm=72.0, mode=Mode.MAJOR), Family.FOLK, DrumFeel.FOLK)
+    assert ballad.tempo_changes and ballad.tempo_changes[-1][1] < 0.85 * 72.0

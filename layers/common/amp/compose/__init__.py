@@ -88,11 +88,10 @@ def compose_with_style(spec: MusicSpec, style: Style) -> Score:
             chords=chords,
             swing_pct=style.swing_pct,
         )
-        if idiom is None or not (idiom.rubato or idiom.ritardando):
+        rubato, ritardando = idiom.tempo_feel(frame) if idiom is not None else (False, False)
+        if not (rubato or ritardando):
             break
-        tempo = tempo_map(
-            score, rng_for(spec.seed, "tempo"), rubato=idiom.rubato, ritardando=idiom.ritardando
-        )
+        tempo = tempo_map(score, rng_for(spec.seed, "tempo"), rubato=rubato, ritardando=ritardando)
         score = dataclasses.replace(score, tempo_changes=tempo)
         if score.time_s(total_bars * score.bar_qn) <= spec.duration_s + 1e-6 or total_bars <= 2:
             break

@@ -108,6 +108,10 @@ class Idiom:
     rubato: bool = False
     ritardando: bool = False
 
+    def tempo_feel(self, frame: Frame) -> tuple[bool, bool]:
+        """(rubato, final ritardando) for this song; the idiom's defaults unless it decides per song."""
+        return self.rubato, self.ritardando
+
     def sections(self, total_bars: int, frame: Frame) -> tuple[Section, ...]:
         return plan_sections(total_bars, frame.energy)
 

@@ -47,7 +47,12 @@ def is_ballad(score: Score) -> bool:
 class Folk(Idiom):
     family = Family.FOLK
     rubato = False
-    ritardando = True
+    ritardando = False
+
+    def tempo_feel(self, frame: Frame) -> tuple[bool, bool]:
+        """Ballads breathe (rubato) and slow into the last chord; dance tunes keep strict time."""
+        ballad = frame.bpm < 90.0
+        return ballad, ballad
 
     def chords(
         self, sections: tuple[Section, ...], frame: Frame, rng: np.random.Generator
