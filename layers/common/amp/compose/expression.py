@@ -144,7 +144,7 @@ def tempo_map(
     score: Score, rng: np.random.Generator, *, rubato: bool, ritardando: bool
 ) -> tuple[tuple[float, float], ...]:
     """(start_qn, bpm) pieces after the opening tempo. Rubato leans each phrase forward and relaxes
-    into its cadence, staying within 1.5% of the spec's bpm; the ritardando broadens the last bars
+    into its cadence, staying within 1.1% of the spec's bpm; the ritardando broadens the last bars
     (2 bars, 3 from 24 bars, 4 from 48), beat by beat, to about 78% of the tempo."""
     changes: list[tuple[float, float]] = []
     bar_qn = score.bar_qn
@@ -152,7 +152,7 @@ def tempo_map(
     rit_bars = min(rit_bars, max(0, score.total_bars - 2))
     body_bars = score.total_bars - rit_bars
     if rubato:
-        lean = 0.006 + 0.006 * float(rng.random())
+        lean = 0.003 + 0.004 * float(rng.random())
         for bar in range(body_bars):
             in_phrase = bar % PHRASE_BARS
             factor = {0: 1.0, 1: 1.0 + lean, 2: 1.0 + lean * 0.5, 3: 1.0 - 1.5 * lean}[in_phrase]

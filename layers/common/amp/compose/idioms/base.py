@@ -308,8 +308,15 @@ def melody_from_voice(
     return notes
 
 
-def bar_rhythm(bar_qn: float, beats_per_bar: int, rng: np.random.Generator, *, busy: bool) -> list[float]:
-    """A one-bar melodic rhythm (onsets in qn) for the meter, chosen once and repeated: a motif."""
+def bar_rhythm(
+    bar_qn: float, beats_per_bar: int, rng: np.random.Generator, *, busy: bool, pulse: bool = False
+) -> list[float]:
+    """A one-bar melodic rhythm (onsets in qn) for the meter, chosen once and repeated: a motif.
+    With `pulse` (no drums in the song) the motif starts notes only on beats, so the beat is heard."""
+    if pulse and abs(bar_qn - round(bar_qn)) < 1e-9 and beats_per_bar != 6:
+        beats = [float(b) for b in range(round(bar_qn))]
+        options_on_beats = [beats, beats[::2] + beats[-1:] if len(beats) > 2 else beats]
+        return sorted(set(options_on_beats[int(rng.integers(len(options_on_beats)))]))
     if abs(bar_qn - 4.0) < 1e-9:
         options = (
             [[0.0, 1.0, 2.0, 3.0], [0.0, 1.5, 2.0, 3.0], [0.0, 0.5, 1.0, 2.0, 3.0], [0.0, 1.0, 1.5, 2.0, 3.0]]

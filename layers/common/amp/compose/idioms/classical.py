@@ -183,7 +183,7 @@ def inner_voice(
                     notes.append(NoteEvent(start + i, 0.95, register.fit(p), velocity, None, "legato"))
             elif section.energy > 0.7 or (pulse and not counter):  # repeated eighths carry the pulse
                 for i in range(round(score.bar_qn / 0.5)):
-                    velocity = shaped_velocity(score, start + i * 0.5, 60 if i % 2 else 68)
+                    velocity = shaped_velocity(score, start + i * 0.5, 56 if i % 2 else 72)  # beats accented
                     notes.append(NoteEvent(start + i * 0.5, 0.42, pitch, velocity))
             else:
                 velocity = shaped_velocity(score, start, 60)
@@ -212,9 +212,9 @@ class Classical(Idiom):
         register = ctx.register
         bowed = not (ctx.keyboard or ctx.plucked)
         melody_rng = np.random.default_rng(int(ctx.rng.integers(2**32)))
-        rhythm = bar_rhythm(
-            score.bar_qn, score.beats_per_bar, melody_rng, busy=score.sections[0].energy > 0.3
-        )
+        busy = score.sections[0].energy > 0.3
+        pulse = not ctx.rhythm_section
+        rhythm = bar_rhythm(score.bar_qn, score.beats_per_bar, melody_rng, busy=busy, pulse=pulse)
         if ctx.solo:
             melody = _melody(score, voices, rhythm, melody_rng, _upper(register), bowed=bowed)
             if ctx.keyboard or ctx.plucked:
@@ -236,7 +236,6 @@ class Classical(Idiom):
         position = 0 if ctx.role is Role.VOCAL or ctx.role not in inner else inner.index(ctx.role)
         line = [v[1] if position == 0 else v[2] - (12 if position >= 2 else 0) for v in voices]
         counter = position == 0
-        pulse = not ctx.rhythm_section
         return Material(tuple(inner_voice(score, line, register, melody_rng, counter=counter, pulse=pulse)))
 
 
