@@ -19,6 +19,7 @@ from amp.compose.idioms.base import (
     passing_line,
     phrase_sections,
     phrases,
+    scale_step,
 )
 from amp.compose.ranges import Range
 from amp.compose.score import Chord, NoteEvent, Score, Section, SectionName
@@ -138,23 +139,38 @@ def bass_line(
             articulation = "pizzicato" if bowed and quiet else "legato" if bowed else ""
             length = min(0.9, half) if articulation == "pizzicato" else half * 0.97
             root = register.fit(voice[3])
+            count = round(score.bar_qn / half)
             if index == len(voices) - 1:  # the final tonic is held
                 pitches, length = [root], score.bar_qn * 0.97
-            elif register.fit(nxt) == root:  # the harmony stays: root, third, root, fifth
-                fifth = register.fit(nearest_pitch(chord.pitch_classes[2], root + 7))
-                third = register.fit(nearest_pitch(chord.pitch_classes[1], root + 4))
-                pitches = [root, third, root, fifth]
             else:
-                pitches = passing_line(root, register.fit(nxt), round(score.bar_qn / half), score.scale_pcs)
-            for i, passing in enumerate(pitches[: round(score.bar_qn / half)]):
-                pitch = passing
-                if i and abs(register.fit(nxt) - pitch) > 2:  # no step into the next root: stay on the fifth
-                    pitch = register.fit(nearest_pitch(chord.pitch_classes[2], pitch))
+                pitches = _bass_bar(
+                    root, register.fit(nxt), chord, count, scale_pcs=score.scale_pcs, register=register
+                )
+            for i, pitch in enumerate(pitches[:count]):
                 velocity = shaped_velocity(score, start + i * half, 72)
                 notes.append(
                     NoteEvent(start + i * half, length, register.fit(pitch), velocity, None, articulation)
                 )
     return notes
+
+
+def _bass_bar(
+    root: int, target: int, chord: Chord, count: int, *, scale_pcs: tuple[int, ...], register: Range
+) -> list[int]:
+    """One bar of bass: the root on the downbeat, chord tones (third, fifth) on the inner beats and,
+    on the last beat, a scale step into the next chord's root (repeating the root if it stays)."""
+    third = register.fit(nearest_pitch(chord.pitch_classes[1], root + 4))
+    fifth = register.fit(nearest_pitch(chord.pitch_classes[2], root + 7))
+    if target == root:
+        approach = root
+    else:
+        approach = scale_step(target, -1 if target > root else 1, scale_pcs)
+        approach = approach if approach in register else root
+    inner = [third, fifth] if count >= 4 else [fifth]
+    pitches = [root, *inner[: max(0, count - 2)]]
+    if count >= 2:
+        pitches.append(approach if target != root else fifth)
+    return pitches
 
 
 def inner_voice(
