@@ -113,7 +113,8 @@ def _compose_part(
     rng = rng_for(spec.seed, "part", role.value)
     is_drum = role in (Role.DRUMS, Role.PERCUSSION)
     if idiom is not None:
-        context = PartContext(score, style, role, names, patch, rng, roles, spec.energy)
+        ensemble = tuple((r, tuple(i.name for i in spec.instruments_for(r))) for r in roles)
+        context = PartContext(score, style, role, names, patch, rng, roles, spec.energy, ensemble)
         material = idiom.part(context)
         if material is not None:
             notes, controls = finish(context, material)

@@ -62,6 +62,11 @@ class PartContext:
     roles: tuple[Role, ...]
     energy: float = 0.5
     """The spec's energy (sections shape it further)."""
+    ensemble: tuple[tuple[Role, tuple[str, ...]], ...] = ()
+    """Every rendered role's instrument names, so texture choices agree across stems."""
+
+    def names_for(self, role: Role) -> tuple[str, ...]:
+        return next((names for r, names in self.ensemble if r is role), ())
 
     @property
     def register(self) -> Range:

@@ -17,7 +17,7 @@ from amp.compose.idioms.base import (
     melody_from_voice,
 )
 from amp.compose.idioms.classical import QUARTET_RANGES
-from amp.compose.ranges import Range
+from amp.compose.ranges import Range, range_of
 from amp.compose.rhythm import CRASH, TOM_LOW, TOM_MID, big_drum_hits, names_big_drums
 from amp.compose.score import Chord, NoteEvent, Score, Section, SectionName
 from amp.compose.theory import nearest_pitch
@@ -88,7 +88,8 @@ class Orchestral(Idiom):
         if ctx.role not in _ENTRY:
             return None
         entry = min(_ENTRY[ctx.role], max(0, len(score.sections) - 2))
-        if ctx.role is Role.ARP or (ctx.role is Role.CHORDS and Role.ARP not in ctx.roles):
+        ostinato_role = _ostinato_role(ctx)
+        if ctx.role is ostinato_role:
             notes = ostinato(score, ctx.register, entry)
         elif ctx.role in (Role.LEAD, Role.VOCAL) and not (ctx.role is Role.VOCAL and Role.LEAD in ctx.roles):
             voices = four_part(score.chords, QUARTET_RANGES)
@@ -101,8 +102,25 @@ class Orchestral(Idiom):
         elif ctx.role is Role.BASS:
             notes = low_line(score, ctx.register, entry)
         else:
-            notes = held_chords(score, ctx.register, entry)
+            held = [r for r in (Role.CHORDS, Role.PAD) if r in ctx.roles and r is not ostinato_role]
+            lowest_harmony = held[0] if held else None
+            carries_bass = Role.BASS not in ctx.roles and ctx.role is lowest_harmony
+            playable = range_of(ctx.names) or Range(36, 96)
+            floor = playable.low if carries_bass else None
+            notes = held_chords(score, ctx.register, 0 if carries_bass else entry, bass_floor=floor)
         return Material(tuple(notes))
+
+
+def _ostinato_role(ctx: PartContext) -> Role:
+    """Who drives the ostinato: the arp part, else a harmony part played by strings, else chords."""
+    if Role.ARP in ctx.roles:
+        return Role.ARP
+    for role in (Role.CHORDS, Role.PAD):
+        if role in ctx.roles and any(
+            w in n.lower() for n in ctx.names_for(role) for w in ("string", "violin")
+        ):
+            return role
+    return Role.CHORDS
 
 
 def _playing(score: Score, start_qn: float, entry: int) -> bool:
@@ -147,9 +165,13 @@ def ostinato(score: Score, register: Range, entry: int) -> list[NoteEvent]:
     return notes
 
 
-def held_chords(score: Score, register: Range, entry: int) -> list[NoteEvent]:
+def held_chords(
+    score: Score, register: Range, entry: int, *, bass_floor: int | None = None
+) -> list[NoteEvent]:
     """Sustained, voice-led chords (strings, brass, choir) over each chord's length, doubled an
-    octave up in the climax; the expression swells come from the finishing step."""
+    octave up in the climax; the expression swells come from the finishing step. With no bass part
+    the lowest harmony section also plays the root from its lowest octave (`bass_floor`) (trombones and tuba, or the basses of the
+    string section), so the orchestra keeps its floor."""
     from amp.compose.harmony import voice_lead
 
     low = max(register.low, 48)
@@ -166,6 +188,9 @@ def held_chords(score: Score, register: Range, entry: int) -> list[NoteEvent]:
         pitches = list(voicing)
         if climax.start_bar <= chord.start_bar < climax.end_bar and voicing[-1] + 12 <= register.high:
             pitches.append(voicing[-1] + 12)
+        if bass_floor is not None:
+            low_register = Range(max(bass_floor, 33), max(bass_floor, 33) + 11)
+            pitches.insert(0, low_register.fit(chord.root_pc + 36))
         notes += [NoteEvent(start, length, p, velocity, None, "legato") for p in pitches]
     return notes
 
