@@ -386,3 +386,24 @@ def test_folk_dance_keeps_strict_time_and_a_folk_ballad_slows_at_the_end() -> No
     assert reel.tempo_changes == ()
     ballad = _in_style(_spec("folk", band, bpm=72.0, mode=Mode.MAJOR), Family.FOLK, DrumFeel.FOLK)
     assert ballad.tempo_changes and ballad.tempo_changes[-1][1] < 0.85 * 72.0
+
+
+def test_orchestra_without_a_bass_part_keeps_its_floor_and_strings_take_the_ostinato() -> None:
+    band = [
+        ("timpani", Role.PERCUSSION),
+        ("strings", Role.PAD),
+        ("brass section", Role.CHORDS),
+        ("cello", Role.LEAD),
+    ]
+    score = _in_style(_spec("cinematic", band, bpm=90.0), Family.ORCHESTRAL, DrumFeel.ORCHESTRAL)
+    assert all(n.articulation == "staccato" for n in score.parts[Role.PAD].notes)  # strings: the ostinato
+    brass = score.parts[Role.CHORDS].notes
+    assert brass and min(n.pitch for n in brass) < 48  # low brass plays the roots
+    checked = 0
+    for chord in score.chords:
+        start = chord.start_bar * score.bar_qn
+        struck = [n.pitch for n in brass if abs(n.start_qn - start) < 0.1]
+        if struck:
+            checked += 1
+            assert min(struck) % 12 == chord.root_pc
+    assert checked >= 0.8 * len(score.chords)
