@@ -53,7 +53,7 @@ def plan_sections(total_bars: int, energy: float) -> tuple[Section, ...]:
         if count <= 0:
             continue
         bars = count * phrase
-        sections.append(Section(name, bar, bars, _shape_energy(energy, relative_energy)))
+        sections.append(Section(name, bar, bars, shape_energy(energy, relative_energy)))
         bar += bars
     if bar < total_bars:
         last = sections[-1]
@@ -61,6 +61,6 @@ def plan_sections(total_bars: int, energy: float) -> tuple[Section, ...]:
     return tuple(sections)
 
 
-def _shape_energy(spec_energy: float, relative: float) -> float:
+def shape_energy(spec_energy: float, relative: float) -> float:
     """Low-energy songs keep a flatter curve; high-energy songs hit harder in the drops."""
     return max(0.05, min(1.0, spec_energy * (0.55 + 0.45 * relative) + 0.25 * (relative - 0.6)))

@@ -5,26 +5,27 @@ import itertools
 import numpy as np
 
 from amp.compose.score import Chord, Section, SectionName
-from amp.compose.style import HarmonyFamily, Style
+from amp.compose.style import Style
 from amp.compose.theory import diatonic_chord
 from amp.domain.spec import MINOR_FAMILY, Mode
+from amp.genres import Family
 
 # Scale-degree progressions (0 = tonic). Every one starts on the tonic so the key is heard at once.
-_MINOR: dict[HarmonyFamily, tuple[tuple[int, ...], ...]] = {
-    HarmonyFamily.EDM: ((0, 5, 2, 6), (0, 6, 5, 6), (0, 3, 5, 4), (0, 0, 5, 6)),
-    HarmonyFamily.DNB: ((0, 5, 2, 6), (0, 3, 0, 5), (0, 6, 5, 3)),
-    HarmonyFamily.HIPHOP: ((0, 5, 0, 6), (0, 3, 5, 4), (0, 0, 5, 5)),
-    HarmonyFamily.JAZZ: ((0, 3, 6, 2), (0, 5, 1, 4), (0, 3, 1, 4)),
-    HarmonyFamily.AMBIENT: ((0, 5), (0, 3), (0, 5, 3, 0)),
-    HarmonyFamily.POP: ((0, 5, 2, 6), (0, 3, 4, 0), (0, 6, 5, 6)),
+_MINOR: dict[Family, tuple[tuple[int, ...], ...]] = {
+    Family.EDM: ((0, 5, 2, 6), (0, 6, 5, 6), (0, 3, 5, 4), (0, 0, 5, 6)),
+    Family.DNB: ((0, 5, 2, 6), (0, 3, 0, 5), (0, 6, 5, 3)),
+    Family.HIPHOP: ((0, 5, 0, 6), (0, 3, 5, 4), (0, 0, 5, 5)),
+    Family.JAZZ: ((0, 3, 6, 2), (0, 5, 1, 4), (0, 3, 1, 4)),
+    Family.AMBIENT: ((0, 5), (0, 3), (0, 5, 3, 0)),
+    Family.POP: ((0, 5, 2, 6), (0, 3, 4, 0), (0, 6, 5, 6)),
 }
-_MAJOR: dict[HarmonyFamily, tuple[tuple[int, ...], ...]] = {
-    HarmonyFamily.EDM: ((0, 4, 5, 3), (0, 5, 3, 4), (0, 3, 5, 4)),
-    HarmonyFamily.DNB: ((0, 5, 3, 4), (0, 4, 5, 3)),
-    HarmonyFamily.HIPHOP: ((0, 3, 5, 4), (0, 5, 3, 4)),
-    HarmonyFamily.JAZZ: ((0, 5, 1, 4), (0, 3, 2, 5), (0, 1, 4, 0)),
-    HarmonyFamily.AMBIENT: ((0, 3), (0, 5, 3, 0)),
-    HarmonyFamily.POP: ((0, 4, 5, 3), (0, 5, 3, 4), (0, 3, 0, 4)),
+_MAJOR: dict[Family, tuple[tuple[int, ...], ...]] = {
+    Family.EDM: ((0, 4, 5, 3), (0, 5, 3, 4), (0, 3, 5, 4)),
+    Family.DNB: ((0, 5, 3, 4), (0, 4, 5, 3)),
+    Family.HIPHOP: ((0, 3, 5, 4), (0, 5, 3, 4)),
+    Family.JAZZ: ((0, 5, 1, 4), (0, 3, 2, 5), (0, 1, 4, 0)),
+    Family.AMBIENT: ((0, 3), (0, 5, 3, 0)),
+    Family.POP: ((0, 4, 5, 3), (0, 5, 3, 4), (0, 3, 0, 4)),
 }
 _MODAL: dict[Mode, tuple[tuple[int, ...], ...]] = {
     Mode.DORIAN: ((0, 3, 0, 3), (0, 3, 6, 0)),
@@ -40,7 +41,7 @@ def choose_progressions(
 ) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """A main progression and a contrasting one for breakdowns, both starting on the tonic."""
     table = _MINOR if mode in MINOR_FAMILY else _MAJOR
-    options = list(_MODAL.get(mode, ())) + list(table[style.family])
+    options = list(_MODAL.get(mode, ())) + list(table.get(style.family, table[Family.POP]))
     main = options[int(rng.integers(len(options)))]
     alternatives = [p for p in options if p != main] or [main]
     return main, alternatives[int(rng.integers(len(alternatives)))]

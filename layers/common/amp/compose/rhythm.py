@@ -89,7 +89,50 @@ def _four_four_bar(
         hits += [(s, KICK, 120) for s in (0, 4, 8, 12)]
         hits += [(s, SNARE, 104) for s in (3, 6, 11, 14)]
         hits += [(s, CLOSED_HAT, 72) for s in eighths]
-    elif feel is DrumFeel.AMBIENT:
+    elif feel is DrumFeel.SHUFFLE:  # swung by the style's eighth swing into the triplet shuffle
+        hits += [(s, KICK, 112) for s in ((0, 8, 10) if energy > 0.6 else (0, 8))]
+        hits += [(s, SNARE, 110) for s in (4, 12)]
+        shuffle = RIDE if busy else CLOSED_HAT
+        hits += [(s, shuffle, 88 if s % 4 == 0 else 66) for s in eighths]
+    elif feel is DrumFeel.ROCK:
+        if energy > 0.85:  # metal: double kick sixteenths under the backbeat, crash-ride on the beat
+            hits += [(s, KICK, 112 if s % 4 == 0 else 96) for s in range(16)]
+            hits += [(s, RIDE, 100) for s in (0, 4, 8, 12)]
+        else:
+            hits += [(s, KICK, 120) for s in ((0, 6, 8, 10) if busy else (0, 8, 10))]
+            hits += [(s, CLOSED_HAT if not busy else RIDE, 92 if s % 4 == 0 else 70) for s in eighths]
+        hits += [(s, SNARE, 122) for s in (4, 12)]
+    elif feel is DrumFeel.BOSSA:  # cross-stick on the two-bar bossa clave, brushed eighths, kick 1 + 'a' of 2
+        hits += [(s, RIM, 88) for s in ((0, 6, 12) if variant % 2 == 0 else (4, 10))]
+        hits += [(s, KICK, 96 if s in (0, 8) else 52) for s in (0, 6, 8, 14)]
+        hits += [(s, CLOSED_HAT, 84 if s % 4 == 0 else 42) for s in eighths]  # brushes mark the beat
+    elif feel is DrumFeel.TANGO:  # marcato four, the 3-3-2 habanera accent on top
+        hits += [(s, KICK, 118 if s == 0 else 100) for s in (0, 4, 8, 12)]
+        hits += [(s, SNARE, 104) for s in (0, 6, 12)]
+        hits += [(s, RIM, 70) for s in (3, 11)]
+    elif feel is DrumFeel.CLAVE:  # 3-2 son clave, cowbell on the beat, kick on the tumbao's 'and' of 2 and 4
+        hits += [(s, CLAVES, 100) for s in ((0, 6, 12) if variant % 2 == 0 else (4, 8))]
+        hits += [(s, COWBELL, 92 if s in (0, 8) else 72) for s in (0, 4, 8, 12)]
+        hits += [(s, KICK, 96) for s in (6, 12)]
+        if energy > 0.5:
+            hits += [(s, CONGA_MUTE, 70) for s in (4, 5)] + [(s, CONGA_OPEN, 92) for s in (12, 14)]
+    elif feel is DrumFeel.MARCH:  # snare rudiments on the eighths, accented beats, bass drum on 1 and 3
+        hits += [(s, KICK, 116) for s in (0, 8)]
+        hits += [(s, SNARE, 112 if s % 4 == 0 else 78) for s in eighths]
+        hits += [(s, SNARE, 58) for s in (3, 11, 15)]  # the drag into the next beat
+        if variant % 2 == 0:
+            hits.append((0, CRASH, 96))
+    elif feel is DrumFeel.FOLK:  # bodhran reel: low strokes on the beats, light eighths, tambourine
+        hits += [(s, TOM_LOW, 100 if s in (0, 8) else 78) for s in (0, 4, 8, 12)]
+        hits += [(s, RIM, 56) for s in range(2, 16, 4)]
+        if energy > 0.5:
+            hits += [(s, TAMBOURINE, 66) for s in (4, 12)]
+    elif feel is DrumFeel.ORCHESTRAL:  # big drums on the strong beats, more of them as it builds
+        hits += [(0, TOM_LOW, 118)]
+        hits += [(s, TOM_MID, 96) for s in ((8,) if energy < 0.7 else (4, 8, 12))]
+        if energy > 0.85:
+            hits += [(s, TOM_HIGH, 72) for s in (10, 14)]
+    elif feel in (DrumFeel.AMBIENT, DrumFeel.NONE):  # asked-for drums in a drumless idiom: sparse
         hits += [(s, KICK, 96) for s in (0, 8)]
         hits += [(12, RIM, 70)]
         hits += [(s, CLOSED_HAT, 66) for s in (0, 4, 8, 12)]
@@ -138,6 +181,39 @@ def beat_groups(beats_per_bar: int, beat_unit: int) -> list[int]:
     return [step] * beats_per_bar
 
 
+_TALA_BOLS: dict[int, str] = {
+    16: "DddD DddD dttt tddD",  # teental: 4+4+4+4, the third vibhag is khali (open, no bass)
+    7: "ttt DD DD",  # rupak: starts on khali
+    10: "Dd dDd Dt dDd",  # jhaptal: 2+3+2+3
+    12: "DD dd tt dd tt DD",  # ektal
+}
+"""A tala's beats: D = bass + open tone (dha), d = bass + high (dhin), t = high only (ta/tin); spaces
+mark the vibhags (sections of the cycle)."""
+
+
+def tala_beats(beats_per_bar: int) -> str:
+    """The cycle for the meter: 7 beats rupak, 5 or 10 jhaptal, 3/6/12 ektal, else 16-beat teental."""
+    cycle = {7: 7, 5: 10, 10: 10, 3: 12, 6: 12, 12: 12}.get(beats_per_bar, 16)
+    return _TALA_BOLS[cycle].replace(" ", "")
+
+
+def _tala_bar(bar: int, groups: list[int], energy: float) -> list[Hit]:
+    """Hand drums in a tala-like cycle across bars: sam (the cycle's first beat) loudest, khali open."""
+    bols = tala_beats(len(groups))
+    hits: list[Hit] = []
+    starts = [sum(groups[:i]) for i in range(len(groups))]
+    for index, step in enumerate(starts):
+        position = (bar * len(groups) + index) % len(bols)
+        bol = bols[position]
+        sam = position == 0
+        if bol in "Dd":
+            hits.append((step, CONGA_LOW, 118 if sam else 96))
+        hits.append((step, CONGA_OPEN if bol == "D" else BONGO_HIGH, 110 if sam else 84))
+        if energy > 0.55:  # the 'te-te' fillers between the beats
+            hits.append((step + groups[index] / 2, CONGA_MUTE, 58))
+    return hits
+
+
 def _generic_bar(groups: list[int], feel: DrumFeel, energy: float) -> list[Hit]:
     """Any meter: kick on the bar's downbeat (and the middle group in long bars), snare/backbeat on
     the other pulses (oom-pah-pah in 3/4), hats on every eighth."""
@@ -145,6 +221,15 @@ def _generic_bar(groups: list[int], feel: DrumFeel, energy: float) -> list[Hit]:
     starts = [sum(groups[:i]) for i in range(len(groups))]
     total = sum(groups)
     compound = all(g == 6 for g in groups)
+    if feel is DrumFeel.FOLK:  # jig / slip jig: low stroke on each dotted beat, light eighths between
+        hits += [(s, TOM_LOW, 104 if s == 0 else 86) for s in starts]
+        hits += [(s, RIM, 54) for s in range(0, total, 2) if s not in starts]
+        return hits
+    if feel is DrumFeel.ORCHESTRAL:
+        hits.append((0.0, TOM_LOW, 118))
+        if energy > 0.7:
+            hits += [(s, TOM_MID, 90) for s in starts[1:]]
+        return hits
     for index, start in enumerate(starts):
         if index == 0:
             hits.append((start, KICK, 120))
@@ -183,7 +268,9 @@ def _section_bar_hits(
     index_in_section = bar - section.start_bar
     last_bar = index_in_section == section.bars - 1
     energy = section.energy
-    if steps_per_bar == 16:
+    if style.drum_feel is DrumFeel.WORLD:
+        base = _tala_bar(bar, groups, energy)
+    elif steps_per_bar == 16:
         base = _accent_the_beat(
             _four_four_bar(style.drum_feel, energy, index_in_section, rng, score.bpm), score.bpm
         )
@@ -263,6 +350,32 @@ def drum_part_notes(score: Score, style: Style, rng: np.random.Generator) -> tup
 _BIG_DRUM_WORDS = ("taiko", "timpani", "tom", "surdo", "djembe", "dhol", "war drum", "frame drum")
 
 
+def names_big_drums(instrument_names: tuple[str, ...], words: tuple[str, ...] = _BIG_DRUM_WORDS) -> bool:
+    return any(word in name.lower() for name in instrument_names for word in words)
+
+
+def big_drum_hits(score: Score) -> list[tuple[float, int, int]]:
+    """(qn, GM note, velocity) of big drums: tuned toms on every beat, accented on the downbeat,
+    with a roll into each new section."""
+    steps_per_bar = round(score.bar_qn * 4)
+    groups = beat_groups(score.beats_per_bar, score.beat_unit)
+    starts = [sum(groups[:i]) for i in range(len(groups))]
+    raw: list[tuple[float, int, int]] = []
+    for section in score.sections:
+        for bar in range(section.start_bar, section.end_bar):
+            bar_qn = bar * score.bar_qn
+            for index, step in enumerate(starts):
+                raw.append(
+                    (bar_qn + step * STEP_QN, TOM_LOW if index == 0 else TOM_MID, 118 if index == 0 else 92)
+                )
+            if bar == section.end_bar - 1 and section.energy > 0.4:
+                raw += [
+                    (bar_qn + s * STEP_QN, TOM_HIGH, 70 + 4 * i)
+                    for i, s in enumerate(range(steps_per_bar - 4, steps_per_bar))
+                ]
+    return raw
+
+
 def percussion_part_notes(
     score: Score, style: Style, rng: np.random.Generator, instrument_names: tuple[str, ...] = ()
 ) -> tuple[NoteEvent, ...]:
@@ -271,27 +384,8 @@ def percussion_part_notes(
     into each new section."""
     steps_per_bar = round(score.bar_qn * 4)
     raw: list[tuple[float, int, int]] = []
-    if any(word in name.lower() for name in instrument_names for word in _BIG_DRUM_WORDS):
-        starts = [
-            sum(beat_groups(score.beats_per_bar, score.beat_unit)[:i])
-            for i in range(len(beat_groups(score.beats_per_bar, score.beat_unit)))
-        ]
-        for section in score.sections:
-            for bar in range(section.start_bar, section.end_bar):
-                bar_qn = bar * score.bar_qn
-                for index, step in enumerate(starts):
-                    raw.append(
-                        (
-                            bar_qn + step * STEP_QN,
-                            TOM_LOW if index == 0 else TOM_MID,
-                            118 if index == 0 else 92,
-                        )
-                    )
-                if bar == section.end_bar - 1 and section.energy > 0.4:
-                    raw += [
-                        (bar_qn + s * STEP_QN, TOM_HIGH, 70 + 4 * i)
-                        for i, s in enumerate(range(steps_per_bar - 4, steps_per_bar))
-                    ]
+    if names_big_drums(instrument_names):
+        raw += big_drum_hits(score)
     latin = style.drum_feel in (DrumFeel.DEMBOW,)
     for section in score.sections:
         if section.name is SectionName.INTRO and section.bars > 1:

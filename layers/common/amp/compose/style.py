@@ -1,27 +1,17 @@
-"""Genre -> the musical choices the composer makes (drum feel, swing, bass idiom, harmony family).
+"""Genre -> the musical choices the composer makes (family, drum feel, swing, bass idiom, patches).
 
-`drum_feel_for` and `swing_for` read the parser's genre profile (`amp.prompt.genres.profile_for`),
-so parse and generate agree on a genre's groove; the composer's own keyword groups refine it (jazz
-swing, dembow) and cover genre names the profile table does not know.
+The family and the drum feel come from the one genre module (`amp.genres.family_for`,
+`amp.genres.drum_feel_for`), so the parser, composer, mixer and QA agree on a genre; the composer
+only adds what it alone needs on top of them: bass idiom, default patches, humanisation.
 """
 
 from dataclasses import dataclass
 from enum import StrEnum
 
 from amp.domain.spec import Role
+from amp.genres import DrumFeel, Family, drum_feel_for, family_for
 
-
-class DrumFeel(StrEnum):
-    FOUR_ON_THE_FLOOR = "four_on_the_floor"
-    BREAKBEAT = "breakbeat"
-    BOOM_BAP = "boom_bap"
-    TRAP = "trap"
-    HALF_TIME = "half_time"
-    WALTZ = "waltz"
-    BACKBEAT = "backbeat"
-    SWING = "swing"
-    DEMBOW = "dembow"
-    AMBIENT = "ambient"
+__all__ = ["BassStyle", "DrumFeel", "Family", "Style", "patch_for", "style_for"]
 
 
 class BassStyle(StrEnum):
@@ -36,182 +26,135 @@ class BassStyle(StrEnum):
     WOBBLE = "wobble"
 
 
-class HarmonyFamily(StrEnum):
-    EDM = "edm"
-    DNB = "dnb"
-    HIPHOP = "hiphop"
-    JAZZ = "jazz"
-    AMBIENT = "ambient"
-    POP = "pop"
-
-
 @dataclass(frozen=True)
 class Style:
-    family: HarmonyFamily
+    family: Family
     drum_feel: DrumFeel
     bass_style: BassStyle
     swing_pct: float
     """Position of the off-16th inside a 16th pair, MPC style: 50 straight, 66 triplet swing."""
     swing_unit_qn: float
-    """0.5 swings 16ths, 1.0 swings eighths (jazz)."""
+    """0.5 swings 16ths, 1.0 swings eighths (jazz, blues shuffle)."""
     humanise_ms: float
     seventh_chords: bool
     bars_per_chord: int
     default_patches: dict[Role, str]
 
 
-_FAMILY_KEYWORDS: tuple[tuple[tuple[str, ...], str], ...] = (
-    (("drum and bass", "drum & bass", "drum n bass", "dnb", "jungle", "liquid", "neurofunk"), "dnb"),
-    (("dubstep", "half time", "halftime", "riddim"), "dubstep"),
-    (("trap", "drill", "phonk"), "trap"),
-    (("lofi", "lo-fi", "lo fi", "chillhop"), "lofi"),
-    (("boom bap", "boom-bap", "hip hop", "hip-hop", "hiphop", "rap"), "boom_bap"),
-    (("jazz", "swing", "bebop", "bossa"), "jazz"),
-    (("neo soul", "neo-soul", "soul", "r&b", "rnb", "funk", "motown"), "soul"),
-    (("techno", "minimal"), "techno"),
-    (("trance", "psytrance", "eurodance"), "trance"),
-    (
-        (
-            "house",
-            "disco",
-            "garage",
-            "edm",
-            "electro",
-            "dance",
-            "big room",
-            "future bass",
-            "synthwave",
-            "synth-wave",
-            "outrun",
-            "club",
-        ),
-        "house",
-    ),
-    (("breakbeat", "breaks", "big beat"), "breaks"),
-    (
-        ("ambient", "drone", "cinematic", "soundtrack", "orchestral", "score", "new age", "meditation"),
-        "ambient",
-    ),
-    (("waltz",), "waltz"),
-    (("reggaeton", "dembow", "latin", "dancehall", "afrobeat", "afro"), "reggaeton"),
-    (("rock", "metal", "punk", "indie", "grunge", "emo"), "rock"),
-    (("pop", "folk", "country", "singer", "ballad", "acoustic", "k-pop", "kpop"), "pop"),
+_TRIPLE_FEELS = frozenset(
+    {DrumFeel.FOLK, DrumFeel.WORLD, DrumFeel.ORCHESTRAL, DrumFeel.NONE, DrumFeel.AMBIENT}
 )
+"""Feels whose patterns have their own triple-meter form (jigs, talas, timpani hits, none at all)."""
 
 
-def genre_group(genre: str) -> str:
-    """A coarse genre group from keywords in the genre name; 'pop' when nothing matches."""
-    text = genre.lower().replace("_", " ")
-    for keywords, group in _FAMILY_KEYWORDS:
-        if any(keyword in text for keyword in keywords):
-            return group
-    return "pop"
-
-
-_GROUP_FEEL: dict[str, DrumFeel] = {
-    "dnb": DrumFeel.BREAKBEAT,
-    "breaks": DrumFeel.BREAKBEAT,
-    "dubstep": DrumFeel.HALF_TIME,
-    "trap": DrumFeel.TRAP,
-    "boom_bap": DrumFeel.BOOM_BAP,
-    "lofi": DrumFeel.BOOM_BAP,
-    "jazz": DrumFeel.SWING,
-    "soul": DrumFeel.BACKBEAT,
-    "techno": DrumFeel.FOUR_ON_THE_FLOOR,
-    "trance": DrumFeel.FOUR_ON_THE_FLOOR,
-    "house": DrumFeel.FOUR_ON_THE_FLOOR,
-    "ambient": DrumFeel.AMBIENT,
-    "waltz": DrumFeel.WALTZ,
-    "reggaeton": DrumFeel.DEMBOW,
-    "rock": DrumFeel.BACKBEAT,
-    "pop": DrumFeel.BACKBEAT,
-}
-
-
-_PROFILE_FEELS: dict[str, DrumFeel] = {
-    "four_on_the_floor": DrumFeel.FOUR_ON_THE_FLOOR,
-    "breakbeat": DrumFeel.BREAKBEAT,
-    "boom_bap": DrumFeel.BOOM_BAP,
-    "trap": DrumFeel.TRAP,
-    "half_time": DrumFeel.HALF_TIME,
-    "waltz": DrumFeel.WALTZ,
-    "straight_rock": DrumFeel.BACKBEAT,
-    "none": DrumFeel.AMBIENT,
-}
-"""amp.prompt.genres.DrumFeel values -> the composer's feels (which split jazz swing and dembow out)."""
-
-
-def _profile(genre: str) -> object | None:
-    """The parser's GenreProfile for the genre, or None when the genre is not in its table."""
-    from amp.domain.errors import AmpError
-    from amp.prompt.genres import profile_for
-
-    try:
-        return profile_for(genre)
-    except (AmpError, LookupError):
-        return None
-
-
-def drum_feel_for(genre: str, beats_per_bar: int) -> DrumFeel:
-    """The genre's drum feel, from the parser's genre profile (amp.prompt.genres) so both stages
-    agree; the composer's own keyword groups refine jazz (swing ride) and reggaeton (dembow) and
-    cover genres the table does not know. Triple meters always get the waltz/triple feel."""
-    if beats_per_bar in (3, 6, 9, 12):
+def _meter_feel(feel: DrumFeel, beats_per_bar: int) -> DrumFeel:
+    """Triple meters take the waltz feel unless the feel writes its own compound pattern."""
+    if beats_per_bar in (3, 6, 9, 12) and feel not in _TRIPLE_FEELS:
         return DrumFeel.WALTZ
-    group = genre_group(genre)
-    if group in ("jazz", "reggaeton"):
-        return _GROUP_FEEL[group]
-    profile = _profile(genre)
-    feel = str(getattr(profile, "drum_feel", "")) if profile is not None else ""
-    return _PROFILE_FEELS.get(feel, _GROUP_FEEL[group])
+    return feel
 
 
-def swing_for(genre: str, group: str) -> tuple[float, float]:
+_SWUNG_EIGHTHS = frozenset({DrumFeel.SWING, DrumFeel.SHUFFLE})
+
+
+def _swing(genre: str, feel: DrumFeel) -> tuple[float, float]:
     """(swing_pct, swing unit in qn): the profile's swing (0 straight .. 1 triplet) as an MPC-style
-    percentage; jazz swings eighths, everything else sixteenths."""
-    unit = 1.0 if group == "jazz" else 0.5
-    profile = _profile(genre)
-    amount = getattr(profile, "swing", None)
-    if isinstance(amount, float | int):
-        return 50.0 + (200.0 / 3.0 - 50.0) * min(1.0, max(0.0, float(amount))), unit
-    return _SWING.get(group, (50.0, 0.5))
+    percentage; jazz swing and the blues shuffle swing eighths (a full triplet for the shuffle),
+    everything else sixteenths."""
+    from amp.domain.errors import AmpError
+    from amp.prompt import profile_for
+
+    unit = 1.0 if feel in _SWUNG_EIGHTHS else 0.5
+    if feel is DrumFeel.SHUFFLE:
+        return 200.0 / 3.0, unit
+    try:
+        amount = float(profile_for(genre).swing)
+    except (AmpError, LookupError):
+        amount = 0.0
+    return 50.0 + (200.0 / 3.0 - 50.0) * min(1.0, max(0.0, amount)), unit
 
 
-_DEFAULTS: dict[str, dict[Role, str]] = {
-    "dnb": {
+def _bass_style(family: Family, feel: DrumFeel, bpm: float) -> BassStyle:
+    if feel in (DrumFeel.TRAP, DrumFeel.DEMBOW):
+        return BassStyle.GLIDE_808
+    if feel in (DrumFeel.SWING, DrumFeel.SHUFFLE) or family is Family.JAZZ:
+        return BassStyle.WALKING
+    if family is Family.DNB or feel is DrumFeel.BREAKBEAT:
+        return BassStyle.REESE
+    if feel is DrumFeel.HALF_TIME and family is Family.EDM:
+        return BassStyle.WOBBLE
+    if feel is DrumFeel.FOUR_ON_THE_FLOOR:
+        return BassStyle.ROLLING if bpm >= 128.0 else BassStyle.OFFBEAT
+    if feel is DrumFeel.BOOM_BAP or family is Family.HIPHOP:
+        return BassStyle.SYNCOPATED
+    if family in (Family.POP, Family.ROCK, Family.FOLK, Family.BLUES, Family.LATIN):
+        return BassStyle.ROOT_EIGHTHS
+    return BassStyle.SUSTAINED
+
+
+_DEFAULTS: dict[Family, dict[Role, str]] = {
+    Family.DNB: {
         Role.BASS: "reese",
         Role.CHORDS: "rhodes",
         Role.PAD: "warm_pad",
         Role.LEAD: "saw_lead",
         Role.ARP: "pluck",
     },
-    "dubstep": {Role.BASS: "wobble", Role.CHORDS: "supersaw", Role.LEAD: "square_lead"},
-    "trap": {
+    Family.EDM: {Role.BASS: "house_bass", Role.CHORDS: "stab", Role.LEAD: "saw_lead", Role.PAD: "warm_pad"},
+    Family.HIPHOP: {
         Role.BASS: "808",
         Role.CHORDS: "bell",
         Role.LEAD: "bell",
         Role.ARP: "bell",
         Role.PAD: "dark_pad",
     },
-    "boom_bap": {Role.BASS: "upright", Role.CHORDS: "rhodes", Role.LEAD: "flute", Role.ARP: "pluck"},
-    "lofi": {Role.BASS: "sub_bass", Role.CHORDS: "rhodes", Role.LEAD: "bell", Role.PAD: "warm_pad"},
-    "jazz": {Role.BASS: "upright", Role.CHORDS: "piano", Role.LEAD: "flute", Role.PAD: "strings"},
-    "soul": {Role.BASS: "finger_bass", Role.CHORDS: "rhodes", Role.LEAD: "square_lead"},
-    "techno": {Role.BASS: "acid", Role.CHORDS: "stab", Role.LEAD: "saw_lead", Role.PAD: "dark_pad"},
-    "trance": {Role.BASS: "rolling_bass", Role.CHORDS: "supersaw", Role.LEAD: "supersaw", Role.ARP: "pluck"},
-    "house": {Role.BASS: "house_bass", Role.CHORDS: "stab", Role.LEAD: "saw_lead", Role.PAD: "warm_pad"},
-    "breaks": {Role.BASS: "reese", Role.CHORDS: "stab", Role.LEAD: "saw_lead"},
-    "ambient": {
+    Family.JAZZ: {Role.BASS: "upright", Role.CHORDS: "piano", Role.LEAD: "flute", Role.PAD: "strings"},
+    Family.AMBIENT: {
         Role.BASS: "sub_bass",
         Role.CHORDS: "strings",
         Role.LEAD: "bell",
         Role.PAD: "warm_pad",
         Role.ARP: "bell",
     },
-    "waltz": {Role.BASS: "upright", Role.CHORDS: "piano", Role.LEAD: "strings", Role.PAD: "strings"},
-    "reggaeton": {Role.BASS: "808", Role.CHORDS: "pluck", Role.LEAD: "square_lead"},
-    "rock": {Role.BASS: "finger_bass", Role.CHORDS: "guitar", Role.LEAD: "saw_lead", Role.PAD: "organ"},
-    "pop": {Role.BASS: "finger_bass", Role.CHORDS: "piano", Role.LEAD: "saw_lead", Role.PAD: "warm_pad"},
+    Family.POP: {Role.BASS: "finger_bass", Role.CHORDS: "piano", Role.LEAD: "saw_lead", Role.PAD: "warm_pad"},
+    Family.CLASSICAL: {
+        Role.BASS: "strings",
+        Role.CHORDS: "piano",
+        Role.LEAD: "strings",
+        Role.PAD: "strings",
+        Role.ARP: "strings",
+        Role.VOCAL: "choir",
+    },
+    Family.CHORAL: {
+        Role.BASS: "choir",
+        Role.CHORDS: "choir",
+        Role.LEAD: "choir",
+        Role.PAD: "choir",
+        Role.ARP: "choir",
+    },
+    Family.FOLK: {
+        Role.BASS: "upright",
+        Role.CHORDS: "guitar",
+        Role.LEAD: "strings",
+        Role.PAD: "organ",
+        Role.ARP: "pluck",
+    },
+    Family.ROCK: {
+        Role.BASS: "finger_bass",
+        Role.CHORDS: "dist_guitar",
+        Role.LEAD: "dist_guitar",
+        Role.PAD: "organ",
+    },
+    Family.BLUES: {Role.BASS: "finger_bass", Role.CHORDS: "guitar", Role.LEAD: "guitar", Role.PAD: "organ"},
+    Family.LATIN: {Role.BASS: "upright", Role.CHORDS: "guitar", Role.LEAD: "flute", Role.PAD: "strings"},
+    Family.WORLD: {Role.BASS: "upright", Role.CHORDS: "pluck", Role.LEAD: "pluck", Role.PAD: "dark_pad"},
+    Family.ORCHESTRAL: {
+        Role.BASS: "strings",
+        Role.CHORDS: "brass",
+        Role.LEAD: "strings",
+        Role.PAD: "strings",
+        Role.ARP: "strings",
+    },
 }
 
 _ROLE_FALLBACK: dict[Role, str] = {
@@ -226,69 +169,57 @@ _ROLE_FALLBACK: dict[Role, str] = {
     Role.VOCAL: "choir",
 }
 
-_BASS_STYLE: dict[str, BassStyle] = {
-    "dnb": BassStyle.REESE,
-    "breaks": BassStyle.REESE,
-    "dubstep": BassStyle.WOBBLE,
-    "trap": BassStyle.GLIDE_808,
-    "reggaeton": BassStyle.GLIDE_808,
-    "boom_bap": BassStyle.SYNCOPATED,
-    "lofi": BassStyle.SYNCOPATED,
-    "jazz": BassStyle.WALKING,
-    "soul": BassStyle.SYNCOPATED,
-    "techno": BassStyle.ROLLING,
-    "trance": BassStyle.ROLLING,
-    "house": BassStyle.OFFBEAT,
-    "ambient": BassStyle.SUSTAINED,
-    "waltz": BassStyle.SUSTAINED,
-    "rock": BassStyle.ROOT_EIGHTHS,
-    "pop": BassStyle.ROOT_EIGHTHS,
-}
-
-_FAMILY: dict[str, HarmonyFamily] = {
-    "dnb": HarmonyFamily.DNB,
-    "breaks": HarmonyFamily.DNB,
-    "dubstep": HarmonyFamily.EDM,
-    "trap": HarmonyFamily.HIPHOP,
-    "reggaeton": HarmonyFamily.HIPHOP,
-    "boom_bap": HarmonyFamily.JAZZ,
-    "lofi": HarmonyFamily.JAZZ,
-    "jazz": HarmonyFamily.JAZZ,
-    "soul": HarmonyFamily.JAZZ,
-    "techno": HarmonyFamily.EDM,
-    "trance": HarmonyFamily.EDM,
-    "house": HarmonyFamily.EDM,
-    "ambient": HarmonyFamily.AMBIENT,
-    "waltz": HarmonyFamily.POP,
-    "rock": HarmonyFamily.POP,
-    "pop": HarmonyFamily.POP,
-}
-
-_SWING: dict[str, tuple[float, float]] = {
-    "boom_bap": (58.0, 0.5),
-    "lofi": (60.0, 0.5),
-    "jazz": (66.0, 1.0),
-    "soul": (54.0, 0.5),
-    "house": (52.0, 0.5),
-    "reggaeton": (50.0, 0.5),
-    "trap": (50.0, 0.5),
+_HUMANISE_MS: dict[Family, float] = {
+    Family.JAZZ: 12.0,
+    Family.ROCK: 7.0,
+    Family.BLUES: 10.0,
+    Family.FOLK: 9.0,
+    Family.LATIN: 7.0,
+    Family.WORLD: 10.0,
+    Family.ORCHESTRAL: 6.0,
 }
 
 
-def style_for(genre: str, beats_per_bar: int) -> Style:
-    group = genre_group(genre)
-    swing_pct, swing_unit_qn = swing_for(genre, group)
-    family = _FAMILY[group]
+def _bars_per_chord(family: Family, feel: DrumFeel, bpm: float) -> int:
+    """Slow harmonic rhythm (two bars a chord) for ambient and orchestral beds, dubstep and techno."""
+    if family in (Family.AMBIENT, Family.ORCHESTRAL):
+        return 2
+    if family is Family.EDM and feel is DrumFeel.HALF_TIME:
+        return 2
+    techno_tempo = 128.0 <= bpm < 136.0
+    return 2 if family is Family.EDM and feel is DrumFeel.FOUR_ON_THE_FLOOR and techno_tempo else 1
+
+
+def style_for(genre: str, beats_per_bar: int, bpm: float = 120.0) -> Style:
+    """The composer's style for a genre in a meter: the shared family and feel plus the composer's
+    own choices for them. `bpm` splits the four-on-the-floor bass (offbeat house vs rolling techno)."""
+    family = family_for(genre)
+    feel = _meter_feel(drum_feel_for(genre), beats_per_bar)
+    swing_pct, swing_unit_qn = _swing(genre, feel)
+    defaults = dict(_DEFAULTS.get(family, {}))
+    if family is Family.EDM and feel is DrumFeel.FOUR_ON_THE_FLOOR and 128.0 <= bpm < 136.0:  # techno
+        defaults.update({Role.BASS: "acid", Role.PAD: "dark_pad"})
+    if family is Family.EDM and feel is DrumFeel.FOUR_ON_THE_FLOOR and bpm >= 136.0:  # trance
+        defaults.update(
+            {Role.BASS: "rolling_bass", Role.CHORDS: "supersaw", Role.LEAD: "supersaw", Role.ARP: "pluck"}
+        )
+    if feel is DrumFeel.DEMBOW:
+        defaults.update({Role.BASS: "808", Role.CHORDS: "pluck", Role.LEAD: "square_lead"})
+    if feel is DrumFeel.BOOM_BAP:
+        defaults.update({Role.BASS: "upright", Role.CHORDS: "rhodes", Role.LEAD: "flute", Role.ARP: "pluck"})
+    if family is Family.EDM and feel is DrumFeel.HALF_TIME:
+        defaults.update({Role.BASS: "wobble", Role.CHORDS: "supersaw", Role.LEAD: "square_lead"})
     return Style(
         family=family,
-        drum_feel=drum_feel_for(genre, beats_per_bar),
-        bass_style=_BASS_STYLE[group],
+        drum_feel=feel,
+        bass_style=_bass_style(family, feel, bpm),
         swing_pct=swing_pct,
         swing_unit_qn=swing_unit_qn,
-        humanise_ms={"jazz": 12.0, "lofi": 10.0, "boom_bap": 9.0, "soul": 8.0, "rock": 7.0}.get(group, 3.0),
-        seventh_chords=family in (HarmonyFamily.JAZZ,) or group in ("house", "dnb"),
-        bars_per_chord=2 if group in ("ambient", "techno", "dubstep") else 1,
-        default_patches={**_ROLE_FALLBACK, **_DEFAULTS.get(group, {})},
+        humanise_ms=9.0 if feel is DrumFeel.BOOM_BAP else _HUMANISE_MS.get(family, 3.0),
+        seventh_chords=family in (Family.JAZZ, Family.DNB, Family.BLUES)
+        or (family is Family.EDM and feel is DrumFeel.FOUR_ON_THE_FLOOR and bpm < 128.0),
+        bars_per_chord=_bars_per_chord(family, feel, bpm),
+        default_patches={**_ROLE_FALLBACK, **defaults},
     )
 
 
@@ -300,7 +231,11 @@ _BASS_KEYWORDS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("sub",), "sub_bass"),
     (("upright", "double bass", "contrabass", "walking", "acoustic bass"), "upright"),
     (("slap", "finger", "bass guitar", "electric bass", "fretless"), "finger_bass"),
-    (("tuba", "sousaphone", "brass"), "brass"),
+    (("tuba", "sousaphone", "brass", "trombone", "bassoon", "horn"), "brass"),
+    (("cello", "viola", "violin", "string"), "strings"),
+    (("choir", "voice", "vocal", "bass singer", "baritone"), "choir"),
+    (("piano", "harpsichord"), "piano"),
+    (("guitar", "lute"), "guitar"),
     (("rolling",), "rolling_bass"),
 )
 
@@ -311,16 +246,20 @@ _INSTRUMENT_KEYWORDS: tuple[tuple[tuple[str, ...], str], ...] = (
     ),
     (("rhodes", "electric piano", "e-piano", "epiano", "wurli", "keys"), "rhodes"),
     (("piano", "grand"), "piano"),
-    (("organ", "hammond", "accordion", "harmonium", "melodica"), "organ"),
+    (("organ", "hammond", "accordion", "harmonium", "melodica", "bandoneon", "concertina"), "organ"),
+    (("harpsichord", "clavichord", "fortepiano"), "piano"),
     (("supersaw", "trance", "hoover"), "supersaw"),
     (("string", "violin", "cello", "viola", "orchestra", "fiddle"), "strings"),
     (("guitar",), "guitar"),
-    (("pluck", "harp", "koto", "banjo", "mandolin", "sitar", "oud", "ukulele"), "pluck"),
+    (("pluck", "harp", "koto", "banjo", "mandolin", "sitar", "oud", "ukulele", "lute", "qanun"), "pluck"),
     (("bell", "glock", "celesta", "music box", "chime"), "bell"),
     (("marimba", "vibraphone", "vibes", "mallet", "xylophone", "kalimba", "steel drum"), "mallet"),
     (("brass", "horn", "trumpet", "trombone", "sax", "tuba"), "brass"),
     (("flute", "whistle", "pan pipe", "ocarina", "recorder", "bansuri", "harmonica"), "flute"),
-    (("choir", "vocal", "voice", "ooh", "aah", "vox", "singer", "chant"), "choir"),
+    (
+        ("choir", "vocal", "voice", "ooh", "aah", "vox", "singer", "chant", "soprano", "alto", "tenor"),
+        "choir",
+    ),
     (("stab", "clav", "synth chord"), "stab"),
     (("square", "chiptune", "8-bit", "8bit", "chip"), "square_lead"),
     (("acid", "303"), "acid"),
@@ -372,5 +311,15 @@ def patch_for(role: Role, instrument_names: list[str], style: Style) -> str:
             DrumFeel.BOOM_BAP: "acoustic",
             DrumFeel.BACKBEAT: "acoustic",
             DrumFeel.WALTZ: "acoustic",
+            DrumFeel.SHUFFLE: "acoustic",
+            DrumFeel.ROCK: "acoustic",
+            DrumFeel.BOSSA: "acoustic",
+            DrumFeel.TANGO: "acoustic",
+            DrumFeel.CLAVE: "acoustic",
+            DrumFeel.MARCH: "acoustic",
+            DrumFeel.FOLK: "acoustic",
+            DrumFeel.WORLD: "acoustic",
+            DrumFeel.ORCHESTRAL: "acoustic",
+            DrumFeel.NONE: "kit909" if style.family is Family.AMBIENT else "acoustic",
         }.get(style.drum_feel, "kit909")
     return style.default_patches[role]
