@@ -1,6 +1,7 @@
 """Expression written into the score, so the render sounds played rather than sequenced: velocity
 arches over phrases, sustain pedal for pianos, expression (CC11) swells for sustained strings, brass
-and voices, humanised timing per instrument, and a tempo map with rubato and a final ritardando."""
+and voices, and a tempo map with rubato and a final ritardando. Humanised
+timing is the performance's (amp.synth.performance), so it is applied once."""
 
 import math
 
@@ -19,14 +20,6 @@ _SWELLING = (
     "horn", "trumpet", "trombone", "tuba", "brass", "choir", "voice", "vocal", "soprano", "alto",
     "tenor", "baritone", "organ", "accordion", "clarinet", "oboe", "bassoon", "flute",
 )  # fmt: skip
-_TIMING_MS: tuple[tuple[tuple[str, ...], float], ...] = (
-    (("choir", "voice", "vocal", "soprano", "alto", "tenor", "baritone"), 14.0),
-    (("violin", "viola", "cello", "string", "fiddle", "double bass", "contrabass"), 10.0),
-    (("horn", "trumpet", "trombone", "tuba", "brass"), 9.0),
-    (("flute", "clarinet", "oboe", "bassoon", "whistle", "bansuri", "sax"), 8.0),
-    (("guitar", "banjo", "mandolin", "sitar", "oud", "harp", "lute"), 7.0),
-    (("piano", "harpsichord", "organ"), 5.0),
-)
 
 
 def _clamp(value: int, low: int, high: int) -> int:
@@ -47,14 +40,6 @@ def is_swelling(names: tuple[str, ...], patch: str) -> bool:
     return _named(names, _SWELLING) or patch in ("strings", "brass", "choir", "organ", "flute")
 
 
-def timing_spread_ms(names: tuple[str, ...], default_ms: float) -> float:
-    """How far from the grid a player of this instrument places notes (voices loosest, keys tightest)."""
-    for words, spread_ms in _TIMING_MS:
-        if _named(names, words):
-            return spread_ms
-    return default_ms
-
-
 def phrase_arch(score: Score, start_qn: float) -> float:
     """-1..1: rises to the middle-late part of each 4-bar phrase and falls back at its end."""
     phrase_qn = PHRASE_BARS * score.bar_qn
@@ -69,33 +54,6 @@ def shaped_velocity(score: Score, start_qn: float, base: int, depth: int = 12) -
     energy = score.section_at_bar(bar).energy
     value = base + 30.0 * (energy - 0.5) + depth * 0.5 * phrase_arch(score, start_qn)
     return _clamp(round(value), 1, 127)
-
-
-def humanise(
-    notes: list[NoteEvent], score: Score, rng: np.random.Generator, spread_ms: float
-) -> tuple[NoteEvent, ...]:
-    """Nudge each note's start (and velocity a little), deterministically from the part's stream;
-    chord tones struck together move together so a chord stays one gesture."""
-    spread_qn = spread_ms / 1000.0 / score.seconds_per_qn
-    offsets: dict[float, tuple[float, int]] = {}
-    out: list[NoteEvent] = []
-    for note in sorted(notes, key=lambda n: (n.start_qn, n.pitch)):
-        if note.start_qn not in offsets:
-            shift = min(spread_qn, max(-spread_qn, float(rng.normal(0.0, spread_qn * 0.5))))
-            offsets[note.start_qn] = (shift, int(rng.integers(-4, 5)))
-        shift, velocity_delta = offsets[note.start_qn]
-        start = max(0.0, note.start_qn + shift if note.start_qn > 0 else note.start_qn)
-        out.append(
-            NoteEvent(
-                start,
-                max(0.05, note.length_qn),
-                note.pitch,
-                _clamp(note.velocity + velocity_delta, 1, 127),
-                note.glide_from,
-                note.articulation,
-            )
-        )
-    return tuple(out)
 
 
 def sustain_pedal(

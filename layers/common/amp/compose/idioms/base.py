@@ -11,11 +11,9 @@ import numpy as np
 from amp.compose.arrangement import plan_sections
 from amp.compose.expression import (
     expression_swells,
-    humanise,
     is_pedalled,
     is_swelling,
     sustain_pedal,
-    timing_spread_ms,
 )
 from amp.compose.ranges import Range, range_of, register_for
 from amp.compose.score import Chord, ControlEvent, NoteEvent, Score, Section
@@ -342,9 +340,10 @@ def active_spans(notes: tuple[NoteEvent, ...]) -> list[tuple[float, float]]:
 
 
 def finish(ctx: PartContext, material: Material) -> tuple[tuple[NoteEvent, ...], tuple[ControlEvent, ...]]:
-    """Every idiom part's last step: notes moved into the instrument's real range, timing humanised
-    per instrument (from the part's own random stream), sustain pedal for pianos, CC11 swells for
-    sustained strings, brass and voices."""
+    """Every idiom part's last step: notes moved into the instrument's real range, sustain pedal for
+    pianos, CC11 swells for sustained strings, brass and voices. Timing is left as written: the
+    player's humanisation is the performance's (`amp.synth.performance`), applied once, per
+    instrument, to what is rendered and written to MIDI alike."""
     playable = range_of(ctx.names)
     notes = [
         NoteEvent(n.start_qn, n.length_qn, playable.fit(n.pitch), n.velocity, n.glide_from, n.articulation)
@@ -352,8 +351,7 @@ def finish(ctx: PartContext, material: Material) -> tuple[tuple[NoteEvent, ...],
         else n
         for n in material.notes
     ]
-    spread = timing_spread_ms(ctx.names, ctx.style.humanise_ms)
-    humanised = humanise(notes, ctx.score, ctx.rng, spread)
+    humanised = tuple(notes)
     controls = list(material.controls)
     if is_pedalled(ctx.names, ctx.patch) and not any(c.controller == 64 for c in controls):
         controls += sustain_pedal(ctx.score.chords, ctx.score, active_spans(humanised))
