@@ -140,8 +140,10 @@ def blues_licks(score: Score, register: Range, rng: np.random.Generator) -> list
     motifs = [[0.0, 0.67, 1.0, 2.0], [0.0, 1.0, 1.67, 2.0, 3.0], [0.67, 1.0, 1.67, 2.0]]
     motif = motifs[int(rng.integers(len(motifs)))]
     choruses = [s for s in score.sections if s.bars == 12 and s.name is not SectionName.INTRO]
+    if not choruses:  # a song too short for a whole chorus still gets its lines, 4 bars each
+        choruses = [s for s in score.sections if s.bars >= 4] or list(score.sections)
     for section in choruses:
-        for line in range(3):
+        for line in range(min(3, max(1, section.bars // 4))):
             bar = section.start_bar + 4 * line
             index = int(rng.integers(len(pool) // 3, 2 * len(pool) // 3 + 1))
             for lick_bar in (bar, bar + 1):
@@ -161,6 +163,8 @@ def blues_licks(score: Score, register: Range, rng: np.random.Generator) -> list
                 default=last.pitch,
             )
             notes[-1] = NoteEvent(last.start_qn, last.length_qn, landing, last.velocity, last.glide_from)
+        if section.bars < 12:
+            continue
         turnaround = section.start_bar + 10
         start = turnaround * score.bar_qn
         top = max((p for p in pool if p % 12 == score.key_pc), default=pool[-1])
