@@ -16,6 +16,7 @@ from amp import application, config
 from amp.application import Application, get_application, install_launcher, reset_application, stage_context
 from amp.config import MisconfiguredHandler, check_handler_environment
 from amp.domain.job import Job
+from amp.lambda_context import LocalLambdaContext
 
 CLOUD = {
     "AMP_BACKEND": "aws",
@@ -123,7 +124,7 @@ def test_what_the_stage_kind_does_not_need_is_not_demanded() -> None:
 
 
 def test_a_stage_handler_refuses_its_first_event_when_misconfigured(
-    monkeypatch: pytest.MonkeyPatch, lambda_context: Any
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from amp.entrypoints.stages import stage_handler
 
@@ -132,11 +133,11 @@ def test_a_stage_handler_refuses_its_first_event_when_misconfigured(
     config.get_settings.cache_clear()
     handler = stage_handler("parse")
     with pytest.raises(MisconfiguredHandler, match="AMP_AUDIO_BUCKET"):
-        handler({"job_id": "0" * 32}, lambda_context)
+        handler({"job_id": "0" * 32}, LocalLambdaContext())
 
 
 def test_the_api_answers_500_and_logs_the_variable_when_misconfigured(
-    monkeypatch: pytest.MonkeyPatch, lambda_context: Any, caplog: pytest.LogCaptureFixture
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     from amp.api.handler import lambda_handler
 
@@ -144,7 +145,7 @@ def test_the_api_answers_500_and_logs_the_variable_when_misconfigured(
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("AMP_STATE_MACHINE_ARN")
     config.get_settings.cache_clear()
-    answer = lambda_handler({"httpMethod": "GET", "path": "/health", "headers": {}}, lambda_context)
+    answer = lambda_handler({"httpMethod": "GET", "path": "/health", "headers": {}}, LocalLambdaContext())
     assert answer["statusCode"] == 500
     assert json.loads(answer["body"])["error"]["code"] == "misconfigured"
     assert "AMP_STATE_MACHINE_ARN" not in answer["body"]

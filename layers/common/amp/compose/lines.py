@@ -334,4 +334,12 @@ def fx_notes(score: Score) -> tuple[NoteEvent, ...]:
         next_start = section.end_bar
         if index + 1 < len(score.sections) and score.sections[index + 1].name is SectionName.DROP:
             notes.append(NoteEvent((next_start - 1) * score.bar_qn, score.bar_qn, FX_SWELL, 90))
+    if not notes:
+        # No build, drop or breakdown (a short or ambient piece): the FX stem still carries one cue,
+        # a swell into the last section (or over the opening bars of a one-section piece), so a job
+        # never renders a silent stem.
+        last = score.sections[-1]
+        swell_bar = last.start_bar - 1 if last.start_bar > 0 else 0
+        swell_bars = min(2, max(1, score.total_bars - swell_bar))
+        notes.append(NoteEvent(swell_bar * score.bar_qn, swell_bars * score.bar_qn, FX_SWELL, 80))
     return tuple(notes)
