@@ -64,7 +64,7 @@ def fluidsynth_render(midi: bytes, frames: int, soundfont: Path, work: Path) -> 
     midi_path, wav_path = work / "part.mid", work / "part.wav"
     midi_path.write_bytes(midi)
     command = [cli, "-ni", "-q", "-R", "0", "-C", "0", "-g", "0.5", "-r", str(SAMPLE_RATE)]
-    subprocess.run([*command, "-F", str(wav_path), str(soundfont), str(midi_path)], check=True)  # noqa: S603
+    subprocess.run([*command, "-F", str(wav_path), str(soundfont), str(midi_path)], check=True)  # nosec B603: fluidsynth found on PATH, fixed argv
     audio, _ = soundfile.read(wav_path, dtype="float32", always_2d=True)
     out = np.zeros((2, frames), dtype=np.float32)
     length = min(frames, audio.shape[0])
@@ -119,7 +119,9 @@ def main() -> None:
                 stem = provider.render_stem(spec, role)
                 amp_mix[:, : stem.audio.shape[1]] += stem.audio[:, :frames]
                 part = score.parts[role]
-                band.append(f"{role.value}: {'/'.join(part.instruments) or part.patch} -> {source_for_part(part)}")
+                band.append(
+                    f"{role.value}: {'/'.join(part.instruments) or part.patch} -> {source_for_part(part)}"
+                )
                 if stem.midi is not None:
                     played = fluidsynth_render(stem.midi, frames, soundfont, Path(tmp))
                     # each part at AMP's level, so the sums compare tonal balance, not mixing
@@ -128,16 +130,22 @@ def main() -> None:
                     reference += played * (amp_rms / ref_rms)
         amp_bands, ref_bands = band_balance_db(amp_mix), band_balance_db(reference)
         difference = amp_bands - ref_bands
-        print(f"\n== {name}: {prompt!r} -> {spec.genre}, {spec.bpm:g} bpm, {spec.key} {spec.mode.value}, "
-              f"{spec.time_signature}")
+        print(
+            f"\n== {name}: {prompt!r} -> {spec.genre}, {spec.bpm:g} bpm, {spec.key} {spec.mode.value}, "
+            f"{spec.time_signature}"
+        )
         for line in band:
             print(f"   {line}")
-        print(f"   loudness AMP {meter.integrated_loudness(amp_mix.T):.1f} LUFS, "
-              f"FluidSynth {meter.integrated_loudness(reference.T):.1f} LUFS (stems summed, unmastered)")
+        print(
+            f"   loudness AMP {meter.integrated_loudness(amp_mix.T):.1f} LUFS, "
+            f"FluidSynth {meter.integrated_loudness(reference.T):.1f} LUFS (stems summed, unmastered)"
+        )
         print("   bands AMP        " + " ".join(f"{v:6.1f}" for v in amp_bands))
         print("   bands FluidSynth " + " ".join(f"{v:6.1f}" for v in ref_bands))
-        print(f"   largest band difference {np.abs(difference).max():.1f} dB "
-              f"(at {OCTAVE_CENTRES_HZ[int(np.abs(difference).argmax())]} Hz)")
+        print(
+            f"   largest band difference {np.abs(difference).max():.1f} dB "
+            f"(at {OCTAVE_CENTRES_HZ[int(np.abs(difference).argmax())]} Hz)"
+        )
         png = RESULTS / f"listen_{name}.png"
         spectrogram_pair_png(amp_mix, reference, f"{name} ({spec.genre})", png)
         print(f"   {png}")
