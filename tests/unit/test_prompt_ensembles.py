@@ -225,3 +225,16 @@ def test_a_default_band_spreads_only_its_melody_instruments() -> None:
     assert len(chamber.roles()) == 4, "violin, violin, viola and cello each have a stem"
     reggae = parse_prompt("reggae", seed_source=SEED_SOURCE)
     assert [i.role for i in reggae.instruments if i.name in ("electric guitar", "organ")] == [Role.CHORDS] * 2
+
+
+def test_named_players_take_the_ensembles_seats_instead_of_joining_it() -> None:
+    """ "a jazz trio with piano, upright bass and brushed drums" is three players (the brushed drums sit
+    at the trio's drum kit), not the trio plus the three named again on spare stems."""
+    spec = parse_prompt("a jazz trio with piano, upright bass and brushed drums", seed_source=SEED_SOURCE)
+    assert sorted((i.name, i.role.value) for i in spec.instruments) == [
+        ("brushed drums", "drums"),
+        ("piano", "chords"),
+        ("upright bass", "bass"),
+    ]
+    quartet = parse_prompt("a string quartet with a solo violin", seed_source=SEED_SOURCE)
+    assert sorted(i.name for i in quartet.instruments) == ["cello", "viola", "violin", "violin"]

@@ -221,10 +221,33 @@ def _stated_instruments(
     if ensemble.count and len(named) == 1 and not ensemble.names:
         counts[named[0].name] = max(counts[named[0].name], ensemble.count)  # "a violin duet"
     repeated = [entry for entry in named for _ in range(counts.get(entry.name, 1))]
-    players = repeated + ensemble.entries
+    players = repeated + _unfilled_seats(ensemble.entries, repeated)
     if ensemble.count and players and len(players) <= ensemble.count:
         only = True  # "a duet for violin and piano": the named players are the whole band
     return players, only
+
+
+def _unfilled_seats(seats: list[InstrumentEntry], named: list[InstrumentEntry]) -> list[InstrumentEntry]:
+    """The ensemble's seats that no named player takes: "a jazz trio with piano, upright bass and
+    brushed drums" is three players, not six. A named instrument takes a seat of the same name, or of
+    the same role for the rhythm section (brushed drums sit at the trio's drum kit)."""
+    free = list(named)
+    unfilled = []
+    for seat in seats:
+        taker = next(
+            (
+                player
+                for player in free
+                if player.name == seat.name
+                or (player.role == seat.role and seat.role in (Role.DRUMS, Role.PERCUSSION, Role.BASS))
+            ),
+            None,
+        )
+        if taker is None:
+            unfilled.append(seat)
+        else:
+            free.remove(taker)
+    return unfilled
 
 
 def _choir_alone(state: _Parse, stated: list[InstrumentEntry]) -> bool:
