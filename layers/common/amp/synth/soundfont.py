@@ -30,8 +30,8 @@ from amp.synth.oscillators import FloatArray
 from amp.synth.performance import PEDAL_CC
 
 TAIL_BLOCK_FRAMES = 2048
-TAIL_FLOOR_DB = -60.0
-"""A note's release is cut (with a one-block fade) once a whole block stays 60 dB under the note's
+TAIL_FLOOR_DB = -50.0
+"""A note's release is cut (with a one-block fade) once a whole block stays 50 dB under the note's
 peak: inaudible under the rest of the part and the room, and it keeps long harp and timpani tails
 from costing more than the notes themselves."""
 MAX_TAIL_S = 8.0
@@ -143,6 +143,11 @@ def loaded_font() -> _Font:
         return _font(path)
 
 
+HELD_STEP_FRAMES = 128
+"""Key-up times are rendered on a 2.9 ms grid, below what a listener or a player resolves, so one
+render serves the notes of a pitch and velocity whose lengths differ by a few samples. (Pedalled
+notes still differ: each rings until its own pedal lift.)"""
+
 NoteCache = dict[tuple[int, int, int, int, int], FloatArray]
 """Renders of one part's distinct notes; scoped to one part, so a warm process rendering several
 stems does not hold every earlier part's notes (they seldom share a program)."""
@@ -150,7 +155,8 @@ stems does not hold every earlier part's notes (they seldom share a program)."""
 
 def note_samples(font: _Font, note: SoundingNote, cache: NoteCache) -> FloatArray:
     """One note alone, key held for `note.held` frames, release tail included: (frames, 2) float32."""
-    key = (note.bank, note.program, note.pitch, note.velocity, note.held)
+    held = max(HELD_STEP_FRAMES, round(note.held / HELD_STEP_FRAMES) * HELD_STEP_FRAMES)
+    key = (note.bank, note.program, note.pitch, note.velocity, held)
     cached = cache.get(key)
     if cached is not None:
         return cached
@@ -158,7 +164,7 @@ def note_samples(font: _Font, note: SoundingNote, cache: NoteCache) -> FloatArra
         synth = font.synth
         select_preset(synth, 0, note.bank, note.program)
         synth.channel_note_on(0, note.pitch, max(1, min(127, note.velocity)) / 127.0)  # type: ignore[attr-defined]
-        blocks = [_render_into(synth, note.held)]
+        blocks = [_render_into(synth, held)]
         synth.channel_note_off(0, note.pitch)  # type: ignore[attr-defined]
         peak = float(np.abs(blocks[0]).max(initial=0.0))
         for _ in range(int(MAX_TAIL_S * SAMPLE_RATE / TAIL_BLOCK_FRAMES)):
