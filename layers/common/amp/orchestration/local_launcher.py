@@ -89,11 +89,10 @@ def warm_analysis_child() -> None:
 def run_in_child(job_id: str) -> tuple[str, str | None, str | None]:
     """Runs in a worker process: the pipeline for one job. It stops when the job turns terminal (a
     cancel) or disappears (a delete), as seen in the job store; returns (status, error, cause)."""
-    from amp.adapters.factory import job_store_for
-    from amp.config import get_settings
+    from amp.application import get_application
     from amp.orchestration.local_pipeline import run_job_locally
 
-    jobs = job_store_for(get_settings())
+    jobs = get_application().jobs
     state = {"checked": 0.0, "stop": False}
 
     def should_stop() -> bool:

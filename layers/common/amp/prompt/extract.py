@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from amp.domain.errors import InvalidInput
-from amp.domain.spec import PITCH_CLASSES, Mode, Role
+from amp.domain.spec import PITCH_CLASSES, SEED_LIMIT, Mode, Role
 from amp.prompt.instruments import alias_pattern, normalise_alias
 from amp.prompt.text import NegationScopes
 from amp.prompt.words import (
@@ -475,6 +475,6 @@ def says_a_cappella(lowered: str) -> bool:
 
 def find_seed(lowered: str) -> int | None:
     match = _SEED.search(lowered)
-    if match and int(match.group("n")) < 2**32:
+    if match and int(match.group("n")) < SEED_LIMIT:
         return int(match.group("n"))
     return None
