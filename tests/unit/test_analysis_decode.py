@@ -123,7 +123,9 @@ def test_aac_in_mp4_goes_through_ffmpeg(tmp_path: Path) -> None:
 
 def _wav_header(data_bytes: int) -> bytes:
     fmt = struct.pack("<IHHIIHH", 16, 1, 2, 44_100, 44_100 * 4, 4, 16)
-    return b"RIFF" + struct.pack("<I", 0xFFFFFFFF) + b"WAVEfmt " + fmt + b"data" + struct.pack("<I", data_bytes)
+    return (
+        b"RIFF" + struct.pack("<I", 0xFFFFFFFF) + b"WAVEfmt " + fmt + b"data" + struct.pack("<I", data_bytes)
+    )
 
 
 @pytest.mark.parametrize(

@@ -41,11 +41,26 @@ def too_large(event: dict[str, Any]) -> dict[str, Any] | None:
     }
 
 
+def normalise_content_type(event: dict[str, Any]) -> None:
+    """Media types are case-insensitive (RFC 9110 8.3.1) but the resolver compares them as written, so
+    `APPLICATION/JSON` would be refused as unsupported: lower-case the type/subtype, keep parameters."""
+    for name in [name for name in event.get("headers") or {} if name.lower() == "content-type"]:
+        value = str(event["headers"][name])
+        media_type, separator, parameters = value.partition(";")
+        event["headers"][name] = media_type.strip().lower() + separator + parameters
+    multi = event.get("multiValueHeaders") or {}
+    for name in [name for name in multi if name.lower() == "content-type"]:
+        multi[name] = [
+            str(v).partition(";")[0].strip().lower() + "".join(str(v).partition(";")[1:]) for v in multi[name]
+        ]
+
+
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 @tracer.capture_lambda_handler(capture_response=False)
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     refused = too_large(event)
     if refused is not None:
         return refused
+    normalise_content_type(event)
     response: dict[str, Any] = get_app().resolve(event, context)
     return response
