@@ -2,7 +2,8 @@
 
 Stopping (Ctrl-C or SIGTERM) stops taking requests and lets running renders finish; a second signal
 abandons them. Whatever is cut short, the next start recovers: QUEUED jobs run again, jobs caught
-mid-stage end FAILED with "interrupted", so nothing stays stuck."""
+mid-stage resume at the state they were in (FAILED "interrupted" after three crashes), so nothing
+stays stuck."""
 
 import argparse
 import ipaddress
@@ -90,7 +91,7 @@ def serve(args: argparse.Namespace) -> int:
     SqliteIdempotencyStore(settings.data_dir / "idempotency.sqlite3").purge_expired()
     warm_up()
     launcher.warm_up()
-    requeued, failed = launcher.recover()
+    requeued, resumed, failed = launcher.recover()
 
     audio = audio_store_for(settings)
     web_dir = args.web_dir or default_web_dir()
@@ -111,7 +112,7 @@ def serve(args: argparse.Namespace) -> int:
     print(f"AMP serving on http://{host_shown}:{server.port}", flush=True)
     print(
         f"  workers {launcher.workers}; data {settings.data_dir}; web app {web_dir or 'not built'}; "
-        f"recovered {requeued} queued, {failed} interrupted; "
+        f"recovered {requeued} queued, {resumed} resumed, {failed} interrupted; "
         + ("keyless requests act as owner 'local'" if allow_anonymous else "API key required"),
         flush=True,
     )

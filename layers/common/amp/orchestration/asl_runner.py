@@ -44,6 +44,9 @@ TaskHandler = Callable[[Any], Any]
 StateCallback = Callable[[str, str], None]
 """on_state(state_name, event); may be called from Map worker threads."""
 StopCheck = Callable[[], bool]
+EnterCallback = Callable[[str, Any], None]
+"""on_enter(state_name, state_input): a top-level state is about to run with this (raw) input. What a
+caller records to resume the execution later with start_at=(state_name, state_input)."""
 
 STATES_ALL: Final = "States.ALL"
 STATES_RUNTIME: Final = "States.Runtime"
@@ -620,9 +623,19 @@ class StateMachine:
         name: str | None = None,
         should_stop: StopCheck | None = None,
         on_state: StateCallback | None = None,
+        on_enter: EnterCallback | None = None,
+        start_at: tuple[str, Any] | None = None,
     ) -> ExecutionResult:
-        """Run to the end. Never raises for a failing execution: the result carries the status."""
+        """Run to the end. Never raises for a failing execution: the result carries the status.
+
+        `start_at=(state_name, state_input)` resumes an interrupted execution at a top-level state with
+        the input it had (as recorded by `on_enter`) instead of at StartAt; `$$.Execution.Input` is
+        still `execution_input`."""
+        if start_at is not None and start_at[0] not in self.definition["States"]:
+            raise AslDefinitionError(f"cannot resume at {start_at[0]!r}: no such top-level state")
         run = _Execution(self, execution_input, name or uuid.uuid4().hex, should_stop, on_state)
+        run.on_enter = on_enter
+        run.start_at = start_at
         return run.run()
 
 
@@ -641,6 +654,8 @@ class _Execution:
         self.id = f"arn:aws:states:local:000000000000:execution:{machine.name}:{name}"
         self.should_stop = should_stop or (lambda: False)
         self.on_state = on_state
+        self.on_enter: EnterCallback | None = None
+        self.start_at: tuple[str, Any] | None = None
         self.history: list[tuple[str, str]] = []
         self._lock = threading.Lock()
         timeout_s = machine.definition.get("TimeoutSeconds")
@@ -681,9 +696,10 @@ class _Execution:
     def run(self) -> ExecutionResult:
         definition = self.machine.definition
         self.record("", "ExecutionStarted")
+        first, first_input = self.start_at or (definition["StartAt"], self.input)
         try:
             output = self.run_states(
-                definition["States"], definition["StartAt"], self.input, self.should_stop
+                definition["States"], first, _json_copy(first_input), self.should_stop, self.on_enter
             )
         except _Aborted:
             self.record("", "ExecutionAborted")
@@ -709,12 +725,21 @@ class _Execution:
             history = list(self.history)
         return ExecutionResult(self.id, status, output, error, cause, history)
 
-    def run_states(self, states: Mapping[str, Any], start_at: str, data: Any, stop: StopCheck) -> Any:
+    def run_states(
+        self,
+        states: Mapping[str, Any],
+        start_at: str,
+        data: Any,
+        stop: StopCheck,
+        on_enter: EnterCallback | None = None,
+    ) -> Any:
         """Run one state list (the machine or a Map iteration) from start_at to a terminal state."""
         current: str | None = start_at
         while current is not None:
             self.check(stop)
             state = states[current]
+            if on_enter is not None:
+                on_enter(current, _json_copy(data))
             state_type = state["Type"]
             self.record(current, f"{state_type}StateEntered")
             data, current = self.run_state(current, state, data, stop)
