@@ -23,7 +23,7 @@ import pytest
 
 from amp.adapters.local.checkpoints import SqliteCheckpointStore
 from amp.orchestration.asl_runner import StateMachine
-from tests.support.reliability import ServeProcess, start_serve
+from tests.support.reliability import REPO, ServeProcess, start_serve
 
 PROMPT = "driving techno at 130 bpm in A minor"
 SEED = 11
@@ -56,7 +56,7 @@ def _snapshot(data_dir: Path, job_id: str) -> tuple[str | None, str | None, str 
 
 def _published(data_dir: Path, job_id: str) -> dict[str, str]:
     """name -> sha256 of every file published for the job; stems.zip by its members' bytes (the
-    archive's own bytes carry the time it was built)."""
+    archive's own bytes carry the time it was built, its folder the job's id)."""
     [folder] = [p for p in (data_dir / "audio" / "jobs").glob(f"*/{job_id}") if p.is_dir()]
     digests = {}
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
@@ -64,7 +64,8 @@ def _published(data_dir: Path, job_id: str) -> dict[str, str]:
         if path.suffix == ".zip":
             with zipfile.ZipFile(io.BytesIO(path.read_bytes())) as archive:
                 for member in sorted(archive.namelist()):
-                    digests[f"{name}:{member}"] = hashlib.sha256(archive.read(member)).hexdigest()
+                    inside = member.replace(f"amp-{job_id[:8]}/", "")  # its folder is named after the job
+                    digests[f"{name}:{inside}"] = hashlib.sha256(archive.read(member)).hexdigest()
         else:
             digests[name] = hashlib.sha256(path.read_bytes()).hexdigest()
     return digests
@@ -118,7 +119,11 @@ def _restart(data_dir: Path) -> ServeProcess:
 
 
 @pytest.mark.slow
-def test_sigkill_during_each_stage_then_restart_resumes_the_job_to_the_same_bytes(tmp_path: Path) -> None:
+def test_sigkill_during_each_stage_then_restart_resumes_the_job_to_the_same_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the server subprocess must import this checkout's amp, not whichever one is installed
+    monkeypatch.setenv("PYTHONPATH", str(REPO / "layers" / "common"))
     data_dir = tmp_path / "amp-data"
     server = start_serve(data_dir, workers=1)
     try:
