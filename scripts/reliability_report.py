@@ -284,7 +284,7 @@ ROWS = (
     ),
     Row(
         "bad input",
-        "HEAD on GET routes; a 10 kB and a 70 kB URL",
+        "HEAD on GET routes; a 70 kB and a 1 MB URL",
         "HEAD answered as GET without a body; 414 in the JSON error shape, not the stdlib's HTML page",
         (
             R + "test_rel_edges.py::test_head_on_a_get_route_answers_as_get_without_a_body",

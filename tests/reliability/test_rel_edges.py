@@ -370,9 +370,9 @@ def test_head_on_a_get_route_answers_as_get_without_a_body(served: Served) -> No
     assert httpx.head(f"{served.url}/jobs/{'f' * 32}").status_code == 404
 
 
-@pytest.mark.parametrize("length", [10_000, 70_000])
+@pytest.mark.parametrize("length", [70_000, 1_000_000])
 def test_an_over_long_url_is_a_json_414(served: Served, length: int) -> None:
-    """Past our 8 KiB limit, and past the stdlib's own 64 KiB request-line limit."""
+    """Past the 64 KiB request-line limit the stdlib enforces (and answers with an HTML page)."""
     connection = _connect(served)
     connection.sendall(b"GET /jobs?q=" + b"a" * length + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
     answer = _read_all(connection)

@@ -22,6 +22,7 @@ import httpx
 import pytest
 
 from amp.adapters.local.checkpoints import SqliteCheckpointStore
+from amp.adapters.local.fs_audio import TEMP_PREFIX
 from amp.orchestration.asl_runner import StateMachine
 from tests.support.reliability import REPO, ServeProcess, start_serve
 
@@ -55,11 +56,13 @@ def _snapshot(data_dir: Path, job_id: str) -> tuple[str | None, str | None, str 
 
 
 def _published(data_dir: Path, job_id: str) -> dict[str, str]:
-    """name -> sha256 of every file published for the job; stems.zip by its members' bytes (the
-    archive's own bytes carry the time it was built, its folder the job's id)."""
+    """name -> sha256 of every file published for the job as the store lists and serves them (an
+    interrupted atomic write's temp file is neither); stems.zip by its members' bytes (the archive's
+    own bytes carry the time it was built, its folder the job's id)."""
     [folder] = [p for p in (data_dir / "audio" / "jobs").glob(f"*/{job_id}") if p.is_dir()]
     digests = {}
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+    listed = (p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(TEMP_PREFIX))
+    for path in sorted(listed):
         name = path.relative_to(folder).as_posix()
         if path.suffix == ".zip":
             with zipfile.ZipFile(io.BytesIO(path.read_bytes())) as archive:

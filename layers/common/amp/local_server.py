@@ -39,8 +39,6 @@ MAX_UPLOAD_BODY_BYTES = MAX_UPLOAD_BYTES
 STREAM_CHUNK_BYTES = 256 * 1024
 API_PREFIXES = ("/jobs", "/uploads", "/health", "/docs", "/openapi.json", "/files")
 _TEXT_TYPES = ("application/json", "text/", "application/x-www-form-urlencoded")
-MAX_URL_BYTES = 8 * 1024
-"""Longer request targets get a JSON 414 (browsers and API Gateway cut off around here too)."""
 HEADER_TIMEOUT_S = 10.0
 """A client gets this long, in total, to send the request line and headers (slowloris guard); an idle
 keep-alive connection is closed after it too."""
@@ -190,8 +188,8 @@ class _RequestHandler(BaseHTTPRequestHandler):
             self.close_connection = True
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        """The stdlib's own refusals (414 URI too long, 431, 400 bad request line, 505) in the API's JSON
-        error shape instead of its HTML page."""
+        """The stdlib's own refusals (414 for a request line over 64 KiB, 431, 400 bad request line, 505)
+        in the API's JSON error shape instead of its HTML page."""
         status = HTTPStatus(code)
         self.close_connection = True
         if not getattr(self, "command", None):
@@ -258,10 +256,6 @@ class _RequestHandler(BaseHTTPRequestHandler):
     # -- routing --------------------------------------------------------------------------------
 
     def _dispatch(self) -> None:
-        if len(self.path) > MAX_URL_BYTES:
-            self.close_connection = True
-            self._send_error(414, "uri_too_long", f"The URL is longer than {MAX_URL_BYTES} bytes.")
-            return
         self.connection.settimeout(WRITE_TIMEOUT_S)  # reading is done; answers may stream for minutes
         url = urlsplit(self.path)
         path = url.path or "/"
