@@ -8,9 +8,12 @@ again each time, and a 60 s job takes about a minute of wall time on this shared
 six runs would take over ten minutes. A 20 s job keeps generate, mix and QA seconds long (parse and
 publish are short at any length; the kill is retried on a fresh job when it lands after the stage)."""
 
+import contextlib
 import hashlib
 import io
 import json
+import os
+import signal
 import sqlite3
 import time
 import zipfile
@@ -30,7 +33,7 @@ PROMPT = "driving techno at 130 bpm in A minor"
 SEED = 11
 DURATION_S = 20
 JOB_TIMEOUT_S = 420
-ATTEMPTS_PER_STAGE = 4
+ATTEMPTS_PER_STAGE = 6
 STAGES = {
     # job.stage while the stage runs -> the top-level ASL states its run may have entered
     "parse": {"ParsePrompt", "HasReference"},
@@ -92,24 +95,40 @@ def _wait_terminal(server: ServeProcess, job_id: str) -> dict[str, Any]:
         time.sleep(0.5)
 
 
+def _workers(server: ServeProcess) -> list[int]:
+    """The server's worker processes (its children), from /proc."""
+    tasks = Path(f"/proc/{server.process.pid}/task")
+    return [int(pid) for task in tasks.iterdir() for pid in (task / "children").read_text().split()]
+
+
 def _kill_during(server: ServeProcess, data_dir: Path, job_id: str, stage: str) -> str | None:
-    """SIGKILL the server once the job is in `stage`; returns the ASL state the run had entered at the
-    kill (from the checkpoint), or None when the job was not in the stage any more (never seen there,
-    or it moved on between the look and the signal). The server is dead afterwards only if it was
-    killed: see `server.process.poll()`."""
+    """SIGKILL the server and its workers once the job is in `stage`; returns the ASL state the run had
+    entered at the kill (from the checkpoint), or None when the job was not caught in the stage.
+
+    Parse lasts milliseconds, so the store is polled without pause and the workers are frozen
+    (SIGSTOP) the moment the job is seen in the stage; the state is then read again, and the kill
+    lands only if the run is still in the stage (else the workers go on, SIGCONT)."""
     order = list(STAGES)
     deadline = time.monotonic() + JOB_TIMEOUT_S
     while True:
         status, current, state = _snapshot(data_dir, job_id)
         if current == stage and state in STAGES[stage] and status not in TERMINAL:
-            server.kill()
-            break
+            workers = _workers(server)
+            for pid in workers:
+                os.kill(pid, signal.SIGSTOP)
+            status, current, state = _snapshot(data_dir, job_id)
+            if current == stage and state in STAGES[stage] and status not in TERMINAL:
+                server.kill()
+                for pid in workers:
+                    with contextlib.suppress(ProcessLookupError):  # died with the server already
+                        os.kill(pid, signal.SIGKILL)
+                return state
+            for pid in workers:
+                os.kill(pid, signal.SIGCONT)
+            return None
         if status in TERMINAL or (current in order and order.index(current) > order.index(stage)):
             return None
         assert time.monotonic() < deadline, f"job {job_id} never reached {stage}"
-        time.sleep(0.002)
-    status, current, state = _snapshot(data_dir, job_id)
-    return state if current == stage and state in STAGES[stage] and status not in TERMINAL else None
 
 
 def _restart(data_dir: Path) -> ServeProcess:
