@@ -105,7 +105,7 @@ def _kill_during(server: ServeProcess, data_dir: Path, job_id: str, stage: str) 
     """SIGKILL the server and its workers once the job is in `stage`; returns the ASL state the run had
     entered at the kill (from the checkpoint), or None when the job was not caught in the stage.
 
-    Parse lasts milliseconds, so the store is polled without pause and the workers are frozen
+    Parse lasts milliseconds, so for it the store is polled without pause; the workers are frozen
     (SIGSTOP) the moment the job is seen in the stage; the state is then read again, and the kill
     lands only if the run is still in the stage (else the workers go on, SIGCONT)."""
     order = list(STAGES)
@@ -129,6 +129,8 @@ def _kill_during(server: ServeProcess, data_dir: Path, job_id: str, stage: str) 
         if status in TERMINAL or (current in order and order.index(current) > order.index(stage)):
             return None
         assert time.monotonic() < deadline, f"job {job_id} never reached {stage}"
+        if stage != "parse":  # the other stages last seconds: leave the CPU to the render
+            time.sleep(0.002)
 
 
 def _restart(data_dir: Path) -> ServeProcess:
