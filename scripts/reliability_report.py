@@ -94,12 +94,29 @@ ROWS = (
     Row(
         "fault",
         "`amp serve` SIGKILLed with a full worker pool and a queue, then restarted",
-        "queued jobs resume, running ones FAILED 'interrupted', none stuck; SQLite WAL + intact; no temp file published",
+        "queued jobs re-queued, running ones resumed, none stuck or failed 'interrupted'; SQLite WAL + intact; "
+        "no temp file published",
         (
             R
             + "test_rel_crash_recovery.py::test_sigkill_with_a_full_pool_and_a_queue_then_restart_leaves_every_job_accounted_for",
             "tests/e2e/test_serve.py::test_sigkill_mid_render_then_restart_leaves_no_job_stuck",
-            "tests/unit/test_api_launcher.py::test_recovery_requeues_queued_jobs_and_fails_interrupted_ones",
+            "tests/unit/test_api_launcher.py::test_recovery_requeues_queued_jobs_and_resumes_interrupted_ones",
+        ),
+    ),
+    Row(
+        "fault",
+        "`amp serve` SIGKILLed while a 20 s job is in parse, generate, mix, QA, publish (one kill per stage), "
+        "restarted each time",
+        "the job resumes at the state it was in and ends SUCCEEDED with the same bytes as an uninterrupted run "
+        "of the seed; the third interruption of one job ends it FAILED saying so",
+        (
+            R
+            + "test_rel_resume.py::test_sigkill_during_each_stage_then_restart_resumes_the_job_to_the_same_bytes",
+            R
+            + "test_rel_resume.py::test_the_runner_resumes_at_a_recorded_state_with_its_input_and_ends_as_an_uninterrupted_run",
+            R
+            + "test_rel_resume.py::test_interruptions_are_counted_across_checkpoints_and_cleared_at_the_end",
+            "tests/unit/test_api_launcher.py::test_a_job_interrupted_the_third_time_ends_failed_with_that_reason",
         ),
     ),
     Row(
@@ -206,6 +223,85 @@ ROWS = (
         "schemathesis against the live `amp serve` OpenAPI schema",
         "no 5xx, answers match the schema",
         ("tests/e2e/test_serve.py::test_schemathesis_finds_no_server_error",),
+    ),
+    Row(
+        "security",
+        "keyless request from `Origin: null` (sandboxed iframe, data: page) and from another site",
+        "403 like any foreign origin; with an API key, served",
+        (R + "test_rel_edges.py::test_keyless_access_is_refused_to_an_opaque_null_origin",),
+    ),
+    Row(
+        "security",
+        "upload PUT to a never-reserved id, another owner's id, with a size other than declared, twice, late",
+        "404 / 404 / 400 / 409 / 404; only one body of the declared size is stored",
+        (
+            R + "test_rel_edges.py::test_an_upload_put_takes_only_a_reserved_id_once_with_the_declared_size",
+            "tests/unit/test_api_services.py::"
+            "test_only_a_reserved_unexpired_id_of_the_same_owner_takes_one_body_of_the_declared_size",
+        ),
+    ),
+    Row(
+        "security",
+        "a signed download link with `filename=evil.html`",
+        "Content-Type from the stored object (audio/wav), attachment, nosniff",
+        (R + "test_rel_edges.py::test_the_unsigned_filename_does_not_choose_the_download_type",),
+    ),
+    Row(
+        "bad input",
+        "POST /jobs as text/plain, application/xml, application/octet-stream; as APPLICATION/JSON",
+        "415 in the JSON error shape; upper-case JSON is JSON (media types are case-insensitive): 202",
+        (
+            R + "test_rel_edges.py::test_a_job_body_in_an_unsupported_content_type_is_415",
+            R + "test_rel_edges.py::test_an_upper_case_json_media_type_is_json",
+        ),
+    ),
+    Row(
+        "bad input",
+        "a 5,000-digit seed; JSON nested 50,000 deep",
+        "422 naming the field `seed`; 400 — never the parser's ValueError/RecursionError as a 500",
+        (
+            R + "test_rel_edges.py::test_a_seed_of_5000_digits_is_422_naming_the_field",
+            R + "test_rel_edges.py::test_json_nested_50000_deep_is_400",
+        ),
+    ),
+    Row(
+        "bad input",
+        "hypothesis: 200 random bodies (bytes, JSON, deep arrays, model-shaped), content types, headers and "
+        "queries on every route",
+        "no 5xx; every error in the JSON error shape",
+        (
+            R
+            + "test_rel_edges.py::test_random_bodies_content_types_and_headers_on_every_route_never_get_a_5xx",
+        ),
+    ),
+    Row(
+        "bad input",
+        "a reference file whose header lies (claims 4 GB), garbage after RIFF/fLaC/OggS/FORM/ID3",
+        "a failure reason in words, no Python object repr",
+        (
+            "tests/unit/test_analysis_decode.py::test_refusal_reasons_are_sentences_without_python_object_reprs",
+        ),
+    ),
+    Row(
+        "bad input",
+        "HEAD on GET routes; a 70 kB and a 1 MB URL",
+        "HEAD answered as GET without a body; 414 in the JSON error shape, not the stdlib's HTML page",
+        (
+            R + "test_rel_edges.py::test_head_on_a_get_route_answers_as_get_without_a_body",
+            R + "test_rel_edges.py::test_an_over_long_url_is_a_json_414",
+        ),
+    ),
+    Row(
+        "load",
+        "8 half-open connections (headers + 1 body byte), a slowloris header trickle; more connections than "
+        "the cap",
+        "408 and closed at the body deadline, the trickle cut at the header deadline, threads freed; past the "
+        "cap a JSON 503, then served again",
+        (
+            R
+            + "test_rel_edges.py::test_half_open_connections_are_answered_408_and_closed_at_the_read_deadline",
+            R + "test_rel_edges.py::test_connections_past_the_cap_get_a_json_503_and_the_server_recovers",
+        ),
     ),
 )
 

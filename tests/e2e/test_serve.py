@@ -100,7 +100,7 @@ def test_sigkill_mid_render_then_restart_leaves_no_job_stuck(data_dir: Path) -> 
     restarted = start_serve(data_dir, workers=1, startup_timeout_s=STARTUP_TIMEOUT_S)
     try:
         deadline = time.monotonic() + 10  # the summary line follows the address line
-        while not any("recovered 1 queued, 1 interrupted" in line for line in restarted.lines):
+        while not any("recovered 1 queued, 1 resumed, 0 interrupted" in line for line in restarted.lines):
             assert time.monotonic() < deadline, "".join(restarted.lines)
             time.sleep(0.05)
         with httpx.Client(base_url=restarted.url, timeout=30) as client:
@@ -110,8 +110,9 @@ def test_sigkill_mid_render_then_restart_leaves_no_job_stuck(data_dir: Path) -> 
     finally:
         restarted.kill()
     assert status_at_kill not in TERMINAL, "the 60 s render should still run a moment after it starts"
-    assert first["status"] == "FAILED"
-    assert first["error"]["reason"] == INTERRUPTED_REASON
+    # caught mid-render: resumed at the state it was in and run to its end, not failed "interrupted"
+    assert first["spec"] is not None
+    assert first["status"] == "SUCCEEDED" or first["error"]["reason"] != INTERRUPTED_REASON
     # re-queued and run after the restart: it went through the pipeline (its own outcome is the
     # pipeline's business: QA may reject a 6 s render), and it was not counted as interrupted
     assert second["spec"] is not None

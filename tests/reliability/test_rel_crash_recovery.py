@@ -1,5 +1,6 @@
 """`amp serve` SIGKILLed while two workers render and more jobs wait, then restarted on the same data
-dir: every job ends finished, resumed or FAILED "interrupted", none stays running; the SQLite files
+dir: every job ends finished or resumed (queued ones re-queued, running ones resumed at the state they
+were in), none stays running or fails "interrupted"; the SQLite files
 are in WAL mode and intact; no temp or partial file is visible under the published prefix.
 
 (tests/e2e/test_serve.py covers one running + one queued job with one worker; this adds a full pool,
@@ -81,9 +82,8 @@ def test_sigkill_with_a_full_pool_and_a_queue_then_restart_leaves_every_job_acco
         job = final[job_id]
         if status == "QUEUED":  # resumed: it ran after the restart (to any end but "interrupted")
             assert job["error"] is None or job["error"]["reason"] != INTERRUPTED_REASON, job
-        elif status not in TERMINAL:  # caught mid-stage: failed, saying so
-            assert job["status"] == "FAILED", job
-            assert "interrupted" in job["error"]["reason"], job
+        elif status not in TERMINAL:  # caught mid-stage: resumed, not failed "interrupted"
+            assert job["error"] is None or "interrupted" not in job["error"]["reason"], job
         if job["status"] == "SUCCEEDED":
             assert job["artifacts"], job
     assert any(status not in TERMINAL | {"QUEUED"} for status in at_kill.values())

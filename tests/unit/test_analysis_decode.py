@@ -4,6 +4,7 @@ path for codecs libsndfile lacks."""
 
 import io
 import shutil
+import struct
 import subprocess
 from pathlib import Path
 
@@ -118,3 +119,31 @@ def test_aac_in_mp4_goes_through_ffmpeg(tmp_path: Path) -> None:
     assert decoded.duration_s == pytest.approx(2.0, abs=0.1)
     expected_lufs = levels.integrated_lufs(tone, 44_100)
     assert levels.integrated_lufs(decoded.audio, 44_100) == pytest.approx(expected_lufs, abs=0.3)
+
+
+def _wav_header(data_bytes: int) -> bytes:
+    fmt = struct.pack("<IHHIIHH", 16, 1, 2, 44_100, 44_100 * 4, 4, 16)
+    return (
+        b"RIFF" + struct.pack("<I", 0xFFFFFFFF) + b"WAVEfmt " + fmt + b"data" + struct.pack("<I", data_bytes)
+    )
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"RIFF" + bytes(40),
+        _wav_header(0xFFFFFFF0),  # a header claiming 4 GB of samples and nothing after it
+        _wav_header(0xFFFFFFF0) + bytes(1000),
+        b"fLaC" + bytes(40),
+        b"OggS" + bytes(50),
+        b"FORM" + bytes(60),
+        b"ID3" + bytes(100),
+    ],
+    ids=["riff-garbage", "wav-4gb-empty", "wav-4gb-short", "flac", "ogg", "aiff", "mp3"],
+)
+def test_refusal_reasons_are_sentences_without_python_object_reprs(data: bytes) -> None:
+    with pytest.raises(InvalidAudio) as refused:
+        decode_any(data, what="your reference track")
+    reason = str(refused.value)
+    assert reason.startswith("your reference track ")
+    assert "0x" not in reason and "<" not in reason and "object at" not in reason, reason

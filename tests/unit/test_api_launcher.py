@@ -10,7 +10,12 @@ import pytest
 
 from amp.adapters.local.sqlite_jobs import SqliteJobStore
 from amp.domain.job import Job, JobStatus
-from amp.orchestration.local_launcher import INTERRUPTED_REASON, LocalJobLauncher, workers_from_env
+from amp.orchestration.local_launcher import (
+    INTERRUPTED_REASON,
+    MAX_INTERRUPTIONS,
+    LocalJobLauncher,
+    workers_from_env,
+)
 
 
 class StageWalker:
@@ -95,21 +100,40 @@ def test_a_crashing_runner_still_ends_the_job_failed(jobs: SqliteJobStore) -> No
     launcher.shutdown()
 
 
-def test_recovery_requeues_queued_jobs_and_fails_interrupted_ones(jobs: SqliteJobStore) -> None:
+def test_recovery_requeues_queued_jobs_and_resumes_interrupted_ones(jobs: SqliteJobStore) -> None:
     queued = Job(owner="local", prompt="waiting")
     mid_stage = Job(owner="local", prompt="rendering", status=JobStatus.GENERATING, stage="generate")
     done = Job(owner="local", prompt="done", status=JobStatus.SUCCEEDED)
     for job in (queued, mid_stage, done):
         jobs.create(job)
     launcher = LocalJobLauncher(jobs, workers=1, runner=StageWalker(jobs))
-    assert launcher.recover() == (1, 1)
+    assert launcher.recover() == (1, 1, 0)
     assert launcher.wait(queued.id, timeout_s=5)
+    assert launcher.wait(mid_stage.id, timeout_s=5)
     assert jobs.get(queued.id).status is JobStatus.SUCCEEDED
+    assert jobs.get(mid_stage.id).status is JobStatus.SUCCEEDED
+    assert jobs.get(done.id).status is JobStatus.SUCCEEDED
+    launcher.shutdown()
+
+
+def test_a_job_interrupted_the_third_time_ends_failed_with_that_reason(jobs: SqliteJobStore) -> None:
+    mid_stage = Job(owner="local", prompt="crashes us", status=JobStatus.MIXING, stage="mix")
+    jobs.create(mid_stage)
+    walker = StageWalker(jobs)
+    for _ in range(MAX_INTERRUPTIONS - 1):  # two crashes: resumed each time (the run "dies" again)
+        launcher = LocalJobLauncher(jobs, workers=1, runner=walker)
+        assert launcher.checkpoints is not None
+        launcher._executor.shutdown()  # the crashed server: nothing of it runs the job any more
+        with pytest.raises(RuntimeError):
+            launcher.recover()  # resuming means submitting the run: a dead pool refuses it
+    launcher = LocalJobLauncher(jobs, workers=1, runner=walker)
+    assert launcher.recover() == (0, 0, 1)
     failed = jobs.get(mid_stage.id)
     assert failed.status is JobStatus.FAILED
     assert failed.error is not None
-    assert (failed.error.reason, failed.error.stage) == (INTERRUPTED_REASON, "generate")
-    assert jobs.get(done.id).status is JobStatus.SUCCEEDED
+    assert (failed.error.reason, failed.error.stage) == (INTERRUPTED_REASON, "mix")
+    assert "interrupted 3 times" in INTERRUPTED_REASON
+    assert walker.peak == 0
     launcher.shutdown()
 
 

@@ -2,6 +2,7 @@
 
 import io
 import threading
+import time
 import zipfile
 from pathlib import Path
 
@@ -121,13 +122,44 @@ def test_upload_checks_type_size_and_magic_bytes(tmp_path: Path) -> None:
         service.reserve_upload("alice", "application/pdf", 100)
     with pytest.raises(UploadTooLarge):
         service.reserve_upload("alice", "audio/wav", MAX_UPLOAD_BYTES + 1)
+    html = b"<html>not audio</html>"
     with pytest.raises(InvalidAudio):
-        service.store_upload("alice", "a" * 32, "audio/wav", b"<html>not audio</html>")
+        wav = service.reserve_upload("alice", "audio/wav", len(html))
+        service.store_upload("alice", wav.upload_id, "audio/wav", html)
     with pytest.raises(InvalidAudio):
-        service.store_upload("alice", "a" * 32, "audio/flac", WAV_HEAD)
+        flac = service.reserve_upload("alice", "audio/flac", len(WAV_HEAD))
+        service.store_upload("alice", flac.upload_id, "audio/flac", WAV_HEAD)
     assert service.audio.list_keys("uploads/") == []
-    service.store_upload("alice", "a" * 32, "audio/flac", b"fLaC" + bytes(40))
-    assert service.audio.list_keys("uploads/") == [f"uploads/alice/{'a' * 32}.flac"]
+    flac = service.reserve_upload("alice", "audio/flac", 44)
+    service.store_upload("alice", flac.upload_id, "audio/flac", b"fLaC" + bytes(40))
+    assert service.audio.list_keys("uploads/") == [f"uploads/alice/{flac.upload_id}.flac"]
+
+
+def test_only_a_reserved_unexpired_id_of_the_same_owner_takes_one_body_of_the_declared_size(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    service = make_service(tmp_path, FakeLauncher())
+    with pytest.raises(NotFound):
+        service.store_upload("alice", "b" * 32, "audio/wav", WAV_HEAD)  # never reserved
+    ticket = service.reserve_upload("alice", "audio/wav", len(WAV_HEAD))
+    with pytest.raises(NotFound):
+        service.store_upload("bob", ticket.upload_id, "audio/wav", WAV_HEAD)  # someone else's
+    with pytest.raises(InvalidInput, match="reserved for"):
+        service.store_upload("alice", ticket.upload_id, "audio/wav", WAV_HEAD + b"\x00")
+    with pytest.raises(UnsupportedUploadType):
+        service.store_upload("alice", ticket.upload_id, "audio/flac", WAV_HEAD)
+    assert service.audio.list_keys("uploads/") == []
+    service.store_upload("alice", ticket.upload_id, "audio/wav", WAV_HEAD)
+    with pytest.raises(Conflict):
+        service.store_upload("alice", ticket.upload_id, "audio/wav", WAV_HEAD)  # no second body
+    late = service.reserve_upload("alice", "audio/wav", len(WAV_HEAD))
+    expiry_s = service.settings.presigned_url_expiry_s
+    real_time = time.time
+    monkeypatch.setattr(time, "time", lambda: real_time() + expiry_s + 1)
+    with pytest.raises(NotFound):
+        service.store_upload("alice", late.upload_id, "audio/wav", WAV_HEAD)
+    monkeypatch.undo()
+    assert service.audio.list_keys("uploads/") == [ticket.key]
 
 
 def test_cancel_marks_cancelled_then_stops_and_refuses_a_second_time(tmp_path: Path) -> None:

@@ -141,7 +141,7 @@ export type paths = {
         get?: never;
         /**
          * Send the reference track's bytes (local server only)
-         * @description The raw file as the body, with its Content-Type. Size, type and magic bytes are checked before anything is stored.
+         * @description The raw file as the body, with the Content-Type declared in POST /uploads. Only a reserved, unexpired upload_id of the caller takes a body, once, of exactly the declared size; type and magic bytes are checked before anything is stored.
          */
         put: operations["put_upload_uploads__upload_id__put"];
         post?: never;
@@ -1094,6 +1094,15 @@ export interface operations {
             };
             /** @description Not found, or it belongs to someone else. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The job's status does not allow this. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -43,6 +43,16 @@ LOCAL_API_FUNCTION = "amp-local-api"
 API_GATEWAY_TIMEOUT_S = 29.0
 """API Gateway's integration timeout: what the handler has behind it, so what its context says."""
 _TEXT_TYPES = ("application/json", "text/", "application/x-www-form-urlencoded")
+HEADER_TIMEOUT_S = 10.0
+"""A client gets this long, in total, to send the request line and headers (slowloris guard); an idle
+keep-alive connection is closed after it too."""
+BODY_TIMEOUT_S = 30.0
+BODY_MIN_RATE_BYTES_S = 64 * 1024
+"""A body must arrive within BODY_TIMEOUT_S plus its size at this rate (a 50 MB upload gets ~13 min)."""
+WRITE_TIMEOUT_S = 60.0
+"""How long one send may block on a client that stopped reading."""
+MAX_CONNECTIONS = 64
+"""Open connections served at once (each holds a thread); the next one is answered 503 and closed."""
 
 
 def is_api_path(path: str) -> bool:
@@ -113,6 +123,36 @@ class ServerConfig:
     allow_anonymous: bool
     access_log: bool = False
     handler_lock: threading.Lock = field(default_factory=threading.Lock)
+    header_timeout_s: float = HEADER_TIMEOUT_S
+    body_timeout_s: float = BODY_TIMEOUT_S
+    max_connections: int = MAX_CONNECTIONS
+
+
+class _DeadlineReader:
+    """The request's rfile with a total deadline: every read gets only the time left (as the socket
+    timeout), so a client trickling one byte at a time cannot hold a thread past the deadline."""
+
+    def __init__(self, raw: Any, connection: Any) -> None:
+        self._raw = raw
+        self._connection = connection
+        self.deadline = time.monotonic() + HEADER_TIMEOUT_S
+
+    def _arm(self) -> None:
+        remaining = self.deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError("the client did not send its request in time")
+        self._connection.settimeout(remaining)
+
+    def readline(self, limit: int = -1) -> bytes:
+        self._arm()
+        return bytes(self._raw.readline(limit))
+
+    def read(self, size: int = -1) -> bytes:
+        self._arm()
+        return bytes(self._raw.read(size))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._raw, name)
 
 
 class _RequestHandler(BaseHTTPRequestHandler):
@@ -122,6 +162,32 @@ class _RequestHandler(BaseHTTPRequestHandler):
     config: ServerConfig  # set on the subclass made per server
 
     # -- plumbing -------------------------------------------------------------------------------
+
+    def setup(self) -> None:
+        super().setup()
+        self._reader = _DeadlineReader(self.rfile, self.connection)
+        self.rfile = self._reader  # type: ignore[assignment]
+
+    def handle_one_request(self) -> None:
+        """Each request (and each wait for the next one on a kept-alive connection) gets
+        header_timeout_s for its request line and headers."""
+        self._reader.deadline = time.monotonic() + self.config.header_timeout_s
+        try:
+            super().handle_one_request()
+        except TimeoutError:
+            self.close_connection = True
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """The stdlib's own refusals (414 for a request line over 64 KiB, 431, 400 bad request line, 505)
+        in the API's JSON error shape instead of its HTML page."""
+        status = HTTPStatus(code)
+        self.close_connection = True
+        if not getattr(self, "command", None):
+            self.command = ""
+        if not hasattr(self, "request_version"):
+            self.request_version = "HTTP/1.1"
+        code_name = status.phrase.lower().replace(" ", "_").replace("-", "_")
+        self._send_error(status.value, code_name, f"{status.phrase}: {message or status.description}.")
 
     def log_message(self, format: str, *args: Any) -> None:
         if self.config.access_log:
@@ -180,6 +246,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
     # -- routing --------------------------------------------------------------------------------
 
     def _dispatch(self) -> None:
+        self.connection.settimeout(WRITE_TIMEOUT_S)  # reading is done; answers may stream for minutes
         url = urlsplit(self.path)
         path = url.path or "/"
         try:
@@ -193,6 +260,8 @@ class _RequestHandler(BaseHTTPRequestHandler):
                 self._serve_api(path, url.query)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
+        except TimeoutError:
+            self.close_connection = True  # the client stopped reading what we send
         except Exception:
             logger.exception("local server error")
             self.close_connection = True
@@ -225,7 +294,25 @@ class _RequestHandler(BaseHTTPRequestHandler):
             self.close_connection = True  # the unread body must not be taken for the next request
             self._send_error(413, "payload_too_large", f"The body is larger than {limit} bytes.")
             return None
-        return self.rfile.read(length) if length else b""
+        if not length:
+            return b""
+        self._reader.deadline = time.monotonic() + self.config.body_timeout_s + length / BODY_MIN_RATE_BYTES_S
+        chunks: list[bytes] = []
+        remaining = length
+        try:
+            while remaining > 0:
+                chunk = self.rfile.read(min(STREAM_CHUNK_BYTES, remaining))
+                if not chunk:
+                    raise ConnectionResetError("the client closed the connection mid-body")
+                chunks.append(chunk)
+                remaining -= len(chunk)
+        except TimeoutError:
+            self.close_connection = True  # a half-sent body: answer 408 and free the thread
+            self._send_error(408, "request_timeout", "The request body did not arrive in time.")
+            return None
+        finally:
+            self.connection.settimeout(WRITE_TIMEOUT_S)
+        return b"".join(chunks)
 
     def _serve_api(self, path: str, query: str) -> None:
         body = self._read_body(path)
@@ -244,7 +331,9 @@ class _RequestHandler(BaseHTTPRequestHandler):
             return
         headers.setdefault("X-Forwarded-Proto", "http")
         event = build_event(
-            method=self.command,
+            # HEAD is GET without the body (RFC 9110 9.3.2): the routes are GET routes, and _send
+            # leaves the body out while keeping its Content-Length
+            method="GET" if self.command == "HEAD" else self.command,
             path=path,
             query=query,
             headers=headers,
@@ -337,6 +426,39 @@ class _ThreadingServer(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 128
     """socketserver's default backlog of 5 resets connections when dozens of clients connect at once."""
+    max_connections = MAX_CONNECTIONS
+
+    def server_activate(self) -> None:
+        super().server_activate()
+        self._slots = threading.BoundedSemaphore(self.max_connections)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """At most max_connections threads; past that, a short 503 from the accepting thread."""
+        if not self._slots.acquire(blocking=False):
+            self._refuse(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
+    def _refuse(self, request: Any) -> None:
+        body = json.dumps(error_body("service_unavailable", "Too many open connections; retry later."))
+        head = (
+            "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nRetry-After: 1\r\n"
+            f"Connection: close\r\nContent-Length: {len(body)}\r\n\r\n"
+        )
+        with contextlib.suppress(OSError):
+            request.settimeout(1.0)
+            request.sendall(head.encode() + body.encode())
+        self.shutdown_request(request)
 
 
 class LocalServer:
@@ -346,7 +468,8 @@ class LocalServer:
         if config.web_dir is not None:
             config.web_dir = config.web_dir.resolve()
         handler_class = type("AmpRequestHandler", (_RequestHandler,), {"config": config})
-        self.httpd = _ThreadingServer((host, port), handler_class)
+        server_class = type("AmpServer", (_ThreadingServer,), {"max_connections": config.max_connections})
+        self.httpd = server_class((host, port), handler_class)
         self.config = config
 
     @property

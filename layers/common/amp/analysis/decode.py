@@ -5,6 +5,7 @@ numpy/soundfile only (ffmpeg is optional: without it only soundfile's formats ar
 
 import io
 import json
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -63,6 +64,20 @@ def _looks_like_text(data: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return all(byte >= 0x20 or byte in b"\t\r\n\f" for byte in head)
+
+
+_OBJECT_REPR = re.compile(r"<[^<>]* at 0x[0-9a-fA-F]+>")
+
+
+def _reason(error: BaseException) -> str:
+    """The decoder's complaint as words for a person: libsndfile's own message without the Python
+    object it was opening ("Error opening <_io.BytesIO object at 0x...>: ..." names no file of theirs)."""
+    text = getattr(error, "error_string", None) or str(error)
+    text = _OBJECT_REPR.sub("the file", str(text))
+    text = re.sub(r"^Error opening the file: ", "", text).strip().rstrip(".")
+    if not text:
+        return "the decoder gave no reason"
+    return text[0].lower() + text[1:]
 
 
 def _decode_with_soundfile(data: bytes, what: str) -> tuple[AudioBuffer, int, str]:
@@ -128,7 +143,7 @@ def decode_any(data: bytes, *, what: str = "the audio file") -> DecodedAudio:
             ) from error
         else:
             raise InvalidAudio(
-                f"{what} looks like {container} but is corrupt or truncated: {error}"
+                f"{what} looks like {container} but is corrupt or truncated ({_reason(error)})"
             ) from error
     return _checked(audio, rate, source_format, what)
 

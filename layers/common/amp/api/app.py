@@ -3,6 +3,7 @@
 
 import json
 import os
+import sys
 from functools import cache
 from typing import Any
 
@@ -10,7 +11,7 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConf
 from aws_lambda_powertools.event_handler.openapi.models import Server
 
 from amp import __version__
-from amp.api.errors import register_error_handlers
+from amp.api.errors import MalformedBody, register_error_handlers
 from amp.api.routes import files as _files  # noqa: F401  (registers MIME types for local downloads)
 from amp.api.routes import health, jobs, uploads
 
@@ -31,6 +32,44 @@ OPENAPI_INFO: dict[str, Any] = {
 }
 
 
+MAX_JSON_DEPTH = 32
+"""Our request models nest three levels at most; anything far deeper is not a request for us."""
+
+
+def _int_or_infinite(digits: str) -> int | float:
+    """Python refuses to convert integers longer than sys.get_int_max_str_digits() (a DoS guard) with a
+    ValueError; such a number is out of range for every integer field we have, so it becomes an
+    infinite float that validation then refuses *naming the field* (422), e.g. a 5,000-digit seed."""
+    if len(digits.lstrip("-")) <= sys.get_int_max_str_digits():
+        return int(digits)
+    return float("-inf") if digits.startswith("-") else float("inf")
+
+
+def _depth_exceeds(value: object, limit: int) -> bool:
+    """True when containers nest deeper than `limit` (iterative: no recursion to exhaust)."""
+    stack: list[tuple[object, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            if depth > limit:
+                return True
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+def parse_json_body(body: str) -> dict:  # type: ignore[type-arg]  # powertools' deserializer type
+    """The resolver's JSON body parser: what `json.loads` raises for hostile but well-formed input
+    (RecursionError at ~1,000 levels, ValueError for huge integers) becomes a 4xx, never a 500."""
+    try:
+        parsed = json.loads(body, parse_int=_int_or_infinite)
+    except RecursionError as error:
+        raise MalformedBody(f"The JSON body is nested more than {MAX_JSON_DEPTH} levels deep.") from error
+    if _depth_exceeds(parsed, MAX_JSON_DEPTH):
+        raise MalformedBody(f"The JSON body is nested more than {MAX_JSON_DEPTH} levels deep.")
+    return parsed  # type: ignore[no-any-return]
+
+
 def build_app() -> APIGatewayRestResolver:
     origin = os.environ.get(CORS_ORIGIN_ENV)
     cors = (
@@ -43,7 +82,7 @@ def build_app() -> APIGatewayRestResolver:
         if origin
         else None
     )
-    app = APIGatewayRestResolver(enable_validation=True, cors=cors)
+    app = APIGatewayRestResolver(enable_validation=True, cors=cors, json_body_deserializer=parse_json_body)
     app.include_router(jobs.router)
     app.include_router(uploads.router)
     app.include_router(health.router)

@@ -72,12 +72,15 @@ def _is_loopback_name(host: str) -> bool:
 def check_same_machine(headers: Mapping[str, str]) -> None:
     """Keyless access is only for this machine's own pages: the Host must be a loopback name (a
     rebound DNS name is refused) and a browser's Origin, when sent, must be loopback too (another
-    site's page cannot drive the API)."""
+    site's page cannot drive the API). `Origin: null` (sandboxed iframes, data: pages, some cross-site
+    redirects) names no site at all, so it is treated as foreign: it could be anyone's page."""
     lowered = {name.lower(): value for name, value in headers.items()}
     if not _is_loopback_name(lowered.get("host", "")):
         raise CrossSiteRequest("Keyless requests must use a loopback host name; send an API key otherwise.")
     origin = lowered.get("origin")
-    if origin and origin != "null":
+    if origin is not None and origin.strip().lower() == "null":
+        raise CrossSiteRequest("Requests from an opaque origin (Origin: null) need an API key.")
+    if origin:
         host = origin.split("://", 1)[-1].split("/", 1)[0]
         if not _is_loopback_name(host):
             raise CrossSiteRequest("Requests from other sites need an API key.")

@@ -8,7 +8,10 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import ServiceError
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+)
 
 from amp.domain.errors import (
     Conflict,
@@ -25,6 +28,11 @@ from amp.services.jobs import IdempotencyKeyReused, UnsupportedUploadType, Uploa
 
 class Unauthenticated(Exception):
     """No usable identity on the request (no key, bad key, no authorizer claims)."""
+
+
+class MalformedBody(InvalidInput):
+    """A body that is JSON in form but that no route could use: nested deeper than any of our models,
+    or otherwise beyond what the parser takes. Answered 400 instead of the parser's RecursionError."""
 
 
 def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
@@ -64,6 +72,16 @@ def _validation(error: Exception) -> Response[str]:
     fields = validation_fields(error.errors() if isinstance(error, RequestValidationError) else [])
     logger.info("request validation failed", extra={"fields": fields})
     return error_response(422, "validation_error", "The request is not valid.", {"fields": fields})
+
+
+def _unsupported_content_type(error: Exception) -> Response[str]:
+    sent = ""
+    if isinstance(error, RequestUnsupportedContentType):
+        sent = next((str(e.get("msg", "")) for e in error.errors()), "")
+    logger.info("unsupported content type", extra={"detail": sent[:200]})
+    return error_response(
+        415, "unsupported_media_type", "Send the body as JSON with Content-Type: application/json."
+    )
 
 
 def _unauthenticated(error: Exception) -> Response[str]:
@@ -111,7 +129,9 @@ def _with_message(status: int, code: str) -> Callable[[Exception], Response[str]
 
 
 ERROR_HANDLERS: list[tuple[type[Exception], Callable[[Exception], Response[str]]]] = [
+    (RequestUnsupportedContentType, _unsupported_content_type),
     (RequestValidationError, _validation),
+    (MalformedBody, _with_message(400, "bad_request")),
     (Unauthenticated, _unauthenticated),
     (NotFound, _not_found),
     (UploadTooLarge, _with_message(413, "payload_too_large")),

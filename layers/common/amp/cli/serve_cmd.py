@@ -3,7 +3,8 @@
 Once listening it prints "AMP serving on <url>" (tests/support/serve.py waits for that line). Stopping
 (Ctrl-C or SIGTERM) stops taking requests, leaves jobs not yet started QUEUED and lets running renders
 finish; a second signal abandons them. Whatever is cut short, the next start recovers: QUEUED jobs run
-again, jobs caught mid-stage end FAILED with "interrupted", so nothing stays stuck."""
+again, jobs caught mid-stage resume at the state they were in (FAILED "interrupted" after three
+crashes), so nothing stays stuck."""
 
 import argparse
 import ipaddress
@@ -91,7 +92,7 @@ def serve(args: argparse.Namespace) -> int:
         application.idempotency_store.purge_expired()
     warm_up()
     launcher.warm_up()
-    requeued, failed = launcher.recover()
+    requeued, resumed, failed = launcher.recover()
 
     audio = application.audio
     web_dir = args.web_dir or default_web_dir()
@@ -112,7 +113,7 @@ def serve(args: argparse.Namespace) -> int:
     print(f"AMP serving on http://{host_shown}:{server.port}", flush=True)
     print(
         f"  workers {launcher.workers}; data {settings.data_dir}; web app {web_dir or 'not built'}; "
-        f"recovered {requeued} queued, {failed} interrupted; "
+        f"recovered {requeued} queued, {resumed} resumed, {failed} interrupted; "
         + ("keyless requests act as owner 'local'" if allow_anonymous else "API key required"),
         flush=True,
     )

@@ -71,3 +71,9 @@ def spectrogram_key(owner: str, job_id: str, mastering_pass: int) -> str:
 def published_key(owner: str, job_id: str, name: str) -> str:
     """Final files: mix.wav, preview.mp3, stems/<role>.wav, midi/<role>.mid, waveform.png, ..."""
     return f"{job_prefix(owner, job_id)}{name}"
+
+
+def upload_reservation_key(owner: str, upload_id: str) -> str:
+    """What POST /uploads promised (type, size, expiry) for a local direct upload; outside uploads/ so
+    it is never taken for the uploaded file itself."""
+    return f"reservations/{owner_slug(owner)}/{upload_id}.json"

@@ -4,8 +4,9 @@
 each thread hands its job to a worker *process* of the same size pool. Processes keep renders off the
 server's GIL (the API stays responsive while the CPU is busy) and isolate libraries that are not
 thread-safe (matplotlib's text layout failed QA renders when two ran in threads). `amp serve` calls
-`recover()` before it takes requests, so what a crash left behind is re-queued or failed and no job
-stays stuck.
+`recover()` before it takes requests, so what a crash left behind is not stuck: queued jobs run, and
+jobs caught mid-stage resume at the state they were in (amp.adapters.local.checkpoints), as Step
+Functions would retry a crashed Lambda; after MAX_INTERRUPTIONS a job is failed instead.
 """
 
 import contextlib
@@ -19,6 +20,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
+from amp.adapters.local.checkpoints import SqliteCheckpointStore
 from amp.domain.errors import Conflict, NotFound
 from amp.domain.job import TERMINAL_STATUSES, Job, JobError, JobStatus
 from amp.domain.ports import JobStore
@@ -27,7 +29,12 @@ from amp.observability import logger
 WORKERS_ENV = "AMP_LOCAL_WORKERS"
 DEFAULT_WORKERS = 2
 MAX_WORKERS = 32
-INTERRUPTED_REASON = "interrupted: the server stopped while this job ran"
+MAX_INTERRUPTIONS = 3
+"""A job whose run the server's crashes cut short this many times is failed, not resumed again (a job
+that itself brings the server down must not do so forever)."""
+INTERRUPTED_REASON = f"interrupted {MAX_INTERRUPTIONS} times: the server stopped while this job ran"
+UNRESUMABLE_REASON = "interrupted: the server stopped while this job ran"
+"""For a job store that keeps no checkpoints, so the run cannot resume."""
 STOP_POLL_S = 0.25
 """How often a worker process re-reads its job to notice a cancel (cheap: one SQLite read)."""
 WAIT_POLL_S = 0.2
@@ -86,13 +93,33 @@ def warm_analysis_child() -> None:
     warm_numba_cache()
 
 
+def checkpoints_for(jobs: JobStore) -> SqliteCheckpointStore | None:
+    """Where runs of this store's jobs record their state: next to the jobs in the same SQLite file.
+    None for other stores (their jobs fail 'interrupted' after a crash, as they cannot resume)."""
+    from amp.adapters.local.sqlite_jobs import SqliteJobStore
+
+    return SqliteCheckpointStore(jobs.path) if isinstance(jobs, SqliteJobStore) else None
+
+
 def run_in_child(job_id: str) -> tuple[str, str | None, str | None]:
-    """Runs in a worker process: the pipeline for one job. It stops when the job turns terminal (a
-    cancel) or disappears (a delete), as seen in the job store; returns (status, error, cause)."""
+    """Runs in a worker process: the pipeline for one job, from the state its last run was in if a
+    crash cut that run short. Each top-level state is recorded as it is entered. It stops when the job
+    turns terminal (a cancel) or disappears (a delete), as seen in the job store; returns (status,
+    error, cause)."""
     from amp.application import get_application
     from amp.orchestration.local_pipeline import run_job_locally
 
     jobs = get_application().jobs
+    checkpoints = checkpoints_for(jobs)
+    last = checkpoints.get(job_id) if checkpoints is not None else None
+    start_at = last.resume_at if last is not None else None
+    if start_at is not None:
+        logger.info("resuming interrupted job", extra={"job_id": job_id, "state": start_at[0]})
+
+    def on_enter(state: str, state_input: Any) -> None:
+        if checkpoints is not None:
+            checkpoints.record(job_id, state, state_input)
+
     state = {"checked": 0.0, "stop": False}
 
     def should_stop() -> bool:
@@ -105,7 +132,9 @@ def run_in_child(job_id: str) -> tuple[str, str | None, str | None]:
                 state["stop"] = True
         return bool(state["stop"])
 
-    result = run_job_locally(job_id, should_stop=should_stop)
+    result = run_job_locally(job_id, should_stop=should_stop, on_enter=on_enter, start_at=start_at)
+    if checkpoints is not None:
+        checkpoints.clear(job_id)  # ended (any way): nothing to resume
     return str(result.status), result.error, result.cause
 
 
@@ -113,8 +142,16 @@ class LocalJobLauncher:
     """Runs jobs from a ThreadPoolExecutor of `workers` threads; by default each thread runs its job in
     a worker process. `stop` sets a per-job flag (and the cancel the service stored stops the process)."""
 
-    def __init__(self, jobs: JobStore, *, workers: int | None = None, runner: Runner | None = None) -> None:
+    def __init__(
+        self,
+        jobs: JobStore,
+        *,
+        workers: int | None = None,
+        runner: Runner | None = None,
+        checkpoints: SqliteCheckpointStore | None = None,
+    ) -> None:
         self.jobs = jobs
+        self.checkpoints = checkpoints if checkpoints is not None else checkpoints_for(jobs)
         self.workers = workers if workers is not None else workers_from_env()
         self._runner = runner or self._run_in_process
         self._executor = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="amp-job")
@@ -160,29 +197,49 @@ class LocalJobLauncher:
             return True
         return True
 
-    def recover(self) -> tuple[int, int]:
-        """Re-queue jobs left QUEUED by a crash and fail the ones it left mid-stage.
+    def recover(self) -> tuple[int, int, int]:
+        """Re-queue jobs left QUEUED by a crash and resume the ones it caught mid-stage; returns
+        (requeued, resumed, failed).
 
-        A stage that was interrupted may have written partial work files, so resuming it blindly is
-        unsafe; the owner can retry. Returns (requeued, failed)."""
-        requeued = failed = 0
+        A resumed job's run starts at the top-level state it had entered, with that state's input
+        (run_in_child reads the checkpoint): the stage reruns from its inputs under work/ and rewrites
+        its outputs whole, so the job ends as an uninterrupted run would. A job interrupted for the
+        MAX_INTERRUPTIONS-th time, or one whose store keeps no checkpoints, is failed instead."""
+        requeued = resumed = failed = 0
         stranded = self.jobs.list_by_status(frozenset(JobStatus) - TERMINAL_STATUSES)
         for job in stranded:
             if job.status is JobStatus.QUEUED:
                 self.start(job)
                 requeued += 1
                 continue
-            error = JobError(
-                stage=job.stage or "unknown", reason=INTERRUPTED_REASON, error_type="Interrupted"
-            )
-            try:
-                self.jobs.fail(job.id, error)
+            if self.checkpoints is not None:
+                interruptions = self.checkpoints.count_interruption(job.id).interruptions
+                if interruptions < MAX_INTERRUPTIONS:
+                    logger.info(
+                        "resuming interrupted job", extra={"job_id": job.id, "interruptions": interruptions}
+                    )
+                    self.start(job)
+                    resumed += 1
+                    continue
+            reason = INTERRUPTED_REASON if self.checkpoints is not None else UNRESUMABLE_REASON
+            if self._fail_interrupted(job, reason):
                 failed += 1
-            except (Conflict, NotFound):
-                pass  # it finished or was deleted meanwhile
         if stranded:
-            logger.info("recovered jobs after restart", extra={"requeued": requeued, "failed": failed})
-        return requeued, failed
+            logger.info(
+                "recovered jobs after restart",
+                extra={"requeued": requeued, "resumed": resumed, "failed": failed},
+            )
+        return requeued, resumed, failed
+
+    def _fail_interrupted(self, job: Job, reason: str) -> bool:
+        error = JobError(stage=job.stage or "unknown", reason=reason, error_type="Interrupted")
+        try:
+            self.jobs.fail(job.id, error)
+        except (Conflict, NotFound):
+            return False  # it finished or was deleted meanwhile
+        if self.checkpoints is not None:
+            self.checkpoints.clear(job.id)
+        return True
 
     def shutdown(self, *, wait: bool = False) -> None:
         """Stop taking work and drop jobs not yet started (they stay QUEUED and are re-queued by the

@@ -18,6 +18,7 @@ from typing import Any
 
 from amp.lambda_context import LOCAL_ACCOUNT, LOCAL_REGION, LocalLambdaContext, function_arn
 from amp.orchestration.asl import (
+    EnterCallback,
     ExecutionResult,
     StateCallback,
     StateMachine,
@@ -148,10 +149,20 @@ def run_job_locally(
     should_stop: StopCheck | None = None,
     handlers: Mapping[str, TaskHandler] | None = None,
     sleep: Callable[[float], None] = time.sleep,
+    on_enter: EnterCallback | None = None,
+    start_at: tuple[str, Any] | None = None,
 ) -> ExecutionResult:
     """Run the pipeline for a job already in the job store; the execution is named after the job.
 
     The runner never writes the job itself: the stages do (MarkFailed on failure), and whoever stops
-    a run (should_stop) sets the job CANCELLED."""
+    a run (should_stop) sets the job CANCELLED. `on_enter`/`start_at` record and resume the top-level
+    state (see StateMachine.execute)."""
     machine = build_state_machine(handlers, sleep=sleep)
-    return machine.execute({"job_id": job_id}, name=job_id, should_stop=should_stop, on_state=on_state)
+    return machine.execute(
+        {"job_id": job_id},
+        name=job_id,
+        should_stop=should_stop,
+        on_state=on_state,
+        on_enter=on_enter,
+        start_at=start_at,
+    )

@@ -6,6 +6,7 @@ enforced in one place whatever the entrypoint. The instance comes from `amp.appl
 """
 
 import contextlib
+import json
 import re
 import time
 import uuid
@@ -31,7 +32,14 @@ from amp.domain.job import (
     JobRequest,
     JobStatus,
 )
-from amp.domain.keys import job_prefix, published_key, reference_upload_key, upload_prefix, work_prefix
+from amp.domain.keys import (
+    job_prefix,
+    published_key,
+    reference_upload_key,
+    upload_prefix,
+    upload_reservation_key,
+    work_prefix,
+)
 from amp.domain.ports import AudioStore, JobLauncher, JobPage, JobStore
 from amp.domain.stems_zip import build_stems_zip, stems_zip_members
 from amp.observability import logger
@@ -349,6 +357,17 @@ class JobService:
         extension = self._upload_extension(content_type)
         self.check_upload_size(size_bytes)
         upload_id = uuid.uuid4().hex
+        if self.settings.backend != "aws":  # in the cloud the presigned POST's policy binds all this
+            reservation = {
+                "owner": owner,
+                "content_type": content_type,
+                "extension": extension,
+                "size_bytes": size_bytes,
+                "expires_at": time.time() + self.settings.presigned_url_expiry_s,
+            }
+            self.audio.put_bytes(
+                upload_reservation_key(owner, upload_id), json.dumps(reservation).encode(), "application/json"
+            )
         return UploadTicket(
             upload_id=upload_id,
             key=reference_upload_key(owner, upload_id, extension),
@@ -357,18 +376,46 @@ class JobService:
         )
 
     def store_upload(self, owner: str, upload_id: str, content_type: str, data: bytes) -> UploadTicket:
-        """The local direct upload: checked for id, type, size and magic bytes before it is written."""
-        if not UPLOAD_ID_PATTERN.match(upload_id):
-            raise NotFound("upload not found")
+        """The local direct upload. Only an id this owner reserved, not yet expired nor used, takes one
+        body of exactly the declared size and type (with matching magic bytes); nothing is written
+        otherwise."""
+        reservation = self._reservation(owner, upload_id)
         extension = self._upload_extension(content_type)
+        if extension != reservation["extension"]:
+            raise UnsupportedUploadType(
+                f"the upload was reserved for {reservation['content_type']}; send it with that Content-Type"
+            )
+        key = reference_upload_key(owner, upload_id, extension)
+        if self.audio.exists(key):
+            raise Conflict("this upload has already been sent; reserve a new one with POST /uploads")
         self.check_upload_size(len(data))
         if not _sniff_matches(extension, data):
             raise InvalidAudio(f"the file is not {content_type} audio")
-        key = reference_upload_key(owner, upload_id, extension)
+        if len(data) != reservation["size_bytes"]:
+            raise InvalidInput(
+                f"the body is {len(data)} bytes but the upload was reserved for {reservation['size_bytes']}"
+            )
         self.audio.put_bytes(key, data, content_type)
         return UploadTicket(
             upload_id=upload_id, key=key, content_type=content_type, max_bytes=MAX_UPLOAD_BYTES
         )
+
+    def _reservation(self, owner: str, upload_id: str) -> dict[str, Any]:
+        """The reservation POST /uploads made for this owner and id; NotFound when there is none (never
+        reserved, reserved by someone else) or it has expired."""
+        if not UPLOAD_ID_PATTERN.match(upload_id):
+            raise NotFound("upload not found")
+        try:
+            reservation: dict[str, Any] = json.loads(
+                self.audio.get_bytes(upload_reservation_key(owner, upload_id))
+            )
+        except NotFound:
+            raise NotFound(f"upload {upload_id} was never reserved by {owner}") from None
+        if reservation.get("owner") != owner:
+            raise NotFound(f"upload {upload_id} was reserved by another owner")
+        if float(reservation.get("expires_at", 0)) < time.time():
+            raise NotFound(f"the reservation of upload {upload_id} has expired")
+        return reservation
 
     @staticmethod
     def _upload_extension(content_type: str) -> str:

@@ -43,7 +43,7 @@ def resolve_download(store: FilesystemAudioStore, url_path: str, query: str) -> 
         raise SignatureInvalid("the download link is invalid or has expired")
     path = store.path_for(key)
     name = safe_filename(params.get("filename") or key.rsplit("/", 1)[-1])
-    content_type = mimetypes.guess_type(name)[0] or mimetypes.guess_type(key)[0] or "application/octet-stream"
+    content_type = content_type_for(key)
     disposition = "attachment" if "filename" in params else "inline"
     return Download(
         path=path,
@@ -51,6 +51,12 @@ def resolve_download(store: FilesystemAudioStore, url_path: str, query: str) -> 
         content_type=content_type,
         content_disposition=f'{disposition}; filename="{name}"',
     )
+
+
+def content_type_for(key: str) -> str:
+    """The type of the stored object, from its signed key (which the server chose), never from the
+    unsigned `filename` hint: `filename=evil.html` must not turn a download into a page."""
+    return mimetypes.guess_type(key.rsplit("/", 1)[-1])[0] or "application/octet-stream"
 
 
 def byte_range(header: str | None, size_bytes: int) -> tuple[int, int] | None:

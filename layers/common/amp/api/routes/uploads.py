@@ -60,9 +60,10 @@ def create_upload(request: CreateUploadRequest) -> Response[UploadResponse]:
     "/uploads/<upload_id>",
     status_code=201,
     summary="Send the reference track's bytes (local server only)",
-    description="The raw file as the body, with its Content-Type. Size, type and magic bytes are checked "
-    "before anything is stored.",
-    responses=responses(201, "Stored.", 400, 401, 404, 413, 415, 422),
+    description="The raw file as the body, with the Content-Type declared in POST /uploads. Only a reserved, "
+    "unexpired upload_id of the caller takes a body, once, of exactly the declared size; type and magic bytes "
+    "are checked before anything is stored.",
+    responses=responses(201, "Stored.", 400, 401, 404, 409, 413, 415, 422),
     tags=["uploads"],
 )
 def put_upload(upload_id: str) -> Response[UploadStoredResponse]:

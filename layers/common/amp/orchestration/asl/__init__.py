@@ -40,6 +40,7 @@ from amp.orchestration.asl.errors import (
     lambda_error_payload,
 )
 from amp.orchestration.asl.execution import (
+    EnterCallback,
     ExecutionResult,
     ExecutionStatus,
     StateCallback,
@@ -57,6 +58,7 @@ __all__ = [
     "STATES_TASK_FAILED",
     "STATES_TIMEOUT",
     "AslDefinitionError",
+    "EnterCallback",
     "ExecutionResult",
     "ExecutionStatus",
     "ReferencePath",

@@ -20,6 +20,7 @@ from amp.orchestration.asl.errors import (
     STATES_NO_CHOICE_MATCHED,
     STATES_RUNTIME,
     STATES_TIMEOUT,
+    AslDefinitionError,
     StatesError,
     error_from_exception,
     error_matches,
@@ -32,6 +33,9 @@ TaskHandler = Callable[[Any], Any]
 StateCallback = Callable[[str, str], None]
 """on_state(state_name, event); may be called from Map worker threads."""
 StopCheck = Callable[[], bool]
+EnterCallback = Callable[[str, Any], None]
+"""on_enter(state_name, state_input): a top-level state is about to run with this (raw) input. What a
+caller records to resume the execution later with start_at=(state_name, state_input)."""
 
 _POLL_S: Final = 0.05
 """How often a wait on a running task re-checks cancellation."""
@@ -95,14 +99,24 @@ class StateMachine:
         name: str | None = None,
         should_stop: StopCheck | None = None,
         on_state: StateCallback | None = None,
+        on_enter: EnterCallback | None = None,
+        start_at: tuple[str, Any] | None = None,
     ) -> ExecutionResult:
-        """Run to the end. Never raises for a failing execution: the result carries the status."""
+        """Run to the end. Never raises for a failing execution: the result carries the status.
+
+        `start_at=(state_name, state_input)` resumes an interrupted execution at a top-level state with
+        the input it had (as recorded by `on_enter`) instead of at StartAt; `$$.Execution.Input` is
+        still `execution_input`."""
+        if start_at is not None and start_at[0] not in self.definition["States"]:
+            raise AslDefinitionError(f"cannot resume at {start_at[0]!r}: no such top-level state")
         run = _Execution(
             self,
             execution_input,
             name or uuid.uuid4().hex,
             should_stop=should_stop,
             on_state=on_state,
+            on_enter=on_enter,
+            start_at=start_at,
             sleep=self._sleep,
             rng=self._rng,
         )
@@ -120,6 +134,8 @@ class _Execution:
         *,
         should_stop: StopCheck | None,
         on_state: StateCallback | None,
+        on_enter: EnterCallback | None = None,
+        start_at: tuple[str, Any] | None = None,
         sleep: Callable[[float], None],
         rng: random.Random,
     ) -> None:
@@ -132,6 +148,8 @@ class _Execution:
         self.id = f"arn:aws:states:local:000000000000:execution:{machine.name}:{name}"
         self.should_stop = should_stop or (lambda: False)
         self.on_state = on_state
+        self.on_enter = on_enter
+        self.start_at = start_at
         self.history: list[tuple[str, str]] = []
         self._lock = threading.Lock()
         timeout_s = machine.definition.get("TimeoutSeconds")
@@ -172,9 +190,10 @@ class _Execution:
     def run(self) -> ExecutionResult:
         definition = self.machine.definition
         self.record("", "ExecutionStarted")
+        first, first_input = self.start_at or (definition["StartAt"], self.input)
         try:
             output = self.run_states(
-                definition["States"], definition["StartAt"], self.input, self.should_stop
+                definition["States"], first, json_copy(first_input), self.should_stop, self.on_enter
             )
         except _Aborted:
             self.record("", "ExecutionAborted")
@@ -200,12 +219,22 @@ class _Execution:
             history = list(self.history)
         return ExecutionResult(self.id, status, output, error, cause, history)
 
-    def run_states(self, states: Mapping[str, Any], start_at: str, data: Any, stop: StopCheck) -> Any:
-        """Run one state list (the machine or a Map iteration) from start_at to a terminal state."""
+    def run_states(
+        self,
+        states: Mapping[str, Any],
+        start_at: str,
+        data: Any,
+        stop: StopCheck,
+        on_enter: EnterCallback | None = None,
+    ) -> Any:
+        """Run one state list (the machine or a Map iteration) from start_at to a terminal state;
+        `on_enter` (top level only) hears each state and its input before it runs."""
         current: str | None = start_at
         while current is not None:
             self.check(stop)
             state = states[current]
+            if on_enter is not None:
+                on_enter(current, json_copy(data))
             state_type = state["Type"]
             self.record(current, f"{state_type}StateEntered")
             data, current = self.run_state(current, state, data, stop)
