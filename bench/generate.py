@@ -97,9 +97,10 @@ def bench_speed(duration_s: float = 180.0) -> None:
     print(f"speed: load average during the run {os.getloadavg()[0]:.1f} on {workers} cores")
 
 
-def bench_memory(duration_s: float = 300.0) -> None:
-    spec = full_band_spec(duration_s)
+def stem_memory(spec: MusicSpec) -> tuple[dict[str, float], float]:
+    """Peak traced allocation (MiB) of each stem's render, after composing, and the process max RSS."""
     provider = ProceduralProvider()
+    provider.compose(spec)
     tracemalloc.start()
     peaks = {}
     for role in spec.roles():
@@ -107,12 +108,19 @@ def bench_memory(duration_s: float = 300.0) -> None:
         provider.render_stem(spec, role)
         peaks[role.value] = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()
-    rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return peaks, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def memory_line(what: str, peaks: dict[str, float], rss_mib: float) -> str:
     worst = max(peaks, key=lambda r: peaks[r])
-    print(
-        f"memory: {duration_s:.0f} s track, peak traced allocation per stem render: max {peaks[worst]:.0f} MiB "
+    return (
+        f"memory: {what}, peak traced allocation per stem render: max {peaks[worst]:.0f} MiB "
         f"({worst}), median {statistics.median(peaks.values()):.0f} MiB; process max RSS {rss_mib:.0f} MiB"
     )
+
+
+def bench_memory(duration_s: float = 300.0) -> None:
+    print(memory_line(f"{duration_s:.0f} s track", *stem_memory(full_band_spec(duration_s))))
 
 
 PROMPT_SET: list[tuple[str, float, str, Mode, str, list[tuple[str, Role]], list[Role]]] = [

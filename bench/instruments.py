@@ -11,19 +11,15 @@ are out of the timing, as in a warm Lambda).
 
 import argparse
 import os
-import resource
-import statistics
 import sys
 import time
-import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from generate import _pool, _render_one
+from generate import _pool, _render_one, memory_line, stem_memory
 
 from amp.domain.spec import Instrument, Mode, MusicSpec, Role
-from amp.providers.procedural import ProceduralProvider
 
 ORCHESTRAL: list[tuple[str, Role]] = [
     ("timpani", Role.PERCUSSION),
@@ -91,23 +87,8 @@ def bench_speed(name: str, spec: MusicSpec) -> None:
 
 
 def bench_memory(duration_s: float) -> None:
-    spec = orchestral_spec(duration_s)
-    provider = ProceduralProvider()
-    provider.compose(spec)
-    tracemalloc.start()
-    peaks: dict[str, float] = {}
-    for role in spec.roles():
-        tracemalloc.reset_peak()
-        provider.render_stem(spec, role)
-        peaks[role.value] = tracemalloc.get_traced_memory()[1] / 2**20
-    tracemalloc.stop()
-    rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    worst = max(peaks, key=lambda r: peaks[r])
-    print(
-        f"memory: {duration_s:.0f} s orchestral track, peak traced allocation per stem: max {peaks[worst]:.0f} MiB "
-        f"({worst}), median {statistics.median(peaks.values()):.0f} MiB; process max RSS {rss_mib:.0f} MiB "
-        "(the SoundFont's samples, decoded by the synthesizer outside tracemalloc, are in the RSS)"
-    )
+    line = memory_line(f"{duration_s:.0f} s orchestral track", *stem_memory(orchestral_spec(duration_s)))
+    print(f"{line} (the SoundFont's samples, decoded by the synthesizer outside tracemalloc, are in the RSS)")
 
 
 def main() -> None:

@@ -15,6 +15,7 @@ import io
 import itertools
 import math
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -148,9 +149,34 @@ HELD_STEP_FRAMES = 128
 render serves the notes of a pitch and velocity whose lengths differ by a few samples. (Pedalled
 notes still differ: each rings until its own pedal lift.)"""
 
-NoteCache = dict[tuple[int, int, int, int, int], FloatArray]
-"""Renders of one part's distinct notes; scoped to one part, so a warm process rendering several
-stems does not hold every earlier part's notes (they seldom share a program)."""
+
+class NoteCache:
+    """Renders of one part's distinct notes, least recently used dropped past `max_bytes`.
+
+    Scoped to one part (a warm process rendering several stems does not hold earlier parts' notes),
+    and bounded: a pedalled 300 s harp has ~1,000 distinct notes of up to 8 s, 1.2 GiB unbounded.
+    Notes recur near each other in time, so a budget of a few hundred MiB keeps nearly every hit."""
+
+    def __init__(self, max_bytes: int = 192 * 2**20) -> None:
+        self.max_bytes = max_bytes
+        self._renders: OrderedDict[tuple[int, int, int, int, int], FloatArray] = OrderedDict()
+        self._bytes = 0
+
+    def get(self, key: tuple[int, int, int, int, int]) -> FloatArray | None:
+        samples = self._renders.get(key)
+        if samples is not None:
+            self._renders.move_to_end(key)
+        return samples
+
+    def put(self, key: tuple[int, int, int, int, int], samples: FloatArray) -> None:
+        self._renders[key] = samples
+        self._bytes += samples.nbytes
+        while self._bytes > self.max_bytes and len(self._renders) > 1:
+            _, dropped = self._renders.popitem(last=False)
+            self._bytes -= dropped.nbytes
+
+    def __len__(self) -> int:
+        return len(self._renders)
 
 
 def note_samples(font: _Font, note: SoundingNote, cache: NoteCache) -> FloatArray:
@@ -178,7 +204,7 @@ def note_samples(font: _Font, note: SoundingNote, cache: NoteCache) -> FloatArra
         _silence(synth)
     samples = np.concatenate(blocks)
     samples.setflags(write=False)
-    cache[key] = samples
+    cache.put(key, samples)
     return samples
 
 
@@ -243,7 +269,7 @@ def place(notes: Iterator[SoundingNote] | list[SoundingNote], frames: int) -> Fl
     font = loaded_font()
     notes = list(notes)
     cut_at = _choke_ends(font, notes)
-    cache: NoteCache = {}
+    cache = NoteCache()
     for note, cut in zip(notes, cut_at, strict=True):
         if note.start >= frames:
             continue

@@ -6,10 +6,10 @@ sings all four; two parts split upper and lower voices; four parts take one voic
 import numpy as np
 
 from amp.compose.expression import shaped_velocity
-from amp.compose.idioms.base import Frame, Idiom, Material, PartContext, four_part, phrase_sections
-from amp.compose.idioms.classical import cadential_chords
+from amp.compose.idioms.base import Material, PartContext, four_part
+from amp.compose.idioms.classical import Classical
 from amp.compose.ranges import SATB
-from amp.compose.score import Chord, NoteEvent, Score, Section
+from amp.compose.score import NoteEvent, Score
 from amp.domain.spec import Role
 from amp.genres import Family
 
@@ -76,18 +76,11 @@ def chorale(score: Score, voices: tuple[int, ...], rng: np.random.Generator) -> 
     return notes
 
 
-class Choral(Idiom):
+class Choral(Classical):
+    """Classical phrasing and cadences without dominant sevenths, sung in SATB."""
+
     family = Family.CHORAL
-    rubato = True
-    ritardando = True
-
-    def sections(self, total_bars: int, frame: Frame) -> tuple[Section, ...]:
-        return phrase_sections(total_bars, frame.energy)
-
-    def chords(
-        self, sections: tuple[Section, ...], frame: Frame, rng: np.random.Generator
-    ) -> tuple[Chord, ...]:
-        return cadential_chords(sections, frame, rng, sevenths=False)
+    dominant_sevenths = False
 
     def part(self, ctx: PartContext) -> Material | None:
         if ctx.role not in (Role.LEAD, Role.VOCAL, Role.ARP, Role.CHORDS, Role.PAD, Role.BASS):

@@ -208,9 +208,13 @@ def inner_voice(
 
 
 class Classical(Idiom):
+    """Also the base of the choral idiom: the same four-bar phrases closing on cadences, with rubato
+    and a final ritardando; `dominant_sevenths` is the one difference in the harmony."""
+
     family = Family.CLASSICAL
     rubato = True
     ritardando = True
+    dominant_sevenths = True
 
     def sections(self, total_bars: int, frame: Frame) -> tuple[Section, ...]:
         return phrase_sections(total_bars, frame.energy)
@@ -218,7 +222,7 @@ class Classical(Idiom):
     def chords(
         self, sections: tuple[Section, ...], frame: Frame, rng: np.random.Generator
     ) -> tuple[Chord, ...]:
-        return cadential_chords(sections, frame, rng)
+        return cadential_chords(sections, frame, rng, sevenths=self.dominant_sevenths)
 
     def part(self, ctx: PartContext) -> Material | None:
         if ctx.role not in (Role.LEAD, Role.VOCAL, Role.ARP, Role.CHORDS, Role.PAD, Role.BASS):
