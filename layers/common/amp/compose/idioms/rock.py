@@ -83,6 +83,11 @@ def power_chord_riff(score: Score, register: Range, *, heavy: bool) -> list[Note
             if section.name is SectionName.INTRO and bar < section.start_bar + section.bars // 2:
                 continue
             if open_chords:
+                # rock choruses ring a full barre chord (metal keeps bare fifths): the third above the
+                # octave says major or minor, which bare power chords (and a distorted guitar's own
+                # major-third overtone) blur
+                third = next((i for i in (3, 4) if (chord.root_pc + i) % 12 in chord.pitch_classes), None)
+                ringing = voicing if third is None or heavy else (*voicing, voicing[2] + third)
                 hits = (
                     [(float(b), 0.45) for b in np.arange(0.0, score.bar_qn, 0.5)]
                     if section.energy > 0.8
@@ -93,7 +98,7 @@ def power_chord_riff(score: Score, register: Range, *, heavy: bool) -> list[Note
                 )
                 for offset, length in hits:
                     velocity = shaped_velocity(score, start + offset, 100 if offset % 1 == 0 else 88, 8)
-                    notes += [NoteEvent(start + offset, length, p, velocity) for p in voicing]
+                    notes += [NoteEvent(start + offset, length, p, velocity) for p in ringing]
                 continue
             if heavy:
                 low = power_voicing(score.key_pc, register)
