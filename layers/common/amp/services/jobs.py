@@ -437,9 +437,12 @@ class JobService:
                 f"{filename}: {extension or 'no extension'} is not an accepted reference type; "
                 f"use one of {', '.join(sorted(FILE_CONTENT_TYPES))}"
             )
-        upload_id = uuid.uuid4().hex
-        self.store_upload(owner, upload_id, content_type, data)
-        return upload_id
+        ticket = self.reserve_upload(owner, content_type, len(data))
+        try:
+            self.store_upload(owner, ticket.upload_id, content_type, data)
+        finally:
+            self.audio.delete_prefix(upload_reservation_key(owner, ticket.upload_id))
+        return ticket.upload_id
 
     @staticmethod
     def check_upload_size(size_bytes: int) -> None:
