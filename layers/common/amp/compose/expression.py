@@ -14,7 +14,9 @@ EXPRESSION = 11
 
 PHRASE_BARS = 4
 
-_PEDALLED = ("piano", "harpsichord", "celesta", "harp", "rhodes", "keys")
+_PEDALLED = ("piano", "celesta", "rhodes", "keys")
+"""Instruments with a sustain (damper) pedal. Not the harp (its pedals retune strings; a harpist lets
+notes ring as written) nor the harpsichord (no damper pedal)."""
 _SWELLING = (
     "violin", "viola", "cello", "double bass", "contrabass", "string", "fiddle", "erhu",
     "horn", "trumpet", "trombone", "tuba", "brass", "choir", "voice", "vocal", "soprano", "alto",

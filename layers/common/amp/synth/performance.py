@@ -30,7 +30,8 @@ HUMANISE_MS: dict[str, float] = {"kit": 4.0, "keys": 7.0, "plucked": 9.0, "susta
 """Timing spread (standard deviation, ms) by how the instrument speaks: bowed, blown and sung notes
 start softly and are placed more loosely than struck ones."""
 
-PIANOS = frozenset(range(0, 8))
+PIANOS = frozenset(range(0, 6))
+"""GM pianos and electric pianos: a player holds the damper pedal (not harpsichord 6, clavinet 7)."""
 SUSTAINED = frozenset({*range(40, 45), *range(48, 54), *range(56, 80), 109, 110, 111})
 """Bowed strings, ensembles, voices, brass, reeds and pipes: the programs that swell (CC11)."""
 
