@@ -46,8 +46,12 @@ def full_band_spec(duration_s: float, genre: str = "drum and bass", bpm: float =
 
 def _worker_init() -> None:
     """Spawned workers (no fork: pedalboard and numba threads do not survive it) each get their own
-    numba cache dir, so two workers never write one cache file at once."""
+    numba cache dir, so two workers never write one cache file at once. Each loads the SoundFont
+    here, as a warm Lambda has (a cold start pays it once per container, not per stem)."""
     os.environ["NUMBA_CACHE_DIR"] = tempfile.mkdtemp(prefix="amp-numba-worker-")
+    from amp.synth.soundfont import loaded_font
+
+    loaded_font()
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:
