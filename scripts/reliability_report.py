@@ -105,7 +105,7 @@ ROWS = (
     ),
     Row(
         "fault",
-        "`amp serve` SIGKILLed while a 20 s job is in parse, generate, mix, QA, publish (one kill per stage), "
+        "`amp serve` SIGKILLed while a 60 s job is in parse, generate, mix, QA, publish (one kill per stage), "
         "restarted each time",
         "the job resumes at the state it was in and ends SUCCEEDED with the same bytes as an uninterrupted run "
         "of the seed; the third interruption of one job ends it FAILED saying so",
