@@ -10,18 +10,8 @@ from dataclasses import dataclass, field
 
 from amp.domain.spec import Role
 from amp.genres import Family
+from amp.prompt.instruments import FX, PAD, A, B, C, D, L, P, V  # the role letters of the instrument table
 
-D, P, B, C, PAD, L, A, FX, V = (
-    Role.DRUMS,
-    Role.PERCUSSION,
-    Role.BASS,
-    Role.CHORDS,
-    Role.PAD,
-    Role.LEAD,
-    Role.ARP,
-    Role.FX,
-    Role.VOCAL,
-)
 ALL_ROLES = frozenset(Role)
 ACOUSTIC_CHAMBER = frozenset({B, C, PAD, L, A})
 """A chamber ensemble: pitched parts only, no drums, percussion, effects or voices."""
