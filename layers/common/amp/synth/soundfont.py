@@ -179,9 +179,13 @@ class NoteCache:
         return len(self._renders)
 
 
+def _quantised_hold(held: int) -> int:
+    return max(HELD_STEP_FRAMES, round(held / HELD_STEP_FRAMES) * HELD_STEP_FRAMES)
+
+
 def note_samples(font: _Font, note: SoundingNote, cache: NoteCache) -> FloatArray:
     """One note alone, key held for `note.held` frames, release tail included: (frames, 2) float32."""
-    held = max(HELD_STEP_FRAMES, round(note.held / HELD_STEP_FRAMES) * HELD_STEP_FRAMES)
+    held = _quantised_hold(note.held)
     key = (note.bank, note.program, note.pitch, note.velocity, held)
     cached = cache.get(key)
     if cached is not None:
@@ -206,6 +210,212 @@ def note_samples(font: _Font, note: SoundingNote, cache: NoteCache) -> FloatArra
     samples.setflags(write=False)
     cache.put(key, samples)
     return samples
+
+
+RELEASE_FIT_FRAMES = 64
+"""tinysoundfont steps a voice's envelope every 64 frames; the release is fitted block by block."""
+RELEASE_FIT_MAX_FRAMES = 65_536
+"""The first 1.5 s of a release is fitted and checked: it carries all but a trace of its energy."""
+RELEASE_FIT_MAX_ERROR = 0.01
+"""A fitted release must reproduce the real one to 1% of its energy (-20 dB) or the group's notes are
+all rendered by the synthesizer."""
+
+
+def _release_gain(rate: float, start: int, frames: int, held_for: int) -> FloatArray:
+    """exp(rate x age) for ages start .. start + frames from key-up, held once the longer note's own
+    key comes up `held_for` frames after this one's (from then on both fade at the same rate)."""
+    age = np.minimum(np.arange(start, start + frames, dtype=np.float32), np.float32(held_for))
+    age *= np.float32(rate)
+    gain: FloatArray = np.exp(age, out=age)
+    return gain
+
+
+def _release_rate(short: FloatArray, hold: int, held: FloatArray, held_hold: int) -> float | None:
+    """How much faster than the held note a released one fades, per frame (natural log), fitted over
+    the release of `short` (the key up at `hold`) against `held` (the same key up later, at
+    `held_hold`); None when that model does not reproduce `short` to RELEASE_FIT_MAX_ERROR (a sample
+    that changes its loop on release, layers that release at different rates).
+
+    Why this model: tinysoundfont plays a voice as its (filtered) sample times a gain envelope, and
+    at key-up the envelope turns from the held decay or sustain to an exponential release. So from
+    the key-up on, the released sound is the held sound times exp(rate x frames since key-up), until
+    the held note's own key-up, after which both fade alike."""
+    blocks = min(min(short.shape[0], held.shape[0]) - hold, RELEASE_FIT_MAX_FRAMES) // RELEASE_FIT_FRAMES
+    if blocks < 4:
+        return None
+    span = slice(hold, hold + blocks * RELEASE_FIT_FRAMES)
+    released = short[span].reshape(blocks, -1).astype(np.float64)
+    sustained = held[span].reshape(blocks, -1).astype(np.float64)
+    energy = np.einsum("bf,bf->b", sustained, sustained)
+    ratio = np.einsum("bf,bf->b", released, sustained) / np.maximum(energy, 1e-30)
+    age = (np.arange(blocks) + 0.5) * RELEASE_FIT_FRAMES
+    usable = (energy > energy.max(initial=0.0) * 1e-6) & (ratio > 1e-3) & (age < held_hold - hold)
+    rate = 0.0
+    if usable.sum() >= 3:
+        weight = energy[usable] * ratio[usable] ** 2  # where the released sound is loud, it counts
+        rate = float(np.sum(weight * age[usable] * np.log(ratio[usable])) / np.sum(weight * age[usable] ** 2))
+    rate = min(rate, 0.0)
+    gain = _release_gain(rate, 0, blocks * RELEASE_FIT_FRAMES, held_hold - hold).astype(np.float64)
+    model = sustained * np.repeat(gain.reshape(blocks, -1), released.shape[1] // RELEASE_FIT_FRAMES, axis=1)
+    error = float(np.sum((released - model) ** 2)) / max(float(np.sum(released**2)), 1e-30)
+    return rate if error <= RELEASE_FIT_MAX_ERROR else None
+
+
+def _released_from(held: FloatArray, held_hold: int, hold: int, rate: float) -> FloatArray:
+    """The key released at `hold`: `held` (up at `held_hold`) up to it, then faded by the release
+    gain, cut as the synthesizer's own renders are (a tail block 50 dB under the note's peak fades
+    and ends it). Built a few blocks at a time: a piano's release ends in ~0.3 s of an 8 s budget."""
+    length = min(held.shape[0] - hold, int(MAX_TAIL_S * SAMPLE_RATE))
+    peak = float(np.abs(held[:hold]).max(initial=0.0))
+    floor = 10 ** (TAIL_FLOOR_DB / 20)
+    chunks = []
+    chunk_frames = 8 * TAIL_BLOCK_FRAMES
+    for start in range(0, length, chunk_frames):
+        frames = min(chunk_frames, length - start)
+        tail = (
+            held[hold + start : hold + start + frames]
+            * _release_gain(rate, start, frames, held_hold - hold)[:, np.newaxis]
+        )
+        chunks.append(tail)
+        blocks = frames // TAIL_BLOCK_FRAMES
+        if not blocks:
+            break
+        levels = np.abs(tail[: blocks * TAIL_BLOCK_FRAMES].reshape(blocks, -1)).max(axis=1)
+        peaks = np.maximum(np.maximum.accumulate(levels), peak)
+        quiet = np.flatnonzero(levels <= peaks * floor)
+        if quiet.size:
+            end = (int(quiet[0]) + 1) * TAIL_BLOCK_FRAMES
+            tail[end - TAIL_BLOCK_FRAMES : end] *= np.linspace(1.0, 0.0, TAIL_BLOCK_FRAMES, dtype=np.float32)[
+                :, np.newaxis
+            ]
+            chunks[-1] = tail[:end]
+            break
+        peak = float(peaks[-1])
+    samples = np.concatenate([held[:hold], *chunks])
+    samples.setflags(write=False)
+    return samples
+
+
+LAYER_PROBE_FRAMES = 8_192
+"""The opening 0.19 s of a key at each velocity: enough to tell whether two velocities play one
+sample (the same sound, louder) or two velocity layers."""
+LAYER_MAX_ERROR = 1e-6
+"""-60 dB: two velocities whose openings differ by more than a scale factor are different layers."""
+
+GroupKey = tuple[int, int, int, int]
+"""(bank, program, pitch, velocity)"""
+
+
+def _probe(font: _Font, bank: int, program: int, pitch: int, velocity: int) -> FloatArray:
+    with _LOCK:
+        synth = font.synth
+        select_preset(synth, 0, bank, program)
+        synth.channel_note_on(0, pitch, max(1, min(127, velocity)) / 127.0)  # type: ignore[attr-defined]
+        opening = _render_into(synth, LAYER_PROBE_FRAMES)
+        _silence(synth)
+    return opening
+
+
+class PartRenders:
+    """The renders of one sampled part's notes, each played by the synthesizer as seldom as it can be.
+
+    Two savings on top of the NoteCache, both exact to the synthesizer's own model:
+    - Velocity: tinysoundfont plays a key at another velocity as the same sample at another gain, unless
+      the velocity falls in another layer of the preset. Each key's velocities are probed (the first
+      0.19 s of each); those that are one sample scaled share the loudest one's renders, scaled.
+    - Key-up: notes of one key that differ only in when the key comes up (a pedalled piano holds each
+      until its own pedal lift) are the longest-held render faded from their own key-up by the
+      fitted release (see `_release_rate`); the shortest and the longest are rendered.
+    For the pedalled piano of a 180 s orchestral piece this takes the synthesizer from 650 s of
+    rendered audio to ~220 s. Drum kits (one-shots, exclusive-class chokes) are rendered as they are.
+
+    Deterministic: which notes share a render, and every fit, depend only on the part's notes."""
+
+    def __init__(self, font: _Font, notes: list[SoundingNote], cache: NoteCache) -> None:
+        self._font = font
+        self._cache = cache
+        self._velocities: dict[tuple[int, int, int], set[int]] = {}
+        for note in notes:
+            if note.bank != 128:
+                self._velocities.setdefault((note.bank, note.program, note.pitch), set()).add(note.velocity)
+        self._notes = [n for n in notes if n.bank != 128]
+        self._layers: dict[GroupKey, tuple[int, float]] = {}
+        self._span: dict[GroupKey, tuple[int, int]] | None = None
+        self._rates: dict[GroupKey, float | None] = {}
+
+    def _layer(self, bank: int, program: int, pitch: int, velocity: int) -> tuple[int, float]:
+        """(the velocity whose renders this one shares, the gain from that one's to this one's)."""
+        key = (bank, program, pitch, velocity)
+        if key not in self._layers:
+            representatives: list[tuple[int, FloatArray]] = []
+            for played in sorted(self._velocities[(bank, program, pitch)], reverse=True):
+                opening = _probe(self._font, bank, program, pitch, played).astype(np.float64)
+                energy = float(np.sum(opening**2))
+                layer = (played, 1.0)
+                for loudest, reference in representatives:
+                    scale = float(np.sum(opening * reference)) / max(float(np.sum(reference**2)), 1e-30)
+                    if float(np.sum((opening - scale * reference) ** 2)) <= LAYER_MAX_ERROR * energy:
+                        layer = (loudest, scale)
+                        break
+                if layer[0] == played:
+                    representatives.append((played, opening))
+                self._layers[(bank, program, pitch, played)] = layer
+        return self._layers[key]
+
+    def _spans(self) -> dict[GroupKey, tuple[int, int]]:
+        """(shortest, longest) key-up of each shared render group."""
+        if self._span is None:
+            self._span = {}
+            for note in self._notes:
+                group = (note.bank, note.program, note.pitch, self._layer(*_group(note))[0])
+                held = _quantised_hold(note.held)
+                low, high = self._span.get(group, (held, held))
+                self._span[group] = (min(low, held), max(high, held))
+        return self._span
+
+    def samples(self, note: SoundingNote) -> FloatArray:
+        """The note's samples, (frames, 2) float32, as `note_samples` would render them."""
+        if note.bank == 128:
+            return note_samples(self._font, note, self._cache)
+        held = _quantised_hold(note.held)
+        own = (*_group(note), held)
+        cached = self._cache.get(own)
+        if cached is not None:
+            return cached
+        loudest, scale = self._layer(*_group(note))
+        base = self._held_for(note.bank, note.program, note.pitch, loudest, held)
+        if loudest == note.velocity:
+            return base
+        samples = base * np.float32(scale)
+        samples.setflags(write=False)
+        self._cache.put(own, samples)
+        return samples
+
+    def _held_for(self, bank: int, program: int, pitch: int, velocity: int, held: int) -> FloatArray:
+        group = (bank, program, pitch, velocity)
+        low, high = self._spans()[group]
+        exact = SoundingNote(0, held, pitch, velocity, bank, program)
+        if held in (low, high):
+            return note_samples(self._font, exact, self._cache)
+        cached = self._cache.get((*group, held))
+        if cached is not None:
+            return cached
+        longest = note_samples(self._font, SoundingNote(0, high, pitch, velocity, bank, program), self._cache)
+        if group not in self._rates:
+            shortest = note_samples(
+                self._font, SoundingNote(0, low, pitch, velocity, bank, program), self._cache
+            )
+            self._rates[group] = _release_rate(shortest, low, longest, high)
+        rate = self._rates[group]
+        if rate is None:
+            return note_samples(self._font, exact, self._cache)
+        samples = _released_from(longest, high, held, rate)
+        self._cache.put((*group, held), samples)
+        return samples
+
+
+def _group(note: SoundingNote) -> GroupKey:
+    return (note.bank, note.program, note.pitch, note.velocity)
 
 
 def expression_gain(value: int) -> float:
@@ -270,10 +480,11 @@ def place(notes: Iterator[SoundingNote] | list[SoundingNote], frames: int) -> Fl
     notes = list(notes)
     cut_at = _choke_ends(font, notes)
     cache = NoteCache()
+    renders = PartRenders(font, [note for note in notes if note.start < frames], cache)
     for note, cut in zip(notes, cut_at, strict=True):
         if note.start >= frames:
             continue
-        samples = note_samples(font, note, cache)
+        samples = renders.samples(note)
         if cut is not None and cut < samples.shape[0]:
             fade = min(QUICK_RELEASE_FRAMES, samples.shape[0] - cut)
             samples = samples[: cut + fade].copy()
