@@ -15,6 +15,7 @@ from amp.synth.envelopes import adsr, exp_decay
 from amp.synth.filters import biquad, swept_lowpass
 from amp.synth.oscillators import (
     FloatArray,
+    constant_saw,
     fm,
     phase_from_frequency,
     saw,
@@ -74,9 +75,10 @@ def _saws(ctx: NoteContext, frequency: FloatArray | float, detune_cents: float, 
     out = np.zeros(ctx.total_frames)
     for amount in np.linspace(-1.0, 1.0, count):
         f = np.asarray(frequency) * 2.0 ** (amount * detune_cents / 1200.0)
-        phase, increment = phase_from_frequency(
-            f if f.ndim else float(f), ctx.total_frames, SR, 0.25 * (amount + 1)
-        )
+        if not f.ndim:  # a fixed pitch: the cheap exact path
+            out += constant_saw(float(f), ctx.total_frames, SR, 0.25 * (amount + 1))
+            continue
+        phase, increment = phase_from_frequency(f, ctx.total_frames, SR, 0.25 * (amount + 1))
         out += saw(phase, increment)
     return out / count
 
