@@ -39,6 +39,8 @@ ROLE_RMS_DBFS: dict[Role, float] = {
 PEAK_CEILING_DBFS = -1.0
 END_FADE_S = 0.05
 LEVEL_BLOCK_FRAMES = 1024
+LEVEL_CHUNK_BLOCKS = 128
+"""Blocks measured per pass: 1 MiB of a stereo stem, in cache for its peak and energy reductions."""
 
 PitchedEvent = tuple[float, float, int, tuple[int, ...], int | None]
 """(start_qn, length_qn, velocity, pitches, glide_from)"""
@@ -189,13 +191,20 @@ def level_stem(audio: FloatArray, role: Role) -> FloatArray:
     frames = audio.shape[1]
     usable = frames // LEVEL_BLOCK_FRAMES * LEVEL_BLOCK_FRAMES
     blocks = audio[:, :usable].reshape(audio.shape[0], -1, LEVEL_BLOCK_FRAMES)
-    block_peak = np.maximum(blocks.max(axis=(0, 2)), -blocks.min(axis=(0, 2)))
+    block_peak = np.empty(blocks.shape[1], dtype=audio.dtype)
+    block_energy = np.empty(blocks.shape[1], dtype=np.float64)
+    for start in range(0, blocks.shape[1], LEVEL_CHUNK_BLOCKS):  # each chunk read once from memory
+        chunk = blocks[:, start : start + LEVEL_CHUNK_BLOCKS]
+        block_peak[start : start + chunk.shape[1]] = np.maximum(
+            chunk.max(axis=(0, 2)), -chunk.min(axis=(0, 2))
+        )
+        block_energy[start : start + chunk.shape[1]] = np.einsum("cbf,cbf->b", chunk, chunk, dtype=np.float64)
     tail = audio[:, usable:]
     peak = max(float(block_peak.max(initial=0.0)), float(np.abs(tail).max(initial=0.0)))
     active = block_peak > 10 ** (-60 / 20)
     if not np.any(active) or peak == 0.0:
         return audio
-    energy = np.einsum("cbf,cbf->b", blocks, blocks, dtype=np.float64)[active].sum()
+    energy = block_energy[active].sum()
     rms = float(np.sqrt(energy / (int(active.sum()) * LEVEL_BLOCK_FRAMES * audio.shape[0])))
     gain = min(10 ** (ROLE_RMS_DBFS[role] / 20) / max(rms, 1e-9), 10 ** (PEAK_CEILING_DBFS / 20) / peak)
     audio *= np.float32(gain)
