@@ -34,6 +34,7 @@ from amp.analysis.levels import (
 from amp.analysis.spectrum import spectral_balance_db
 from amp.audio_io import AudioBuffer
 from amp.domain.errors import InvalidAudio
+from amp.mixing.dynamics import block_curve_to_samples
 
 LIMITER_MARGIN_DB = 0.15
 """The limiter's ceiling sits this far under the true-peak ceiling: its detector is the 4x true-peak
@@ -169,11 +170,7 @@ class _Limiter:
     def per_sample(self, curve: FloatArray) -> npt.NDArray[np.float32]:
         """Linear interpolation between block centres (no zipper steps); convex, so still <= the
         needed gain of the blocks either side, which the widened minimum filter covers."""
-        centres = np.arange(curve.size) * CONTROL_BLOCK + (CONTROL_BLOCK - 1) / 2
-        ramp = np.interp(
-            np.arange(self.frames, dtype=np.float32), centres.astype(np.float32), curve.astype(np.float32)
-        )
-        return np.asarray(ramp, dtype=np.float32)
+        return block_curve_to_samples(curve, CONTROL_BLOCK, self.frames)
 
 
 def _limiter(
