@@ -9,6 +9,8 @@ import numpy as np
 from pedalboard.io import AudioFile
 
 from amp.audio_io import AudioBuffer, decode_audio
+from amp.domain.errors import InvalidAudio
+from amp.observability import logger
 
 PREVIEW_KBPS = 320
 
@@ -23,7 +25,12 @@ def encode_mp3(audio: AudioBuffer, sample_rate: int, kbps: int = PREVIEW_KBPS) -
     return buffer.getvalue()
 
 
-def preview_mp3(mix_file: bytes) -> bytes:
-    """The 320 kbps preview of a stored mastered mix (any format audio_io decodes)."""
-    audio, sample_rate = decode_audio(mix_file, what="the mastered mix")
+def preview_mp3(mix_file: bytes) -> bytes | None:
+    """The 320 kbps preview of a stored mastered mix (any format audio_io decodes), or None when
+    the file does not decode: the preview is optional, the mix is published as it is either way."""
+    try:
+        audio, sample_rate = decode_audio(mix_file, what="the mastered mix")
+    except InvalidAudio as error:
+        logger.warning("no preview", extra={"reason": str(error)})
+        return None
     return encode_mp3(audio, sample_rate)

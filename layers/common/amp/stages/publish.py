@@ -43,8 +43,10 @@ def run(payload: PublishInput, ctx: StageContext) -> PublishOutput:
 def _copy_final_files(publisher: "_Publisher", payload: PublishInput, job: Job) -> None:
     pass_number = payload.mix.mastering_pass
     mix_file = publisher.copy(payload.mix.mix_key, "mix.wav", "mix")
-    if mix_file is not None:  # encoded here, once, from the final pass only (mastering/preview.py)
-        publisher.put(preview_mp3(mix_file), "preview.mp3", "preview")
+    # Encoded here, once, from the final pass's master (amp/mastering/preview.py).
+    preview = preview_mp3(mix_file) if mix_file is not None else None
+    if preview is not None:
+        publisher.put(preview, "preview.mp3", "preview")
     for role, stem_key in sorted(payload.mix.stem_keys.items()):
         publisher.copy(stem_key, f"stems/{role}.wav", "stem", role)
     for stem in sorted(payload.stems, key=lambda s: s.role):
