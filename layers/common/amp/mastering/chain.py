@@ -301,12 +301,21 @@ def master(
         knee_db=limiter_ceiling_db - CLIP_KNEE_BELOW_DB,
         ceiling_db=limiter_ceiling_db + CLIP_ABOVE_DB,
     )
-    # The clip touches only the peaks, so the loudness prediction keeps the unclipped power (scaled
-    # by the drive); the one measurement after the render corrects what that misses.
+    # Where the clip shaved nothing the drive only scales the power; where it did (loud presets),
+    # the prediction needs the clipped signal's own power, or it misses by tenths of an LU.
+    knee = db_to_amplitude(limiter_ceiling_db - CLIP_KNEE_BELOW_DB)
+    if float(guess.block_peaks.max()) * clip_gain > knee:
+        power = k_weighted_power(clipped, sample_rate)
+    else:
+        power *= np.float32(clip_gain**2)
     limiter = _limiter(
-        sample_rate, limiter_ceiling_db, true_peak_blocks(clipped, CONTROL_BLOCK), power * clip_gain**2
+        sample_rate,
+        limiter_ceiling_db,
+        true_peak_blocks(clipped, CONTROL_BLOCK),
+        power,
+        _sample_peak_blocks(clipped),
     )
-    clipped_lufs = start_lufs + clip_drive_db
+    clipped_lufs = limiter.predicted_lufs(1.0, np.ones_like(limiter.block_power))
 
     aim_lufs = target_lufs
     renders = 0
