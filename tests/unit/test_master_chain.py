@@ -99,3 +99,15 @@ def test_silent_or_broken_input_is_refused() -> None:
     broken[0, 10] = np.nan
     with pytest.raises(InvalidAudio, match="NaN"):
         master(broken, RATE, target_lufs=-14.0)
+
+
+def test_the_limiters_detector_and_the_skipping_true_peak_meter_agree_with_the_4x_meter() -> None:
+    song = MATERIAL["song"] * np.float32(3.0)  # hot: inter-sample peaks over full scale
+    blocks = levels.true_peak_blocks(song, 15)
+    assert blocks.size == -(-song.shape[1] // 15)
+    assert levels.amplitude_to_db(float(blocks.max())) == pytest.approx(levels.true_peak_dbtp(song), abs=1e-4)
+    for start, stop in ((0, 15), (1000, 5000), (song.shape[1] - 7, song.shape[1])):
+        expected = max(float(blocks[start // 15 : -(-stop // 15)].max()), 0.0)
+        assert levels.oversampled_peak(song, start, stop) <= expected + 1e-6
+    result = master(song, RATE, target_lufs=-10.0)
+    assert result.true_peak_dbtp == pytest.approx(levels.true_peak_dbtp(result.audio), abs=1e-4)

@@ -1,5 +1,6 @@
 """The mix stage end to end over the local adapters: stems in the store -> post-fader stems, a
-mastered 24-bit mix on target and a 320 kbps MP3 preview, and the job moved through MIXING/MASTERING."""
+mastered 24-bit mix on target (and the 320 kbps MP3 preview Publish encodes from it), the job moved
+through MIXING/MASTERING, and remaster passes that re-master the stored pre-master without re-mixing."""
 
 import io
 import os
@@ -20,9 +21,10 @@ from amp.domain.errors import InvalidAudio, JobCancelled
 from amp.domain.job import Job, JobOptions, JobStatus, MasterPreset
 from amp.domain.qa import MasterAdjustments
 from amp.domain.spec import Instrument, Mode, MusicSpec, Role
-from amp.domain.stage_io import GenerateOutput, MasteringSettings, MixInput
+from amp.domain.stage_io import GenerateOutput, MasteringSettings, MixInput, PublishInput
+from amp.mastering.preview import preview_mp3
 from amp.mixing.mixer import mix_stems
-from amp.stages import mix
+from amp.stages import mix, publish
 from amp.stages.context import StageContext
 from tests.audio.signals import song_stems
 
@@ -96,12 +98,25 @@ def test_post_fader_stems_are_24_bit_and_sum_to_the_premaster_mix() -> None:
 def test_preview_is_a_320_kbps_mp3_of_the_mix() -> None:
     ctx = stage_context()
     job = _job(ctx)
-    mix.run(_payload(ctx, job), ctx)
-    data = ctx.audio.get_bytes(keys.preview_key(OWNER, job.id, 1))
+    out = mix.run(_payload(ctx, job), ctx)
+    data = preview_mp3(ctx.audio.get_bytes(out.mix_key))
+    assert data is not None
     info = sf.info(io.BytesIO(data))
     assert info.format == "MP3"
     kbps = len(data) * 8 / info.duration / 1000
     assert 300 <= kbps <= 340
+
+
+def test_publish_lists_the_preview_it_encodes_from_the_final_master() -> None:
+    ctx = stage_context()
+    job = _job(ctx)
+    payload = _payload(ctx, job)
+    out = mix.run(payload, ctx)
+    publish.run(PublishInput(job_id=job.id, mix=out, stems=payload.stems), ctx)
+    previews = [a for a in ctx.jobs.get(job.id).artifacts if a.kind == "preview"]
+    assert [a.content_type for a in previews] == ["audio/mpeg"]
+    data = ctx.audio.get_bytes(previews[0].key)
+    assert data == preview_mp3(ctx.audio.get_bytes(keys.published_key(OWNER, job.id, "mix.wav")))
 
 
 def test_remaster_pass_applies_the_adjustments_and_writes_under_its_pass() -> None:
@@ -117,6 +132,33 @@ def test_remaster_pass_applies_the_adjustments_and_writes_under_its_pass() -> No
     audio, rate = decode_audio(ctx.audio.get_bytes(out.mix_key))
     assert abs(levels.integrated_lufs(audio, rate) - -16.0) <= 0.5
     assert levels.true_peak_dbtp(audio) <= -2.0
+
+
+def test_a_remaster_pass_re_masters_the_stored_premaster_without_re_mixing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ctx = stage_context()
+    job = _job(ctx)
+    payload = _payload(ctx, job)
+    first = mix.run(payload, ctx)
+    premaster, _ = decode_audio(ctx.audio.get_bytes(keys.premaster_key(OWNER, job.id)))
+    stem_sum = np.sum([decode_audio(ctx.audio.get_bytes(k))[0] for k in first.stem_keys.values()], axis=0)
+    assert np.max(np.abs(stem_sum - premaster)) < 5 * 2.0**-23  # the stored pre-master is the stem sum
+
+    def no_mixing(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a remaster pass must not re-mix the stems")
+
+    monkeypatch.setattr(mix, "mix_stems", no_mixing)
+    settings = MasteringSettings(
+        mastering_pass=2, adjustments=MasterAdjustments(loudness_offset_lu=-2.0, ceiling_offset_db=-1.0)
+    )
+    second = mix.run(payload.model_copy(update={"mastering": settings}), ctx)
+    assert second.stem_keys == first.stem_keys  # the same post-fader stems, not a second copy
+    assert second.mix_key == keys.mix_key(OWNER, job.id, 2)
+    audio, rate = decode_audio(ctx.audio.get_bytes(second.mix_key))
+    assert abs(levels.integrated_lufs(audio, rate) - -16.0) <= 0.5
+    assert levels.true_peak_dbtp(audio) <= -2.0
+    assert not ctx.audio.exists(keys.mixed_stem_key(OWNER, job.id, 2, "bass"))
 
 
 def test_mix_moves_the_job_to_mastering() -> None:
@@ -184,7 +226,7 @@ def test_the_mix_stage_never_imports_librosa_or_matplotlib() -> None:
         "from amp.stages import mix\n"
         "from tests.audio.signals import song_stems\n"
         "mixed = mix.mix_stems(song_stems(seconds=1.0), 44100, 'techno')\n"
-        "mix.master_mix(mixed, 'streaming', mix.MasterAdjustments())\n"
+        "mix.master_mix(mixed.mix, 44100, 'streaming', mix.MasterAdjustments())\n"
         "print(sorted(m for m in ('librosa', 'numba', 'matplotlib') if m in sys.modules))\n"
     )
     root = Path(__file__).resolve().parents[2]

@@ -51,8 +51,10 @@ def mix_key(owner: str, job_id: str, mastering_pass: int) -> str:
     return f"{pass_prefix(owner, job_id, mastering_pass)}mix.wav"
 
 
-def preview_key(owner: str, job_id: str, mastering_pass: int) -> str:
-    return f"{pass_prefix(owner, job_id, mastering_pass)}preview.mp3"
+def premaster_key(owner: str, job_id: str) -> str:
+    """The pre-master mix (the sum of the post-fader stems), stored by the pass that mixed: later
+    mastering passes re-master it instead of re-mixing the stems."""
+    return f"{work_prefix(owner, job_id)}premaster/mix.wav"
 
 
 def mixed_stem_key(owner: str, job_id: str, mastering_pass: int, role: str) -> str:

@@ -8,6 +8,7 @@ from amp.domain import keys
 from amp.domain.job import Artifact, ArtifactKind, Job, JobStatus
 from amp.domain.stage_io import PublishInput, PublishOutput
 from amp.domain.stems_zip import ZIPPED_KINDS, build_stems_zip
+from amp.mastering.preview import preview_mp3
 from amp.stages.context import StageContext
 
 CONTENT_TYPES = {
@@ -41,8 +42,11 @@ def run(payload: PublishInput, ctx: StageContext) -> PublishOutput:
 
 def _copy_final_files(publisher: "_Publisher", payload: PublishInput, job: Job) -> None:
     pass_number = payload.mix.mastering_pass
-    publisher.copy(payload.mix.mix_key, "mix.wav", "mix")
-    publisher.copy(keys.preview_key(job.owner, job.id, pass_number), "preview.mp3", "preview", optional=True)
+    mix_file = publisher.copy(payload.mix.mix_key, "mix.wav", "mix")
+    # Encoded here, once, from the final pass's master (amp/mastering/preview.py).
+    preview = preview_mp3(mix_file) if mix_file is not None else None
+    if preview is not None:
+        publisher.put(preview, "preview.mp3", "preview")
     for role, stem_key in sorted(payload.mix.stem_keys.items()):
         publisher.copy(stem_key, f"stems/{role}.wav", "stem", role)
     for stem in sorted(payload.stems, key=lambda s: s.role):
@@ -77,11 +81,12 @@ class _Publisher:
         role: str | None = None,
         *,
         optional: bool = False,
-    ) -> None:
+    ) -> bytes | None:
         if optional and not self._ctx.audio.exists(source_key):
-            return
+            return None
         data = self._ctx.audio.get_bytes(source_key)
         self.put(data, name, kind, role)
+        return data
 
     def put(self, data: bytes, name: str, kind: ArtifactKind, role: str | None = None) -> None:
         key = keys.published_key(self._job.owner, self._job.id, name)
