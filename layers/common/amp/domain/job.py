@@ -139,8 +139,19 @@ def validation_message(error: ValidationError) -> str:
 
 
 ArtifactKind = Literal[
-    "mix", "preview", "stem", "midi", "waveform", "spectrogram", "report", "stems_zip", "reference"
+    "mix",
+    "preview",
+    "stem",
+    "midi",
+    "waveform",
+    "spectrogram",
+    "report",
+    "stems_zip",
+    "reference",
+    "source_stem",
 ]
+"""`stem` is post-fader (what the mix sums); `source_stem` is the role as rendered, before the mix:
+what an edit of the job reuses for the roles it leaves alone."""
 
 
 class Artifact(BaseModel):

@@ -19,7 +19,6 @@ from amp.domain.edit import (
 )
 from amp.domain.errors import Conflict, InvalidInput, NotFound
 from amp.domain.job import Job, JobStatus
-from amp.domain.keys import raw_stem_key
 from amp.domain.ports import AudioStore, JobStore
 from amp.domain.spec import Instrument, MusicSpec, Role
 
@@ -28,7 +27,7 @@ MAX_LINEAGE_JOBS = 5000
 
 
 class ParentFilesGone(Conflict):
-    """The parent's generated stems the edit would reuse have expired (work files are kept 2 days)."""
+    """The parent's rendered stems the edit would reuse are gone (expired, or never kept)."""
 
 
 def instrument_for(spec: MusicSpec, role: Role, name: str | None) -> Instrument:
@@ -60,6 +59,11 @@ def reused_roles(parent: MusicSpec, child: MusicSpec, edit: Edit) -> list[Role]:
     return [role for role in child.roles() if role not in rendered]
 
 
+def _kept(parent: Job, role: Role, audio: AudioStore) -> bool:
+    source = parent.artifact("source_stem", role.value)
+    return source is not None and audio.exists(source.key)
+
+
 @dataclass(frozen=True)
 class ChildJob:
     job: Job
@@ -88,13 +92,11 @@ def child_job(
 
     spec = derive_spec(parent_spec, edit, seed_source=child_id, instrument=resolve)
     reused = reused_roles(parent_spec, spec, edit)
-    gone = [
-        role.value for role in reused if not audio.exists(raw_stem_key(parent.owner, parent.id, role.value))
-    ]
+    gone = [role.value for role in reused if not _kept(parent, role, audio)]
     if gone:
         raise ParentFilesGone(
-            f"the parent's generated {', '.join(gone)} stem(s) have expired (work files are kept 2 days); "
-            "a whole-song variation still works, or generate the song again"
+            f"the parent's rendered {', '.join(gone)} stem(s) are gone (deleted, expired, or the job was "
+            "made before edits kept them); a whole-song variation still works"
         )
     options = parent.options.model_copy(update={"duration_s": spec.duration_s, "seed": spec.seed})
     if isinstance(edit, RemasterEdit) and edit.master_preset is not None:

@@ -19,7 +19,7 @@ from amp.domain.stage_io import GenerateInput, GenerateOutput
 from amp.observability import logger
 from amp.providers.base import parse_role
 from amp.stages.context import StageContext
-from amp.stages.reuse import edit_parent, reuse_parent_stem, reuses
+from amp.stages.reuse import edit_parent, parent_stem_key, reuse_parent_stem, reuses
 
 PROGRESS_START = 0.15
 PROGRESS_END = 0.6
@@ -71,7 +71,7 @@ def _spliced(
     from amp.compose.rendition import bar_span_s
 
     old, _ = decode_audio(
-        ctx.audio.get_bytes(raw_stem_key(parent.owner, parent.id, role.value)),
+        ctx.audio.get_bytes(parent_stem_key(parent, role)),
         what=f"the parent's {role} stem",
     )
     if old.shape != new.shape:

@@ -1,9 +1,10 @@
-"""An edit's reuse of its parent's stems: the parent's generated stem (and MIDI) copied to the child's
-own work keys, so the child holds a whole set (an edit of it reuses from it in turn) and the parent's
+"""An edit's reuse of its parent's stems: the parent's published rendered stem (`source_stem`, the
+role before the mix) and its MIDI copied to the child's own work keys, as if the child had rendered
+them; the child then publishes its own set (an edit of it reuses from it in turn) and the parent's
 files stay as they were. A copy is a server-side copy in S3; nothing is decoded or rendered."""
 
 from amp.domain.edit import roles_to_render
-from amp.domain.errors import InvalidInput
+from amp.domain.errors import InvalidInput, NotFound
 from amp.domain.job import Job
 from amp.domain.keys import raw_midi_key, raw_stem_key
 from amp.domain.spec import Role
@@ -28,13 +29,22 @@ def reuses(parent: Job, child: Job, role: Role) -> bool:
     return role not in roles_to_render(parent.spec, child.edit)
 
 
+def parent_stem_key(parent: Job, role: Role) -> str:
+    """The parent's rendered stem of a role; NotFound when the parent has none (made before edits
+    kept rendered stems, or the role is not the parent's)."""
+    source = parent.artifact("source_stem", role.value)
+    if source is None:
+        raise NotFound(f"the parent job {parent.id} kept no rendered {role.value} stem")
+    return source.key
+
+
 def reuse_parent_stem(ctx: StageContext, parent: Job, child: Job, role: Role) -> GenerateOutput:
     stem_key = raw_stem_key(child.owner, child.id, role.value)
-    ctx.audio.copy(raw_stem_key(parent.owner, parent.id, role.value), stem_key)
+    ctx.audio.copy(parent_stem_key(parent, role), stem_key)
     midi_key: str | None = None
-    parent_midi = raw_midi_key(parent.owner, parent.id, role.value)
-    if ctx.audio.exists(parent_midi):
+    parent_midi = parent.artifact("midi", role.value)
+    if parent_midi is not None:
         midi_key = raw_midi_key(child.owner, child.id, role.value)
-        ctx.audio.copy(parent_midi, midi_key)
+        ctx.audio.copy(parent_midi.key, midi_key)
     logger.info("stem reused", extra={"role": role.value, "parent_id": parent.id})
     return GenerateOutput(role=role.value, stem_key=stem_key, midi_key=midi_key)
