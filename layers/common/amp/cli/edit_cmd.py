@@ -24,7 +24,7 @@ from amp.application import get_application
 from amp.cli.generate_cmd import _ProgressPrinter, _store_reference, _write_outputs
 from amp.domain.edit import Edit, describe
 from amp.domain.errors import Conflict, InvalidInput, NotFound
-from amp.domain.job import LOCAL_OWNER, MASTER_PRESETS, JobRequest, JobStatus, validation_message
+from amp.domain.job import LOCAL_OWNER, MASTER_PRESETS, JobRequest, JobStatus
 from amp.domain.spec import Role
 from amp.orchestration.inprocess_launcher import InProcessLauncher
 
@@ -51,7 +51,6 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
         "--remaster",
         nargs="?",
         const="",
-        choices=MASTER_PRESETS,
         metavar="PRESET",
         help=f"{', '.join(MASTER_PRESETS)}; without one, keep the preset (with --reference)",
     )
@@ -113,6 +112,34 @@ def _misplaced(args: argparse.Namespace) -> str | None:
     return None
 
 
+EDIT_FLAGS = {
+    "roles": "--roles",
+    "role": "the role",
+    "instrument": "--instrument",
+    "seed": "--seed",
+    "bpm": "--bpm",
+    "semitones": "--transpose",
+    "bars": "--extend",
+    "start_bar": "--replace-bars",
+    "end_bar": "--replace-bars",
+    "text": "--text",
+    "master_preset": "--remaster",
+}
+"""An edit field -> the flag that set it, for messages."""
+
+
+def _validated(values: dict[str, Any]) -> Edit:
+    try:
+        return TypeAdapter(Edit).validate_python({k: v for k, v in values.items() if v is not None})
+    except ValidationError as error:
+        problems = []
+        for problem in error.errors(include_input=False, include_url=False):
+            field = str(problem["loc"][-1]) if problem["loc"] else ""
+            flag = EDIT_FLAGS.get(field, "the edit")
+            problems.append(f"{flag}: {problem['msg']}")
+        raise InvalidInput(f"invalid edit: {'; '.join(problems)}") from None
+
+
 def edit(args: argparse.Namespace) -> int:
     problem = _misplaced(args)
     if problem is not None:
@@ -126,14 +153,10 @@ def edit(args: argparse.Namespace) -> int:
     service = application.job_service_with(launcher)
     try:
         parent = service.get_job(LOCAL_OWNER, args.job_id)
-        if args.reference is not None:
+        if args.reference is not None:  # checked with a stand-in id first: a bad edit stores nothing
+            _validated({**values, "reference_upload_id": "0" * 32})
             values["reference_upload_id"] = _store_reference(service, args.reference)
-        try:
-            chosen: Edit = TypeAdapter(Edit).validate_python(
-                {k: v for k, v in values.items() if v is not None}
-            )
-        except ValidationError as error:
-            raise InvalidInput(f"invalid edit: {validation_message(error)}") from None
+        chosen = _validated(values)
         request = JobRequest(prompt=parent.prompt, parent_id=parent.id, edit=chosen)
         finished = service.create(LOCAL_OWNER, request)
     except NotFound:
