@@ -4,7 +4,8 @@
 POST /jobs/{id}/edits, a batch line, `amp edit`), so every entry point refuses the same things before
 anything is stored or started: a parent that is not SUCCEEDED (Conflict, 409), another owner's job
 (NotFound, 404), an edit the song cannot take (InvalidInput, 400, naming the field), parent files the
-child would reuse that are gone (ParentFilesGone, 409)."""
+child would reuse that are gone (ParentFilesGone, 409). EditRefused tells these apart from a repeated
+create (the other Conflict), which batch reports differently."""
 
 from dataclasses import dataclass
 
@@ -26,7 +27,11 @@ MAX_LINEAGE_JOBS = 5000
 """Descendants are found among at most this many of the owner's newest jobs."""
 
 
-class ParentFilesGone(Conflict):
+class EditRefused(Conflict):
+    """The parent cannot be edited as it is (not SUCCEEDED, no spec, its files gone): 409."""
+
+
+class ParentFilesGone(EditRefused):
     """The parent's rendered stems the edit would reuse are gone (expired, or never kept)."""
 
 
@@ -81,9 +86,9 @@ def child_job(
     """The QUEUED child of `parent` (already owner-checked): its spec derived, its options the
     parent's with what the edit changes. Raises before anything is stored."""
     if parent.status is not JobStatus.SUCCEEDED:
-        raise Conflict(f"only a SUCCEEDED job can be edited; job {parent.id} is {parent.status.value}")
+        raise EditRefused(f"only a SUCCEEDED job can be edited; job {parent.id} is {parent.status.value}")
     if parent.spec is None:
-        raise Conflict(f"job {parent.id} has no spec to edit")
+        raise EditRefused(f"job {parent.id} has no spec to edit")
     parent_spec = parent.spec
 
     def resolve(role: Role) -> Instrument:
