@@ -23,7 +23,7 @@ describe("EditPanel", () => {
       url: `/jobs/${parent.id}/edits`,
       body: { kind: "swap", role: "bass", instrument: "808" },
     });
-    expect(calls[0].headers["idempotency-key"]).toMatch(/[0-9a-f-]{36}/);
+    expect(calls[0]?.headers["idempotency-key"]).toMatch(/[0-9a-f-]{36}/);
     expect(screen.getByRole("status")).toHaveTextContent(`job ${child.id.slice(0, 8)}`);
 
     await user.click(screen.getByRole("button", { name: "Variation" }));
@@ -51,7 +51,7 @@ describe("EditPanel", () => {
     expect(await screen.findByRole("alert")).toHaveTextContent("rendered drums stem(s) are gone");
     await user.click(screen.getByRole("button", { name: "Swap stem" }));
     await waitFor(() => expect(calls).toHaveLength(2));
-    expect(calls[1].headers["idempotency-key"]).toBe(calls[0].headers["idempotency-key"]);
+    expect(calls[1]?.headers["idempotency-key"]).toBe(calls[0]?.headers["idempotency-key"]);
   });
 });
 
