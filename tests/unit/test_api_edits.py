@@ -167,3 +167,15 @@ def test_lineage_lists_ancestors_root_first_and_descendants_owner_scoped(launche
     assert family["descendants"][2]["edit"] == {"kind": "transpose", "semitones": 2}
     status, _ = get(f"/jobs/{root.id}/lineage", owner="mallory")
     assert status == 404
+
+
+def test_a_failed_edit_retries_as_the_same_edit_of_the_same_parent(launcher: FakeLauncher) -> None:
+    service = dependencies.job_service()
+    parent = finished_job(service)
+    _, child = post_edit(parent.id, {"kind": "retempo", "bpm": 120})
+    service.jobs.update(child["id"], {"status": JobStatus.FAILED.value})
+    again = service.retry_job(COGNITO_SUB, child["id"])
+    assert (again.parent_id, again.parent_job_id) == (parent.id, child["id"])
+    assert again.edit is not None and again.edit.kind == "retempo"
+    assert again.spec is not None and again.spec.model_dump(mode="json") == child["spec"]
+    assert launcher.started == [child["id"], again.id]

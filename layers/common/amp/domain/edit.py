@@ -151,10 +151,6 @@ Edit = Annotated[
 ]
 """One edit; `kind` says which."""
 
-EditKind = Literal[
-    "variation", "swap", "add", "remove", "retempo", "transpose", "extend", "replace_bars", "remaster"
-]
-
 CROSSFADE_S = 0.02
 """The splice of a replaced bar range: 20 ms fades just outside the range, each side."""
 
