@@ -237,3 +237,21 @@ def test_splice_is_the_old_audio_bit_for_bit_outside_the_range_and_its_crossfade
     assert np.array_equal(out[:, 10_000:20_000], new[:, 10_000:20_000])
     between = out[:, 10_000 - fade : 10_000]
     assert not np.array_equal(between, old[:, 10_000 - fade : 10_000])
+
+
+def test_a_section_text_sets_the_new_bars_energy_and_seed(parent: MusicSpec) -> None:
+    from amp.services.edits import text_energy
+
+    assert text_energy("a quiet sparse breakdown") == pytest.approx(0.15)
+    assert text_energy("more of it") is None
+    edit = ReplaceBarsEdit(start_bar=3, end_bar=6, text="a quiet sparse breakdown")
+    child = derive_spec(parent, edit, seed_source=CHILD, text_energy=text_energy)
+    assert child.rendition is not None
+    (op,) = child.rendition.ops
+    assert op.op == "replace" and op.energy == pytest.approx(0.15)
+    same_text = derive_spec(parent, edit, seed_source="d" * 32, text_energy=text_energy)
+    assert same_text.rendition == child.rendition  # the seed comes from the text, not the job
+    quiet, loud = performed_score(child), performed_score(parent)
+    low, high = 2 * loud.bar_qn, 6 * loud.bar_qn
+    count = lambda score: sum(low <= n.start_qn < high for p in score.parts.values() for n in p.notes)  # noqa: E731
+    assert count(quiet) < count(loud)

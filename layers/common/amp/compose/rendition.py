@@ -46,8 +46,11 @@ def _performed(spec_json: str) -> Score:
         }
     )
 
-    def composed_with(seed: int, ops: list[ScoreOp]) -> Score:
-        score = compose_song(base.model_copy(update={"seed": seed, "part_seeds": {}}))
+    def composed_with(seed: int, energy: float | None, ops: list[ScoreOp]) -> Score:
+        changes: dict[str, object] = {"seed": seed, "part_seeds": {}}
+        if energy is not None:
+            changes["energy"] = energy
+        score = compose_song(base.model_copy(update=changes))
         return apply_ops(score, ops, composed_with)
 
     score = apply_ops(compose_song(base), list(rendition.ops), composed_with)
@@ -55,10 +58,10 @@ def _performed(spec_json: str) -> Score:
 
 
 def apply_ops(
-    score: Score, ops: list[ScoreOp], composed_with: Callable[[int, list[ScoreOp]], Score]
+    score: Score, ops: list[ScoreOp], composed_with: Callable[[int, float | None, list[ScoreOp]], Score]
 ) -> Score:
-    """Each operation in order; a replace asks `composed_with(seed, the operations before it)` for
-    the same song composed with its seed, so the new bars share the history of the ones they join."""
+    """Each operation in order; a replace asks `composed_with(seed, energy, the operations before it)`
+    for the same song composed with its seed, so the new bars share the history of the ones they join."""
     for index, op in enumerate(ops):
         match op:
             case RetempoOp(bpm=bpm):
@@ -67,8 +70,8 @@ def apply_ops(
                 score = transpose(score, semitones)
             case ExtendOp(bars=bars, before=before):
                 score = extend(score, bars, before=before)
-            case ReplaceOp(start_bar=start, end_bar=end, seed=seed):
-                score = replace_bars(score, composed_with(seed, ops[:index]), start - 1, end)
+            case ReplaceOp(start_bar=start, end_bar=end, seed=seed, energy=energy):
+                score = replace_bars(score, composed_with(seed, energy, ops[:index]), start - 1, end)
     return score
 
 

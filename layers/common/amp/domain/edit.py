@@ -271,10 +271,12 @@ def derive_spec(
     *,
     seed_source: str,
     instrument: Callable[[Role], Instrument] | None = None,
+    text_energy: Callable[[str], float | None] | None = None,
 ) -> MusicSpec:
     """The child's spec: the parent's with the edit applied and a note saying so. `seed_source` (the
     child job's id) derives any seed the edit does not state; `instrument(role)` resolves the
-    instrument a swap or add names (the service looks names up in the instrument table)."""
+    instrument a swap or add names (the service looks names up in the instrument table);
+    `text_energy(text)` is the energy a replace-bars section text implies, if any (the prompt parser's)."""
     check_edit(parent, edit)
     update: dict[str, object] = {}
     provenance = dict(parent.provenance)
@@ -321,7 +323,9 @@ def derive_spec(
             chosen = (
                 seed if seed is not None else edit_seed(text or seed_source, "bars", str(start), str(end))
             )
-            update["rendition"] = _with_op(parent, ReplaceOp(start_bar=start, end_bar=end, seed=chosen))
+            energy = text_energy(text) if text and text_energy is not None else None
+            op = ReplaceOp(start_bar=start, end_bar=end, seed=chosen, energy=energy)
+            update["rendition"] = _with_op(parent, op)
         case RemasterEdit():
             pass
     update["provenance"] = provenance

@@ -48,12 +48,14 @@ class ExtendOp(_Op):
 
 
 class ReplaceOp(_Op):
-    """Bars start_bar..end_bar (1-based, inclusive) come from the same song composed with `seed`."""
+    """Bars start_bar..end_bar (1-based, inclusive) come from the same song composed with `seed`, at
+    `energy` when the edit's section text implies one ("a quiet breakdown": sparser parts)."""
 
     op: Literal["replace"] = "replace"
     start_bar: int = Field(ge=1)
     end_bar: int = Field(ge=1)
     seed: int = Field(ge=0)
+    energy: float | None = Field(default=None, ge=0.0, le=1.0)
 
 
 ScoreOp = Annotated[RetempoOp | TransposeOp | ExtendOp | ReplaceOp, Field(discriminator="op")]

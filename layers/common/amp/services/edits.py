@@ -55,6 +55,16 @@ def instrument_for(spec: MusicSpec, role: Role, name: str | None) -> Instrument:
     return Instrument(name=chosen.name, role=role)
 
 
+def text_energy(text: str) -> float | None:
+    """The energy a section text states or implies ("a quiet breakdown" 0.15), read by the rule
+    parser; None when the text says nothing about it."""
+    from amp.domain.spec import Provenance
+    from amp.prompt.parser import parse_prompt
+
+    spec = parse_prompt(text)
+    return spec.energy if spec.provenance.get("energy") is not Provenance.DEFAULTED else None
+
+
 def reused_roles(parent: MusicSpec, child: MusicSpec, edit: Edit) -> list[Role]:
     """The child's roles whose stems come from the parent's files: untouched ones, and every one a
     replace-bars edit splices into."""
@@ -95,7 +105,7 @@ def child_job(
         name = edit.instrument if isinstance(edit, SwapEdit | AddPartEdit) else None
         return instrument_for(parent_spec, role, name)
 
-    spec = derive_spec(parent_spec, edit, seed_source=child_id, instrument=resolve)
+    spec = derive_spec(parent_spec, edit, seed_source=child_id, instrument=resolve, text_energy=text_energy)
     reused = reused_roles(parent_spec, spec, edit)
     gone = [role.value for role in reused if not _kept(parent, role, audio)]
     if gone:
