@@ -57,6 +57,7 @@ def test_create_job_returns_202_with_the_web_app_job_shape(launcher: FakeLaunche
     assert set(body) == {
         "id", "prompt", "status", "stage", "progress", "options", "spec", "qa", "error",
         "created_at", "updated_at", "reference_key", "artifacts", "status_url", "parent_job_id",
+        "parent_id", "edit",
     }  # fmt: skip
     assert body["status"] == "QUEUED"
     assert body["options"]["duration_s"] == 6

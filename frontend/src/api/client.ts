@@ -1,6 +1,16 @@
 import { anonymousAuth, type AuthProvider } from "./auth";
 import type { components } from "./schema";
-import { normaliseJob, type CreateJobRequest, type ErrorBody, type Job, type JobList, type UploadRequest, type UploadTicket } from "./types";
+import {
+  normaliseJob,
+  type CreateJobRequest,
+  type Edit,
+  type ErrorBody,
+  type Job,
+  type JobList,
+  type Lineage,
+  type UploadRequest,
+  type UploadTicket,
+} from "./types";
 
 type WireJob = components["schemas"]["JobResponse"];
 type WireJobList = components["schemas"]["JobListResponse"];
@@ -166,6 +176,15 @@ export class ApiClient {
 
   retryJob(id: string): Promise<Job> {
     return this.job("POST", `/jobs/${encodeURIComponent(id)}/retry`);
+  }
+
+  /** A new job that edits a finished one (its child); the parent is not changed. */
+  createEdit(id: string, edit: Edit, idempotencyKey: string): Promise<Job> {
+    return this.job("POST", `/jobs/${encodeURIComponent(id)}/edits`, edit, { "Idempotency-Key": idempotencyKey });
+  }
+
+  getLineage(id: string): Promise<Lineage> {
+    return this.request<Lineage>("GET", `/jobs/${encodeURIComponent(id)}/lineage`);
   }
 
   async deleteJob(id: string): Promise<void> {

@@ -77,6 +77,43 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/jobs/{job_id}/edits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Edit a finished song: a new job, its child
+         * @description The body is one edit; `kind` says which: `variation` (new seed, whole song or chosen `roles`), `swap` (one role with another `instrument` or `seed`), `add` / `remove` a part, `retempo` (`bpm`), `transpose` (`semitones`), `extend` (`bars`, `before`), `replace_bars` (`start_bar`..`end_bar`, `seed` or `text`), `remaster` (`master_preset` or `reference_upload_id`). The child reuses the parent's stems for every role the edit leaves alone and the parent is not changed. 409 when the job has not SUCCEEDED or the stems it would reuse have expired; 400 naming the field for a role the song lacks or bars outside it. A repeat with the same `Idempotency-Key` returns the first child.
+         */
+        post: operations["create_edit_jobs__job_id__edits_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobs/{job_id}/lineage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A job's edit family: ancestors and descendants */
+        get: operations["get_lineage_jobs__job_id__lineage_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/jobs/{job_id}/retry": {
         parameters: {
             query?: never;
@@ -155,6 +192,23 @@ export type paths = {
 export type webhooks = Record<string, never>;
 export type components = {
     schemas: {
+        /**
+         * AddPartEdit
+         * @description A role the song lacks (a counter-melody, strings); the instrument defaults to the genre's.
+         */
+        AddPartEdit: {
+            /**
+             * Instrument
+             * @example strings
+             */
+            instrument?: string | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "add";
+            role: components["schemas"]["Role"];
+        };
         /** ArtifactResponse */
         ArtifactResponse: {
             /** Content Type */
@@ -186,11 +240,21 @@ export type components = {
             /** Duration S */
             duration_s?: number | null;
             /**
+             * Edit
+             * @description What to change in the parent (see `kind`).
+             */
+            edit?: (components["schemas"]["VariationEdit"] | components["schemas"]["SwapEdit"] | components["schemas"]["AddPartEdit"] | components["schemas"]["RemovePartEdit"] | components["schemas"]["RetempoEdit"] | components["schemas"]["TransposeEdit"] | components["schemas"]["ExtendEdit"] | components["schemas"]["ReplaceBarsEdit"] | components["schemas"]["RemasterEdit"]) | null;
+            /**
              * Master Preset
              * @description Defaults to the server's preset.
              */
             master_preset?: ("streaming" | "club" | "broadcast") | null;
             overrides?: components["schemas"]["SpecOverrides"];
+            /**
+             * Parent Id
+             * @description With `edit`: a SUCCEEDED job of yours to edit; the new job is its child and the prompt may be left out (the child keeps the parent's).
+             */
+            parent_id?: string | null;
             /**
              * Prompt
              * @description What the song should be.
@@ -228,6 +292,36 @@ export type components = {
             /** Size Bytes */
             size_bytes: number;
         };
+        /**
+         * EditRequest
+         * @description POST /jobs/{id}/edits: one edit, its `kind` saying which; the job it names is the parent.
+         * @example {
+         *       "instrument": "808",
+         *       "kind": "swap",
+         *       "role": "bass"
+         *     }
+         * @example {
+         *       "kind": "variation",
+         *       "roles": [
+         *         "lead"
+         *       ]
+         *     }
+         * @example {
+         *       "bars": 8,
+         *       "kind": "extend"
+         *     }
+         * @example {
+         *       "end_bar": 24,
+         *       "kind": "replace_bars",
+         *       "start_bar": 17,
+         *       "text": "a quiet breakdown"
+         *     }
+         * @example {
+         *       "kind": "remaster",
+         *       "master_preset": "club"
+         *     }
+         */
+        EditRequest: components["schemas"]["VariationEdit"] | components["schemas"]["SwapEdit"] | components["schemas"]["AddPartEdit"] | components["schemas"]["RemovePartEdit"] | components["schemas"]["RetempoEdit"] | components["schemas"]["TransposeEdit"] | components["schemas"]["ExtendEdit"] | components["schemas"]["ReplaceBarsEdit"] | components["schemas"]["RemasterEdit"];
         /** ErrorDetail */
         ErrorDetail: {
             /**
@@ -246,6 +340,43 @@ export type components = {
          */
         ErrorResponse: {
             error: components["schemas"]["ErrorDetail"];
+        };
+        /**
+         * ExtendEdit
+         * @description N more bars of the song's material: after (before its outro) or before the start.
+         */
+        ExtendEdit: {
+            /** Bars */
+            bars: number;
+            /**
+             * Before
+             * @default false
+             */
+            before: boolean;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "extend";
+        };
+        /**
+         * ExtendOp
+         * @description `bars` more bars of the song's own material: after (before the last section, so the song still
+         *     ends on its outro) or before the start (the opening bars again, rising into the song).
+         */
+        ExtendOp: {
+            /** Bars */
+            bars: number;
+            /**
+             * Before
+             * @default false
+             */
+            before: boolean;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            op: "extend";
         };
         /** HealthResponse */
         HealthResponse: {
@@ -328,10 +459,20 @@ export type components = {
              * Format: date-time
              */
             created_at: string;
+            /**
+             * Edit
+             * @description How this job changes its parent.
+             */
+            edit?: (components["schemas"]["VariationEdit"] | components["schemas"]["SwapEdit"] | components["schemas"]["AddPartEdit"] | components["schemas"]["RemovePartEdit"] | components["schemas"]["RetempoEdit"] | components["schemas"]["TransposeEdit"] | components["schemas"]["ExtendEdit"] | components["schemas"]["ReplaceBarsEdit"] | components["schemas"]["RemasterEdit"]) | null;
             error?: components["schemas"]["JobError"] | null;
             /** Id */
             id: string;
             options: components["schemas"]["JobOptions"];
+            /**
+             * Parent Id
+             * @description The job this one is an edit of.
+             */
+            parent_id?: string | null;
             /**
              * Parent Job Id
              * @description The job this one retries.
@@ -364,6 +505,40 @@ export type components = {
          * @enum {string}
          */
         JobStatus: "QUEUED" | "PARSING" | "ANALYZING" | "GENERATING" | "MIXING" | "MASTERING" | "CHECKING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
+        /**
+         * LineageEntry
+         * @description One job of an edit family.
+         */
+        LineageEntry: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Edit */
+            edit?: (components["schemas"]["VariationEdit"] | components["schemas"]["SwapEdit"] | components["schemas"]["AddPartEdit"] | components["schemas"]["RemovePartEdit"] | components["schemas"]["RetempoEdit"] | components["schemas"]["TransposeEdit"] | components["schemas"]["ExtendEdit"] | components["schemas"]["ReplaceBarsEdit"] | components["schemas"]["RemasterEdit"]) | null;
+            /** Id */
+            id: string;
+            /** Parent Id */
+            parent_id?: string | null;
+            /** Prompt */
+            prompt: string;
+            status: components["schemas"]["JobStatus"];
+            /** Status Url */
+            status_url: string;
+        };
+        /**
+         * LineageResponse
+         * @description A job's edit family among your jobs: `ancestors` root first (the parent last), `descendants`
+         *     breadth first (edits of this job, then their edits).
+         */
+        LineageResponse: {
+            /** Ancestors */
+            ancestors: components["schemas"]["LineageEntry"][];
+            /** Descendants */
+            descendants: components["schemas"]["LineageEntry"][];
+            job: components["schemas"]["LineageEntry"];
+        };
         /**
          * MasterAdjustments
          * @description What QA asks the next mastering pass to change.
@@ -415,10 +590,19 @@ export type components = {
              * @description What the parser adjusted, in words.
              */
             notes?: string[];
+            /**
+             * Part Seeds
+             * @description A role's own seed for its part (an edit's variation or swap of that role); the song's seed still writes form and harmony, so the new part fits the others.
+             */
+            part_seeds?: {
+                [key: string]: number;
+            };
             /** Provenance */
             provenance?: {
                 [key: string]: components["schemas"]["Provenance"];
             };
+            /** @description Set on an edited song: the score is composed at these values and re-performed through these operations (retempo, transpose, extend, replace bars) instead of composed anew. */
+            rendition?: components["schemas"]["Rendition"] | null;
             /** Seed */
             seed: number;
             /** Structure Hints */
@@ -487,10 +671,123 @@ export type components = {
             /** True Peak Dbtp */
             true_peak_dbtp?: number | null;
         };
+        /**
+         * RemasterEdit
+         * @description Master the parent's stems again with another preset or toward a reference; nothing is
+         *     regenerated.
+         */
+        RemasterEdit: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "remaster";
+            /** Master Preset */
+            master_preset?: ("streaming" | "club" | "broadcast") | null;
+            /**
+             * Reference Upload Id
+             * @description An upload_id from POST /uploads.
+             */
+            reference_upload_id?: string | null;
+        };
+        /**
+         * RemovePartEdit
+         * @description Drop one role; the rest is remixed from the stems as they are.
+         */
+        RemovePartEdit: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "remove";
+            role: components["schemas"]["Role"];
+        };
+        /**
+         * Rendition
+         * @description The composition a spec's score is taken from (the tempo, key and length it was composed at)
+         *     and the operations applied to it in order.
+         */
+        Rendition: {
+            /** Composed Bpm */
+            composed_bpm: number;
+            /** Composed Duration S */
+            composed_duration_s: number;
+            /** Composed Key */
+            composed_key: string;
+            /** Ops */
+            ops?: (components["schemas"]["RetempoOp"] | components["schemas"]["TransposeOp"] | components["schemas"]["ExtendOp"] | components["schemas"]["ReplaceOp"])[];
+        };
+        /**
+         * ReplaceBarsEdit
+         * @description Bars start_bar..end_bar (from 1, inclusive) re-composed with a new seed (or one drawn from the
+         *     section text); every stem outside them is the parent's, bit for bit, but for a short crossfade.
+         */
+        ReplaceBarsEdit: {
+            /** End Bar */
+            end_bar: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "replace_bars";
+            /**
+             * Seed
+             * @description None: a new seed is derived.
+             */
+            seed?: number | null;
+            /** Start Bar */
+            start_bar: number;
+            /** Text */
+            text?: string | null;
+        };
+        /**
+         * ReplaceOp
+         * @description Bars start_bar..end_bar (1-based, inclusive) come from the same song composed with `seed`.
+         */
+        ReplaceOp: {
+            /** End Bar */
+            end_bar: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            op: "replace";
+            /** Seed */
+            seed: number;
+            /** Start Bar */
+            start_bar: number;
+        };
         /** ResponseValidationError */
         ResponseValidationError: {
             /** Detail */
             detail?: components["schemas"]["ValidationError"][];
+        };
+        /**
+         * RetempoEdit
+         * @description The same score played at another tempo (every stem re-rendered, not time-stretched).
+         */
+        RetempoEdit: {
+            /** Bpm */
+            bpm: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "retempo";
+        };
+        /**
+         * RetempoOp
+         * @description Play the score at another opening tempo; notes stay in quarter notes, so the song lasts longer
+         *     or shorter and the tempo map (rubato, ritardando) scales with it.
+         */
+        RetempoOp: {
+            /** Bpm */
+            bpm: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            op: "retempo";
         };
         /**
          * Role
@@ -522,6 +819,55 @@ export type components = {
             mode?: components["schemas"]["Mode"] | null;
             /** Time Signature */
             time_signature?: string | null;
+        };
+        /**
+         * SwapEdit
+         * @description One role again, with another instrument (same notes unless a seed is given) or another seed;
+         *     every other stem and the mix settings are kept.
+         */
+        SwapEdit: {
+            /**
+             * Instrument
+             * @example 808
+             */
+            instrument?: string | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "swap";
+            role: components["schemas"]["Role"];
+            /**
+             * Seed
+             * @description None: a new seed is derived.
+             */
+            seed?: number | null;
+        };
+        /**
+         * TransposeEdit
+         * @description The same score played transposed by a number of semitones (drums stay).
+         */
+        TransposeEdit: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "transpose";
+            /** Semitones */
+            semitones: number;
+        };
+        /**
+         * TransposeOp
+         * @description Every pitched note (not drums) moves by this many semitones; key and chords with it.
+         */
+        TransposeOp: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            op: "transpose";
+            /** Semitones */
+            semitones: number;
         };
         /**
          * UploadResponse
@@ -566,6 +912,25 @@ export type components = {
             loc: (string | number)[];
             /** Error Type */
             type: string;
+        };
+        /**
+         * VariationEdit
+         * @description The same song with a new seed: the whole song (no roles), or only the chosen roles' parts (the
+         *     rest reused as they are).
+         */
+        VariationEdit: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "variation";
+            /** Roles */
+            roles?: components["schemas"]["Role"][];
+            /**
+             * Seed
+             * @description None: a new seed is derived.
+             */
+            seed?: number | null;
         };
     };
     responses: never;
@@ -858,6 +1223,131 @@ export interface operations {
             };
             /** @description The job's status does not allow this. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is invalid; details.fields lists them. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    create_edit_jobs__job_id__edits_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string per intended job (e.g. a UUID); kept 24 h. */
+                "idempotency-key"?: string | null;
+            };
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EditRequest"];
+            };
+        };
+        responses: {
+            /** @description The child job, queued. */
+            202: {
+                headers: {
+                    /** @description The child's status_url. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobResponse"];
+                };
+            };
+            /** @description The request cannot be carried out (bad value, unknown upload, ...). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid identity: send Authorization: Bearer <API key>. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or it belongs to someone else. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The job's status does not allow this. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is invalid; details.fields lists them. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_lineage_jobs__job_id__lineage_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The lineage. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LineageResponse"];
+                };
+            };
+            /** @description No valid identity: send Authorization: Bearer <API key>. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or it belongs to someone else. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -19,6 +19,9 @@ export type UploadRequest = Schemas["CreateUploadRequest"];
 export type UploadTicket = Schemas["UploadResponse"];
 export type ErrorBody = Schemas["ErrorResponse"];
 export type Health = Schemas["HealthResponse"];
+/** One edit of a finished job (POST /jobs/{id}/edits); `kind` says which. */
+export type Edit = Schemas["EditRequest"];
+export type Lineage = Schemas["LineageResponse"];
 
 /** Artifact kinds the web app knows how to present (the API may add more). */
 export type ArtifactKind =
@@ -30,7 +33,8 @@ export type ArtifactKind =
   | "spectrogram"
   | "report"
   | "stems_zip"
-  | "reference";
+  | "reference"
+  | "source_stem";
 
 export type Artifact = Schemas["ArtifactResponse"];
 

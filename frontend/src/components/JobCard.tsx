@@ -11,6 +11,8 @@ import {
   STATUS_LABELS,
   statusOfStage,
 } from "../lib/jobs";
+import { ABPlayer } from "./ABPlayer";
+import { EditPanel } from "./EditPanel";
 import { ErrorBoundary } from "./ErrorBoundary";
 import { ErrorMessage } from "./ErrorMessage";
 import { JobResult } from "./JobResult";
@@ -148,6 +150,12 @@ export function JobCard({ job, now, initiallyOpen = false, onChanged, onDeleted 
           </span>
         )}
         {job.parent_job_id ? <span className="muted"> · retry of {job.parent_job_id.slice(0, 8)}</span> : null}
+        {job.parent_id ? (
+          <span className="muted" data-testid="edit-of">
+            {" "}
+            · {job.edit?.kind.replace("_", " ") ?? "edit"} of {job.parent_id.slice(0, 8)}
+          </span>
+        ) : null}
       </p>
       {actionError ? <ErrorMessage error={actionError.error} title={`Could not ${actionError.action} the job`} /> : null}
       <div className="job-card__actions">
@@ -213,6 +221,8 @@ export function JobCard({ job, now, initiallyOpen = false, onChanged, onDeleted 
         <div id={resultId}>
           <ErrorBoundary label="This job's result could not be shown">
             <JobResult job={job} />
+            {job.parent_id ? <ABPlayer parentId={job.parent_id} child={job} /> : null}
+            <EditPanel job={job} onCreated={onChanged} />
           </ErrorBoundary>
         </div>
       ) : null}

@@ -4,8 +4,9 @@ web app and scripts code against, so change them additively."""
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, RootModel
 
+from amp.domain.edit import Edit
 from amp.domain.job import JobError, JobOptions, JobRequest, JobStatus
 from amp.domain.qa import QAReport
 from amp.domain.spec import MusicSpec
@@ -58,6 +59,45 @@ class JobResponse(BaseModel):
     artifacts: list[ArtifactResponse] = Field(default_factory=list)
     status_url: str = Field(description="GET this to follow the job.")
     parent_job_id: str | None = Field(default=None, description="The job this one retries.")
+    parent_id: str | None = Field(default=None, description="The job this one is an edit of.")
+    edit: Edit | None = Field(default=None, description="How this job changes its parent.")
+
+
+class EditRequest(RootModel[Edit]):
+    """POST /jobs/{id}/edits: one edit, its `kind` saying which; the job it names is the parent."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"kind": "swap", "role": "bass", "instrument": "808"},
+                {"kind": "variation", "roles": ["lead"]},
+                {"kind": "extend", "bars": 8},
+                {"kind": "replace_bars", "start_bar": 17, "end_bar": 24, "text": "a quiet breakdown"},
+                {"kind": "remaster", "master_preset": "club"},
+            ]
+        }
+    )
+
+
+class LineageEntry(BaseModel):
+    """One job of an edit family."""
+
+    id: str
+    parent_id: str | None = None
+    edit: Edit | None = None
+    status: JobStatus
+    prompt: str
+    created_at: datetime
+    status_url: str
+
+
+class LineageResponse(BaseModel):
+    """A job's edit family among your jobs: `ancestors` root first (the parent last), `descendants`
+    breadth first (edits of this job, then their edits)."""
+
+    job: LineageEntry
+    ancestors: list[LineageEntry]
+    descendants: list[LineageEntry]
 
 
 class JobListResponse(BaseModel):

@@ -11,6 +11,7 @@ from amp.batch.manifest import ManifestLine, ManifestSource, ReportLine
 from amp.domain.errors import Conflict, InvalidInput, NotFound
 from amp.domain.job import Job, JobStatus, MasterPreset
 from amp.observability import logger
+from amp.services.edits import EditRefused
 from amp.services.jobs import JobService
 
 
@@ -66,6 +67,10 @@ def start_line(
         job = service.create(owner, request.model_copy(update=preset), job_id=job_id)
     except InvalidInput as error:
         return ReportLine(line=line.number, status="invalid", error=str(error))
+    except EditRefused as error:
+        return ReportLine(line=line.number, status="invalid", error=f"parent_id: {error}")
+    except NotFound:  # only an edit's parent is looked up: another owner's job is not found either
+        return ReportLine(line=line.number, status="invalid", error="parent_id: no such job of this owner")
     except Conflict:
         return _already_created(line.number, job_id, service)
     except Exception:

@@ -128,6 +128,8 @@ def _write_outputs(job: Job, audio: AudioStore, out_dir: Path) -> None:
             name = f"stems/{artifact.role}.wav"
         elif artifact.kind == "midi":
             name = f"midi/{artifact.role}.mid"
+        elif artifact.kind == "source_stem":
+            name = f"source/{Path(artifact.key).name}"
         else:
             name = OUTPUT_NAMES.get(artifact.kind, Path(artifact.key).name)
         target = out_dir / name

@@ -5,7 +5,6 @@ the whole-song score is the same whichever role a Lambda invocation renders.
 """
 
 import dataclasses
-import math
 import zlib
 
 import numpy as np
@@ -43,8 +42,7 @@ def rng_for(seed: int, *names: str) -> np.random.Generator:
 
 
 def song_bars(spec: MusicSpec) -> int:
-    bar_s = spec.beats_per_bar * 4.0 / spec.beat_unit * 60.0 / spec.bpm
-    return max(1, math.floor(spec.duration_s / bar_s + 1e-9))
+    return spec.bars()
 
 
 def compose_song(spec: MusicSpec) -> Score:
@@ -110,7 +108,7 @@ def _compose_part(
 ) -> Part:
     names = tuple(instrument.name for instrument in spec.instruments_for(role))
     patch = patch_for(role, list(names), style)
-    rng = rng_for(spec.seed, "part", role.value)
+    rng = rng_for(spec.part_seed(role), "part", role.value)
     is_drum = role in (Role.DRUMS, Role.PERCUSSION)
     if idiom is not None:
         ensemble = tuple((r, tuple(i.name for i in spec.instruments_for(r))) for r in roles)

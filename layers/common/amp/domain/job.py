@@ -8,13 +8,18 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from amp.domain.edit import Edit
 from amp.domain.errors import InvalidInput
+from amp.domain.presets import MASTER_PRESETS as MASTER_PRESETS  # noqa: PLC0414 - re-exported
+from amp.domain.presets import MasterPreset as MasterPreset  # noqa: PLC0414 - re-exported
 from amp.domain.qa import QAReport
 from amp.domain.spec import MAX_DURATION_S, MIN_DURATION_S, SEED_LIMIT, MusicSpec, SpecOverrides
 
 MAX_PROMPT_CHARS = 2000
+EDIT_PROMPT = "(edit of the parent job)"
+"""What an edit request without a prompt carries until the service gives the child its parent's."""
 LOCAL_OWNER = "local"
 """The owner of jobs made on this machine without an API key (CLI, `amp serve` on loopback)."""
 JOB_ID_PATTERN = re.compile(r"^[0-9a-f]{32}$")
@@ -39,9 +44,6 @@ class JobStatus(StrEnum):
 
 TERMINAL_STATUSES = frozenset({JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED})
 
-MasterPreset = Literal["streaming", "club", "broadcast"]
-MASTER_PRESETS: tuple[MasterPreset, ...] = get_args(MasterPreset)
-"""The mastering presets, in the order the CLI and docs list them."""
 ProviderName = Literal["procedural", "stability"]
 PROVIDER_NAMES: tuple[ProviderName, ...] = get_args(ProviderName)
 
@@ -78,6 +80,27 @@ class JobRequest(BaseModel):
     master_preset: MasterPreset | None = Field(default=None, description="Defaults to the server's preset.")
     provider: ProviderName = "procedural"
     overrides: SpecOverrides = Field(default_factory=SpecOverrides)
+    parent_id: str | None = Field(
+        default=None,
+        pattern=JOB_ID_PATTERN.pattern,
+        description="With `edit`: a SUCCEEDED job of yours to edit; the new job is its child and the "
+        "prompt may be left out (the child keeps the parent's).",
+    )
+    edit: Edit | None = Field(default=None, description="What to change in the parent (see `kind`).")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _edit_needs_no_prompt(cls, values: Any) -> Any:
+        """An edit line names its parent and the edit; the prompt is the parent's, so it may be absent."""
+        if isinstance(values, dict) and values.get("parent_id") is not None and "prompt" not in values:
+            return {**values, "prompt": EDIT_PROMPT}
+        return values
+
+    @model_validator(mode="after")
+    def _edit_and_parent_together(self) -> "JobRequest":
+        if (self.parent_id is None) != (self.edit is None):
+            raise ValueError("parent_id and edit go together: name the job to edit and the edit")
+        return self
 
     @classmethod
     def from_values(cls, values: Mapping[str, Any]) -> "JobRequest":
@@ -116,8 +139,19 @@ def validation_message(error: ValidationError) -> str:
 
 
 ArtifactKind = Literal[
-    "mix", "preview", "stem", "midi", "waveform", "spectrogram", "report", "stems_zip", "reference"
+    "mix",
+    "preview",
+    "stem",
+    "midi",
+    "waveform",
+    "spectrogram",
+    "report",
+    "stems_zip",
+    "reference",
+    "source_stem",
 ]
+"""`stem` is post-fader (what the mix sums); `source_stem` is the role as rendered, before the mix:
+what an edit of the job reuses for the roles it leaves alone."""
 
 
 class Artifact(BaseModel):
@@ -151,6 +185,8 @@ class Job(BaseModel):
         default=None, description="Step Functions execution ARN or local run id."
     )
     parent_job_id: str | None = Field(default=None, description="The job this one retries, if any.")
+    parent_id: str | None = Field(default=None, description="The job this one is an edit of, if any.")
+    edit: Edit | None = Field(default=None, description="How this job changes its parent (`parent_id`).")
     created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
     updated_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
 

@@ -5,6 +5,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from amp.domain.rendition import Rendition, whole_bars
+
 MIN_BPM = 40.0
 MAX_BPM = 220.0
 MIN_DURATION_S = 5.0
@@ -95,6 +97,16 @@ class MusicSpec(BaseModel):
     seed: int = Field(ge=0, lt=SEED_LIMIT)
     provenance: dict[str, Provenance] = Field(default_factory=dict)
     notes: list[str] = Field(default_factory=list, description="What the parser adjusted, in words.")
+    part_seeds: dict[Role, Annotated[int, Field(ge=0, lt=SEED_LIMIT)]] = Field(
+        default_factory=dict,
+        description="A role's own seed for its part (an edit's variation or swap of that role); the "
+        "song's seed still writes form and harmony, so the new part fits the others.",
+    )
+    rendition: Rendition | None = Field(
+        default=None,
+        description="Set on an edited song: the score is composed at these values and re-performed "
+        "through these operations (retempo, transpose, extend, replace bars) instead of composed anew.",
+    )
 
     @property
     def beats_per_bar(self) -> int:
@@ -103,6 +115,14 @@ class MusicSpec(BaseModel):
     @property
     def beat_unit(self) -> int:
         return int(self.time_signature.split("/")[1])
+
+    def part_seed(self, role: Role) -> int:
+        """The seed a role's part is written and played with."""
+        return self.part_seeds.get(role, self.seed)
+
+    def bars(self) -> int:
+        """Whole bars the song spans (the composer's count), for an edit's bar numbers."""
+        return whole_bars(self.duration_s, self.bpm, self.time_signature)
 
     def roles(self) -> list[Role]:
         """The stems to render, in a stable order, excluded roles removed."""

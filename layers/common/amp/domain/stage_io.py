@@ -18,15 +18,6 @@ class JobRef(BaseModel):
     job_id: str = Field(pattern=r"^[0-9a-f]{32}$")
 
 
-class ParseOutput(JobRef):
-    has_reference: bool
-    roles: list[str] = Field(min_length=1)
-
-
-class AnalyzeOutput(JobRef):
-    features_key: str
-
-
 class GenerateInput(JobRef):
     role: str
 
@@ -35,6 +26,21 @@ class GenerateOutput(BaseModel):
     role: str
     stem_key: str
     midi_key: str | None = None
+
+
+class ParseOutput(JobRef):
+    has_reference: bool
+    roles: list[str] = Field(min_length=1)
+    generate: bool = Field(
+        default=True, description="False for an edit that renders no stem: the ASL skips GenerateStems."
+    )
+    stems: list[GenerateOutput] = Field(
+        default_factory=list, description="With generate false: the parent's stems, already copied."
+    )
+
+
+class AnalyzeOutput(JobRef):
+    features_key: str
 
 
 class MasteringSettings(BaseModel):

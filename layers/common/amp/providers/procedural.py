@@ -1,18 +1,11 @@
 """The offline provider: compose the whole song from the seed, render only the requested role."""
 
-from functools import lru_cache
-
-from amp.compose import Score, compose_song
+from amp.compose import Score
 from amp.compose.midi import has_midi, part_to_midi
+from amp.compose.rendition import performed_score
 from amp.domain.spec import MusicSpec, Role
 from amp.providers.base import RenderedStem, check_role, stem_frames
 from amp.synth.render import render_part
-
-
-@lru_cache(maxsize=4)
-def _score_for(spec_json: str) -> Score:
-    """Warm Lambdas rendering several roles of one job compose once."""
-    return compose_song(MusicSpec.model_validate_json(spec_json))
 
 
 class ProceduralProvider:
@@ -20,12 +13,15 @@ class ProceduralProvider:
     uses_reference = False
 
     def compose(self, spec: MusicSpec) -> Score:
-        return _score_for(spec.model_dump_json())
+        """The song's score (re-performed for an edited song); warm Lambdas rendering several roles
+        of one job compose once."""
+        return performed_score(spec)
 
     def render_stem(self, spec: MusicSpec, role: Role, *, reference: bytes | None = None) -> RenderedStem:
         check_role(spec, role)
         score = self.compose(spec)
         part = score.parts[role]
-        audio = render_part(score, part, stem_frames(spec), spec.seed)
-        midi = part_to_midi(score, part, spec.seed) if has_midi(role) else None
+        seed = spec.part_seed(role)
+        audio = render_part(score, part, stem_frames(spec), seed)
+        midi = part_to_midi(score, part, seed) if has_midi(role) else None
         return RenderedStem(audio=audio, midi=midi)

@@ -20,8 +20,10 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyValidationError,
 )
 from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePersistenceLayer
+from pydantic import TypeAdapter
 
 from amp.config import Settings
+from amp.domain.edit import Edit, RemasterEdit
 from amp.domain.errors import Conflict, InvalidAudio, InvalidInput, NotFound
 from amp.domain.job import (
     JOB_ID_PATTERN,
@@ -43,6 +45,9 @@ from amp.domain.keys import (
 from amp.domain.ports import AudioStore, JobLauncher, JobPage, JobStore
 from amp.domain.stems_zip import build_stems_zip, stems_zip_members
 from amp.observability import logger
+from amp.services.edits import Lineage, child_job, lineage
+
+EDIT_ADAPTER: TypeAdapter[Edit] = TypeAdapter(Edit)
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 """A reference track larger than this is refused before any byte is stored."""
@@ -176,20 +181,27 @@ class JobService:
         synchronous launcher returns when the job has finished). With an idempotency key, a repeat (even
         a concurrent one) returns the first job instead of creating a second. A caller-chosen `job_id`
         (batch: derived from manifest + line) makes a repeat raise Conflict instead."""
+        if request.parent_id is not None and request.edit is not None:
+            if idempotency_key is None or self._create_once is None:
+                return self._create_edit(owner, request.parent_id, request.edit, job_id=job_id)
+            edit_claim = {"parent_id": request.parent_id, "edit": request.edit.model_dump(mode="json")}
+            return self._create_idempotent(owner, idempotency_key, edit_claim)
         prompt = request.cleaned_prompt()
         options = request.options(self.settings.default_master_preset)
         reference_key = self._reference_key(owner, reference_upload_id) if reference_upload_id else None
         if idempotency_key is None or self._create_once is None:
             return self._create_new(owner, prompt, options, reference_key, job_id=job_id)
-        claim = {
-            "owner": owner,
-            "idempotency_key": idempotency_key,
-            "request": {
-                "prompt": prompt,
-                "options": options.model_dump(mode="json"),
-                "reference_key": reference_key,
-            },
-        }
+        return self._create_idempotent(
+            owner,
+            idempotency_key,
+            {"prompt": prompt, "options": options.model_dump(mode="json"), "reference_key": reference_key},
+        )
+
+    def _create_idempotent(self, owner: str, idempotency_key: str, request: dict[str, Any]) -> Job:
+        """Run the create once per (owner, key): a repeat (even a concurrent one) gets the first job;
+        the same key with another request is refused."""
+        assert self._create_once is not None  # the callers checked
+        claim = {"owner": owner, "idempotency_key": idempotency_key, "request": request}
         deadline = time.monotonic() + DUPLICATE_WAIT_S
         delay_s = 0.05
         while True:
@@ -213,6 +225,9 @@ class JobService:
     def _create_claimed(self, *, claim: dict[str, Any]) -> dict[str, Any]:
         """The part that runs once per (owner, Idempotency-Key); its result is what a repeat receives."""
         request = claim["request"]
+        if "edit" in request:
+            edit = EDIT_ADAPTER.validate_python(request["edit"])
+            return {"job_id": self._create_edit(claim["owner"], request["parent_id"], edit).id}
         job = self._create_new(
             claim["owner"],
             request["prompt"],
@@ -240,6 +255,27 @@ class JobService:
         )
         if job_id is not None:  # validated like a generated id (32 hex digits)
             job = Job.model_validate({**job.model_dump(), "id": job_id})
+        return self._store_and_launch(job)
+
+    def _create_edit(self, owner: str, parent_id: str, edit: Edit, *, job_id: str | None = None) -> Job:
+        """An edit's child job: the parent checked (yours, SUCCEEDED, its reused files there) and the
+        child's spec derived before anything is stored (amp.services.edits)."""
+        parent = self.get_job(owner, parent_id)
+        reference_key = (
+            self._reference_key(owner, edit.reference_upload_id)
+            if isinstance(edit, RemasterEdit) and edit.reference_upload_id
+            else None
+        )
+        child = child_job(
+            parent, edit, child_id=job_id or uuid.uuid4().hex, audio=self.audio, reference_key=reference_key
+        )
+        logger.info(
+            "edit planned",
+            extra={"parent_id": parent.id, "kind": edit.kind, "reused": [r.value for r in child.reused]},
+        )
+        return self._store_and_launch(child.job)
+
+    def _store_and_launch(self, job: Job) -> Job:
         self.jobs.create(job)
         try:
             execution_id = self.launcher.start(job)
@@ -255,6 +291,10 @@ class JobService:
             current = self.jobs.set_execution(job.id, execution_id)
         logger.info("job created", extra={"job_id": job.id})
         return current
+
+    def lineage(self, owner: str, job_id: str) -> Lineage:
+        """The job's ancestors and descendants among your jobs (someone else's job is NotFound)."""
+        return lineage(self.jobs, self.get_job(owner, job_id))
 
     def _reference_key(self, owner: str, upload_id: str) -> str:
         """The stored upload under this owner's prefix; another owner's id is simply not found there."""
@@ -308,6 +348,18 @@ class JobService:
             raise Conflict(f"only failed or cancelled jobs can be retried; this one is {job.status.value}")
         if job.reference_key and not self.audio.exists(job.reference_key):
             raise Conflict("the reference track of this job has expired; upload it again")
+        if job.edit is not None:  # an edit runs again as the same edit of the same parent
+            again = Job(
+                owner=owner,
+                prompt=job.prompt,
+                options=job.options,
+                reference_key=job.reference_key,
+                spec=job.spec,
+                parent_job_id=job.id,
+                parent_id=job.parent_id,
+                edit=job.edit,
+            )
+            return self._store_and_launch(again)
         return self._create_new(owner, job.prompt, job.options, job.reference_key, parent_job_id=job.id)
 
     def delete_job(self, owner: str, job_id: str) -> None:

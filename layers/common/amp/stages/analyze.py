@@ -41,7 +41,7 @@ def run(payload: JobRef, ctx: StageContext) -> AnalyzeOutput:
     features = extract_features(decoded)
     features_key = keys.reference_features_key(job.owner, job.id)
     ctx.audio.put_bytes(features_key, features.model_dump_json(indent=2).encode(), "application/json")
-    if job.spec is not None:
+    if job.spec is not None and job.edit is None:  # an edit keeps its parent's spec; it only masters
         spec = spec_with_reference(job.spec, features)
         ctx.jobs.set_spec(job.id, spec)
     logger.info(

@@ -50,6 +50,11 @@ def _copy_final_files(publisher: "_Publisher", payload: PublishInput, job: Job) 
     for role, stem_key in sorted(payload.mix.stem_keys.items()):
         publisher.copy(stem_key, f"stems/{role}.wav", "stem", role)
     for stem in sorted(payload.stems, key=lambda s: s.role):
+        # The rendered stem, kept for edits (optional: an edit that would reuse a missing one is refused)
+        extension = stem.stem_key[stem.stem_key.rfind(".") :]
+        publisher.copy(
+            stem.stem_key, f"source/{stem.role}{extension}", "source_stem", stem.role, optional=True
+        )
         if stem.midi_key:
             publisher.copy(stem.midi_key, f"midi/{stem.role}.mid", "midi", stem.role)
     publisher.copy(

@@ -8,10 +8,18 @@ from aws_lambda_powertools.event_handler.openapi.params import Header, Query
 
 from amp.api.auth import owner_from_event
 from amp.api.dependencies import job_service
-from amp.api.models import ArtifactResponse, CreateJobRequest, JobListResponse, JobResponse
+from amp.api.models import (
+    ArtifactResponse,
+    CreateJobRequest,
+    EditRequest,
+    JobListResponse,
+    JobResponse,
+    LineageEntry,
+    LineageResponse,
+)
 from amp.api.routes import responses
 from amp.api.urls import absolute, base_url
-from amp.domain.job import Job
+from amp.domain.job import EDIT_PROMPT, Job, JobRequest
 from amp.observability import count
 from amp.services.jobs import MAX_LIST_LIMIT, JobService
 
@@ -61,7 +69,20 @@ def job_response(job: Job, service: JobService) -> JobResponse:
         ],
         status_url=f"{base_url(event)}/jobs/{job.id}",
         parent_job_id=job.parent_job_id,
+        parent_id=job.parent_id,
+        edit=job.edit,
     )
+
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=255,
+        description="Any unique string per intended job (e.g. a UUID); kept 24 h.",
+    ),
+]
 
 
 @router.post(
@@ -75,15 +96,7 @@ def job_response(job: Job, service: JobService) -> JobResponse:
 )
 def create_job(
     request: CreateJobRequest,
-    idempotency_key: Annotated[
-        str | None,
-        Header(
-            alias="Idempotency-Key",
-            min_length=1,
-            max_length=255,
-            description="Any unique string per intended job (e.g. a UUID); kept 24 h.",
-        ),
-    ] = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> Response[JobResponse]:
     service = job_service()
     job = service.create(
@@ -91,6 +104,68 @@ def create_job(
     )
     count("JobCreated")
     return _accepted(job, service)
+
+
+@router.post(
+    "/jobs/<job_id>/edits",
+    status_code=202,
+    summary="Edit a finished song: a new job, its child",
+    description="The body is one edit; `kind` says which: `variation` (new seed, whole song or chosen "
+    "`roles`), `swap` (one role with another `instrument` or `seed`), `add` / `remove` a part, `retempo` "
+    "(`bpm`), `transpose` (`semitones`), `extend` (`bars`, `before`), `replace_bars` (`start_bar`..`end_bar`, "
+    "`seed` or `text`), `remaster` (`master_preset` or `reference_upload_id`). The child reuses the "
+    "parent's stems for every role the edit leaves alone and the parent is not changed. 409 when the "
+    "job has not SUCCEEDED or the stems it would reuse have expired; 400 naming the field for a role "
+    "the song lacks or bars outside it. A repeat with the same `Idempotency-Key` returns the first child.",
+    responses=responses(
+        202,
+        "The child job, queued.",
+        400,
+        401,
+        404,
+        409,
+        422,
+        headers={"Location": "The child's status_url."},
+    ),
+    tags=["jobs"],
+)
+def create_edit(
+    job_id: str, body: EditRequest, idempotency_key: IdempotencyKey = None
+) -> Response[JobResponse]:
+    service = job_service()
+    request = JobRequest(prompt=EDIT_PROMPT, parent_id=job_id, edit=body.root)
+    job = service.create(_owner(), request, idempotency_key=idempotency_key)
+    count("JobEdited")
+    return _accepted(job, service)
+
+
+@router.get(
+    "/jobs/<job_id>/lineage",
+    summary="A job's edit family: ancestors and descendants",
+    responses=responses(200, "The lineage.", 401, 404, 422),
+    tags=["jobs"],
+)
+def get_lineage(job_id: str) -> LineageResponse:
+    service = job_service()
+    family = service.lineage(_owner(), job_id)
+    event = router.current_event.raw_event
+
+    def entry(job: Job) -> LineageEntry:
+        return LineageEntry(
+            id=job.id,
+            parent_id=job.parent_id,
+            edit=job.edit,
+            status=job.status,
+            prompt=job.prompt,
+            created_at=job.created_at,
+            status_url=f"{base_url(event)}/jobs/{job.id}",
+        )
+
+    return LineageResponse(
+        job=entry(family.job),
+        ancestors=[entry(job) for job in family.ancestors],
+        descendants=[entry(job) for job in family.descendants],
+    )
 
 
 @router.get(

@@ -1,0 +1,149 @@
+"""A stem swap of a finished song versus a fresh job of the same song: time, CPU and x real time of
+each, per stage, and the bytes the swap reused instead of rendering.
+
+Run: .venv/bin/python bench/edits.py [--duration 180] [--prompt "..."] [--role bass] [--instrument 808]
+
+Both jobs run through the local runner (the real ASL file and stage handlers) in one fresh data dir:
+first the fresh job (the parent), then `JobService.create` with `parent_id` + a swap edit, exactly as
+POST /jobs/{id}/edits makes it, after a 5 s warm-up job that neither pays for. x real time = song seconds / wall seconds (higher is faster). CPU is
+the process's (every thread of the runner's Map included)."""
+
+import argparse
+import os
+import resource
+import sys
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
+os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
+os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
+
+TASK_STATES = (
+    "ParsePrompt",
+    "AnalyzeReference",
+    "GenerateStems",
+    "ReuseParentStems",
+    "MixAndMaster",
+    "QualityCheck",
+    "Publish",
+)
+
+
+class _Timer:
+    """Wall seconds spent in each top-level task state of one run."""
+
+    def __init__(self) -> None:
+        self.started: dict[str, float] = {}
+        self.spent: dict[str, float] = defaultdict(float)
+        self.lock = threading.Lock()
+
+    def __call__(self, state: str, event: str) -> None:
+        if state not in TASK_STATES:
+            return
+        with self.lock:
+            if event.endswith("StateEntered"):
+                self.started[state] = time.perf_counter()
+            elif event.endswith("StateExited") and state in self.started:
+                self.spent[state] += time.perf_counter() - self.started.pop(state)
+
+
+def _cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _run(job_id: str) -> dict[str, Any]:
+    from amp.orchestration.local_pipeline import run_job_locally
+
+    timer = _Timer()
+    wall_start, cpu_start = time.perf_counter(), _cpu_s()
+    result = run_job_locally(job_id, on_state=timer)
+    return {
+        "wall_s": time.perf_counter() - wall_start,
+        "cpu_s": _cpu_s() - cpu_start,
+        "stages": dict(timer.spent),
+        "status": result.status.value,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=float, default=180.0)
+    parser.add_argument("--prompt", default="dark techno at 130 bpm with a heavy reese bass")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--role", default="bass")
+    parser.add_argument("--instrument", default="808")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="amp-bench-edits-") as data_dir:
+        os.environ["AMP_DATA_DIR"] = data_dir
+        os.environ.setdefault("NUMBA_CACHE_DIR", str(Path(data_dir) / "numba"))
+        from amp.application import get_application, reset_application
+        from amp.config import get_settings
+        from amp.domain.edit import SwapEdit
+        from amp.domain.job import LOCAL_OWNER, JobRequest
+        from amp.domain.spec import Role
+        from amp.services.edits import reused_roles
+        from tests.support.fakes import FakeLauncher
+
+        get_settings.cache_clear()
+        reset_application()
+        application = get_application()
+        service = application.job_service_with(FakeLauncher())  # records; the runs below execute
+
+        # Warm up (imports, numba, the SoundFont) on a short song, so neither measured job pays it.
+        warm = service.create(LOCAL_OWNER, JobRequest(prompt=args.prompt, duration_s=5, seed=args.seed + 1))
+        _run(warm.id)
+        parent = service.create(
+            LOCAL_OWNER, JobRequest(prompt=args.prompt, duration_s=args.duration, seed=args.seed)
+        )
+        fresh = _run(parent.id)
+        parent = service.jobs.get(parent.id)
+        edit = SwapEdit(role=Role(args.role), instrument=args.instrument)
+        child = service.create(LOCAL_OWNER, JobRequest(prompt=args.prompt, parent_id=parent.id, edit=edit))
+        swap = _run(child.id)
+        child = service.jobs.get(child.id)
+        assert parent.spec is not None and child.spec is not None
+        reused = reused_roles(parent.spec, child.spec, edit)
+        reused_bytes = sum(
+            a.size_bytes
+            for a in child.artifacts
+            if a.kind in ("source_stem", "midi") and a.role in {r.value for r in reused}
+        )
+        rendered_bytes = sum(
+            a.size_bytes for a in child.artifacts if a.kind == "source_stem" and a.role == args.role
+        )
+
+    print(
+        f"{args.duration:g} s song, {len(parent.spec.roles())} stems; swap {args.role} for {args.instrument}"
+    )
+    print(f"load average {os.getloadavg()[0]:.2f} (2 cores shared)")
+    print()
+    print("| job | status | wall s | CPU s | x real time | " + " | ".join(TASK_STATES) + " |")
+    print("|---|---|---|---|---|" + "---|" * len(TASK_STATES))
+    for name, run in (("fresh job", fresh), ("stem swap", swap)):
+        stages = " | ".join(f"{run['stages'].get(state, 0.0):.2f}" for state in TASK_STATES)
+        print(
+            f"| {name} | {run['status']} | {run['wall_s']:.2f} | {run['cpu_s']:.2f} | "
+            f"{args.duration / run['wall_s']:.2f} | {stages} |"
+        )
+    print()
+    print(
+        f"swap / fresh: {fresh['wall_s'] / swap['wall_s']:.2f}x faster by wall time, "
+        f"{fresh['cpu_s'] / swap['cpu_s']:.2f}x by CPU"
+    )
+    print(
+        f"reused (copied, not rendered): {', '.join(r.value for r in reused)}: {reused_bytes / 1e6:.1f} MB; "
+        f"rendered: {args.role} {rendered_bytes / 1e6:.1f} MB"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    sys.exit(main())
