@@ -6,6 +6,7 @@ from amp.compose import Score, compose_song
 from amp.compose.midi import has_midi, part_to_midi
 from amp.domain.spec import MusicSpec, Role
 from amp.providers.base import RenderedStem, check_role, stem_frames
+from amp.providers.sections import loop_tail_frames, shape_audio
 from amp.synth.render import render_part
 
 
@@ -26,6 +27,8 @@ class ProceduralProvider:
         check_role(spec, role)
         score = self.compose(spec)
         part = score.parts[role]
-        audio = render_part(score, part, stem_frames(spec), spec.seed)
+        frames = stem_frames(spec)
+        rendered = render_part(score, part, frames + loop_tail_frames(score, frames), spec.seed)
+        audio = shape_audio(score, rendered, frames)
         midi = part_to_midi(score, part, spec.seed) if has_midi(role) else None
         return RenderedStem(audio=audio, midi=midi)
