@@ -14,7 +14,7 @@ from amp.application import get_application
 from amp.cli.flags import flag_problems
 from amp.domain.errors import InvalidInput
 from amp.domain.job import JobOptions
-from amp.domain.spec import Mode, SpecOverrides
+from amp.domain.spec import MAX_DURATION_S, MIN_DURATION_S, Mode, SpecOverrides
 from amp.stages.context import PromptParser
 
 EXIT_OK = 0
@@ -35,7 +35,7 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
         metavar="FILE",
         help="one prompt per line: plain text, or JSONL objects with a 'prompt' field (and optional 'id')",
     )
-    parser.add_argument("--duration", type=float, metavar="S", help="duration in seconds (5-300)")
+    parser.add_argument("--duration", type=float, metavar="S", help=f"duration in seconds ({MIN_DURATION_S:g}-{MAX_DURATION_S:g})")
     parser.add_argument("--seed", type=int, metavar="N", help="seed (0 <= N < 2^32)")
     parser.add_argument("--bpm", type=float, help="tempo (40-220)")
     parser.add_argument("--key", help="key, optionally with mode: 'F#', 'Bb minor', 'F#m'")
