@@ -13,7 +13,6 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestValidationError,
 )
 
-from amp.domain.job import field_path
 from amp.domain.errors import (
     Conflict,
     InvalidAudio,
@@ -23,6 +22,7 @@ from amp.domain.errors import (
     ProviderThrottled,
     ProviderUnavailable,
 )
+from amp.domain.job import field_path
 from amp.observability import logger
 from amp.services.jobs import IdempotencyKeyReused, UnsupportedUploadType, UploadTooLarge
 

@@ -18,8 +18,8 @@ from amp.compose.idioms.base import finish
 from amp.compose.lines import arp_notes, bass_notes, chord_notes, fx_notes, lead_notes, pad_notes, vocal_notes
 from amp.compose.ranges import range_of
 from amp.compose.rhythm import drum_part_notes, percussion_part_notes
-from amp.compose.shaping import shape_parts
 from amp.compose.score import Chord, NoteEvent, Part, Score, Section, SectionName
+from amp.compose.shaping import shape_parts
 from amp.compose.style import Style, patch_for, style_for
 from amp.compose.theory import key_to_pitch_class, scale_pitch_classes
 from amp.domain.spec import MusicSpec, Role

@@ -109,7 +109,9 @@ def section_kind(name: str, energy: float) -> SectionName:
     for word in cleaned.replace("_", " ").split():
         if word.rstrip("0123456789") in SECTION_KINDS:
             return SECTION_KINDS[word.rstrip("0123456789")]
-    return SectionName.DROP if energy >= 0.8 else SectionName.BREAKDOWN if energy < 0.3 else SectionName.GROOVE
+    return (
+        SectionName.DROP if energy >= 0.8 else SectionName.BREAKDOWN if energy < 0.3 else SectionName.GROOVE
+    )
 
 
 def sections_from_plan(plan: Plan) -> tuple[Section, ...]:

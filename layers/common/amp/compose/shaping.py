@@ -34,7 +34,9 @@ _ROLE_WORDS: dict[str, tuple[Role, ...]] = {
     "vocals": (Role.VOCAL,),
     "vocal": (Role.VOCAL,),
 }
-_MUTE_WORDS = re.compile(r"\b(?:no|without|mute[ds]?|drop(?:s|ped)?(?: the)?)\s+(?:the\s+)?(" + "|".join(_ROLE_WORDS) + r")\b")
+_MUTE_WORDS = re.compile(
+    r"\b(?:no|without|mute[ds]?|drop(?:s|ped)?(?: the)?)\s+(?:the\s+)?(" + "|".join(_ROLE_WORDS) + r")\b"
+)
 _DRUMLESS = re.compile(r"\bdrumless\b|\bbeatless\b|\ba cappella\b")
 _HALF_TIME = re.compile(r"\bhalf[- ]?time\b")
 _FILTERED = re.compile(r"\b(?:filtered|filter(?:ed)? sweep|low[- ]?pass(?:ed)?|muffled|underwater)\b")
@@ -99,9 +101,8 @@ def _silence(score: Score, notes: list[NoteEvent], section: Section) -> list[Not
     for note in notes:
         if start - 1e-9 <= note.start_qn < end - 1e-9:
             continue
-        if note.start_qn < start < note.start_qn + note.length_qn:
-            note = dataclasses.replace(note, length_qn=start - note.start_qn)
-        kept.append(note)
+        rings_in = note.start_qn < start < note.start_qn + note.length_qn
+        kept.append(dataclasses.replace(note, length_qn=start - note.start_qn) if rings_in else note)
     return kept
 
 

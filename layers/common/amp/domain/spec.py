@@ -89,7 +89,9 @@ class SectionPlan(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=40, description="intro, verse, chorus, build, drop, ... or free text")
+    name: str = Field(
+        min_length=1, max_length=40, description="intro, verse, chorus, build, drop, ... or free text"
+    )
     bars: int = Field(ge=1, le=MAX_SECTION_BARS)
     energy: Energy = 0.5
     add_roles: list[Role] = Field(default_factory=list, description="Roles that play in this section only.")

@@ -57,8 +57,8 @@ from amp.prompt.genres import (
     genre_for_alias,
     profile_for,
 )
-from amp.prompt.plan import settle_plan
 from amp.prompt.instruments import INSTRUMENT_PATTERN, InstrumentEntry, entry_for_alias, instrument_named
+from amp.prompt.plan import settle_plan
 from amp.prompt.styles import Form, find_form, find_style
 from amp.prompt.text import NegationScopes, clean_text
 from amp.prompt.words import GENERIC_TEMPO_RANGE, MOOD_GENRES, MoodWord

@@ -105,7 +105,9 @@ def _given(spec: MusicSpec, plan: Plan, notes: list[str], provenance: dict[str, 
         qn = bars * spec.beats_per_bar * 4.0 / spec.beat_unit
         limit_s = MAX_DURATION_S if length_s > MAX_DURATION_S else MIN_DURATION_S
         needed = qn * 60.0 / limit_s
-        needed = math.ceil(needed * 100) / 100 if length_s > MAX_DURATION_S else math.floor(needed * 100) / 100
+        needed = (
+            math.ceil(needed * 100) / 100 if length_s > MAX_DURATION_S else math.floor(needed * 100) / 100
+        )
         if provenance.get("bpm") in _DECIDED or not MIN_BPM <= needed <= MAX_BPM:
             raise InvalidInput(
                 f"plan: {bars} bars of {spec.time_signature} last {length_s:.1f} s at {bpm:g} bpm; a song "
@@ -140,7 +142,9 @@ def _derived(
             notes.append(f"loop length {spec.duration_s:g} s rounded to {bars} whole bars: {looped_s:.3f} s")
             provenance["duration_s"] = Provenance.INFERRED
         spec = spec.model_copy(update={"duration_s": looped_s, "loop": True})
-    form = song_form(spec.model_copy(update={"plan": None}), style_for(spec.genre, spec.beats_per_bar, spec.bpm))
+    form = song_form(
+        spec.model_copy(update={"plan": None}), style_for(spec.genre, spec.beats_per_bar, spec.bpm)
+    )
     drafts = [_Draft(s.name, s.bars, s.energy) for s in form.sections]
     shaped = _apply_words(drafts, lowered) if lowered else False
     drafts = _merge_to_limit(drafts)
@@ -207,7 +211,11 @@ def _move_bars(drafts: list[_Draft], target: _Draft, bars: int, phrase: int) -> 
     while abs(moved) < abs(bars):
         donors = [d for d in drafts if d is not target and d.kind in (SectionName.GROOVE, SectionName.DROP)]
         donor = max(donors or [d for d in drafts if d is not target] or [target], key=lambda d: d.bars)
-        if donor is target or (step > 0 and donor.bars - step < phrase) or (step < 0 and target.bars + step < 1):
+        if (
+            donor is target
+            or (step > 0 and donor.bars - step < phrase)
+            or (step < 0 and target.bars + step < 1)
+        ):
             break
         donor.bars -= step
         target.bars += step
@@ -246,7 +254,8 @@ def _merge_to_limit(drafts: list[_Draft]) -> list[_Draft]:
         pairs = [
             i
             for i in range(len(drafts) - 1)
-            if drafts[i].kind is drafts[i + 1].kind and drafts[i].bars + drafts[i + 1].bars <= MAX_SECTION_BARS
+            if drafts[i].kind is drafts[i + 1].kind
+            and drafts[i].bars + drafts[i + 1].bars <= MAX_SECTION_BARS
         ]
         if not pairs:
             pairs = [min(range(len(drafts) - 1), key=lambda i: drafts[i].bars + drafts[i + 1].bars)]
@@ -284,4 +293,3 @@ def _add_planned_roles(spec: MusicSpec, notes: list[str], provenance: dict[str, 
     if not added:
         return spec
     return spec.model_copy(update={"instruments": [*spec.instruments, *added]})
-
