@@ -23,7 +23,13 @@ DEFAULT_PROMPT = (
     "epic progressive house with drums, percussion, bass, piano chords, warm pad, synth lead, "
     "arpeggiator and risers"
 )
-LAMBDA_LIMITS = {"parse": (512, 60), "generate": (3008, 900), "mix": (3008, 900), "qa": (3008, 900), "publish": (1024, 300)}
+LAMBDA_LIMITS = {
+    "parse": (512, 60),
+    "generate": (3008, 900),
+    "mix": (3008, 900),
+    "qa": (3008, 900),
+    "publish": (1024, 300),
+}
 """(MemorySize MB, ASL/Lambda timeout s) a stage must stay inside, from template.yaml."""
 
 
@@ -114,8 +120,10 @@ def main() -> int:
         assert spec is not None
         song_s = spec.duration_s
 
-    print(f"song: {song_s:.1f} s, {len(stems)} stems, {spec.genre} at {spec.bpm:g} bpm, "
-          f"{len(spec.plan.sections) if spec.plan else 0} sections; qa passed={qa['passed']}")
+    print(
+        f"song: {song_s:.1f} s, {len(stems)} stems, {spec.genre} at {spec.bpm:g} bpm, "
+        f"{len(spec.plan.sections) if spec.plan else 0} sections; qa passed={qa['passed']}"
+    )
     print(f"{'stage':<22}{'wall s':>9}{'cpu s':>9}{'peak MB':>10}{'limit MB':>10}{'limit s':>9}")
     for name, figures in rows:
         memory_mb, timeout_s = LAMBDA_LIMITS[name.split()[0]]
@@ -125,8 +133,10 @@ def main() -> int:
         )
     total_wall = sum(f["wall_s"] for _, f in rows)
     total_cpu = sum(f["cpu_s"] for _, f in rows)
-    print(f"whole job (stages in sequence): {total_wall:.1f} s wall, {total_cpu:.1f} s CPU, "
-          f"{song_s / total_wall:.2f}x real time; load {os.getloadavg()[0]:.2f}")
+    print(
+        f"whole job (stages in sequence): {total_wall:.1f} s wall, {total_cpu:.1f} s CPU, "
+        f"{song_s / total_wall:.2f}x real time; load {os.getloadavg()[0]:.2f}"
+    )
     return 0
 
 

@@ -91,18 +91,25 @@ def shape_parts(score: Score, parts: dict[Role, Part]) -> dict[Role, Part]:
     return shaped
 
 
+GRID_SLACK_QN = 1.0 / 16.0
+"""Humanised notes stray from their grid position by a few ms: a note up to a 64th before a bar
+line belongs to the bar after it (the kick of the downbeat, pushed early)."""
+
+
 def _span_qn(score: Score, section: Section) -> tuple[float, float]:
-    return section.start_bar * score.bar_qn, section.end_bar * score.bar_qn
+    """The section's notes are those starting in [start, end), both moved a 64th earlier."""
+    return section.start_bar * score.bar_qn - GRID_SLACK_QN, section.end_bar * score.bar_qn - GRID_SLACK_QN
 
 
 def _silence(score: Score, notes: list[NoteEvent], section: Section) -> list[NoteEvent]:
     start, end = _span_qn(score, section)
+    downbeat = section.start_bar * score.bar_qn
     kept: list[NoteEvent] = []
     for note in notes:
-        if start - 1e-9 <= note.start_qn < end - 1e-9:
+        if start <= note.start_qn < end:
             continue
-        rings_in = note.start_qn < start < note.start_qn + note.length_qn
-        kept.append(dataclasses.replace(note, length_qn=start - note.start_qn) if rings_in else note)
+        rings_in = note.start_qn < downbeat < note.start_qn + note.length_qn
+        kept.append(dataclasses.replace(note, length_qn=downbeat - note.start_qn) if rings_in else note)
     return kept
 
 
@@ -112,12 +119,12 @@ def _half_time(score: Score, notes: list[NoteEvent], section: Section) -> list[N
     half = bar_qn / 2.0
     result: list[NoteEvent] = []
     for note in notes:
-        if not start - 1e-9 <= note.start_qn < end - 1e-9:
+        if not start <= note.start_qn < end:
             result.append(note)
             continue
-        bar_start = start + ((note.start_qn - start) // bar_qn) * bar_qn
+        bar_start = section.start_bar * bar_qn + ((note.start_qn - start) // bar_qn) * bar_qn
         offset = note.start_qn - bar_start
-        if offset >= half - 1e-9:
+        if offset >= half - GRID_SLACK_QN:
             continue  # the bar's second half is the first half played twice as slow
         result.append(
             dataclasses.replace(note, start_qn=bar_start + offset * 2.0, length_qn=note.length_qn * 2.0)
