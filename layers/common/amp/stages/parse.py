@@ -3,7 +3,7 @@ go back to the state machine for the GenerateStems Map. Which parser runs (rules
 the rules as fallback) is the StageContext's: the application chose it from the settings."""
 
 from amp.domain.job import JobStatus
-from amp.domain.stage_io import JobRef, ParseOutput
+from amp.domain.stage_io import JobRef, ParseOutput, StageTimeouts
 from amp.stages.context import StageContext
 
 
@@ -15,4 +15,5 @@ def run(payload: JobRef, ctx: StageContext) -> ParseOutput:
         job_id=job.id,
         has_reference=job.reference_key is not None,
         roles=[role.value for role in spec.roles()],
+        timeouts=StageTimeouts.for_length(spec.duration_s),
     )
