@@ -16,6 +16,7 @@ from amp.compose.style import style_for
 from amp.domain.errors import InvalidInput
 from amp.domain.job import JobOptions, JobRequest
 from amp.domain.spec import MAX_DURATION_S, Plan, Provenance, Role
+from amp.domain.stage_io import StageTimeouts
 from amp.prompt import parse_prompt
 from amp.synth.performance import TICKS_PER_QN
 
@@ -267,3 +268,10 @@ def test_the_plan_travels_on_the_job_options_as_json() -> None:
     options = request.options("streaming")
     restored = JobOptions.model_validate(json.loads(options.model_dump_json()))
     assert restored.plan == Plan.model_validate(SHORT) and restored.loop
+
+
+def test_stage_timeouts_grow_with_the_length_and_stop_at_lambdas_limit() -> None:
+    short, long = StageTimeouts.for_length(10), StageTimeouts.for_length(600)
+    assert short.generate_s < long.generate_s <= 900
+    assert short.qa_s < long.qa_s <= 900 and short.mix_s >= 120
+    assert StageTimeouts.for_length(3600).qa_s == 900
