@@ -63,13 +63,13 @@ def main() -> int:
     from amp.mixing.mixer import mix_stems
     from amp.prompt import parse_prompt
     from amp.providers.procedural import ProceduralProvider
-    from amp.qa.structure import RHYTHM_ROLES, form_of, section_timings
+    from amp.qa.structure import RHYTHM_ROLES, downbeat_check, form_of, section_timings, struck_bars
     from amp.stages.mix import master_mix
 
     provider = ProceduralProvider()
     worst_mix_ms = 0.0
     worst_drums_ms = 0.0
-    judged_sections = unjudged = 0
+    judged_sections = unjudged = failed = 0
     started_wall, started_cpu = time.perf_counter(), time.process_time()
     chosen = [PLANS[args.only]] if args.only is not None else PLANS
     for index, (prompt, sections) in enumerate(chosen):
@@ -81,17 +81,20 @@ def main() -> int:
         mixed = mix_stems(stems, SAMPLE_RATE, spec.genre)
         mastered, _ = master_mix(mixed, "streaming", MasterAdjustments())
         form = form_of(spec)
-        timings = section_timings(mastered.audio, SAMPLE_RATE, form)
+        struck = struck_bars(provider.compose(spec))
+        timings = section_timings(mastered.audio, SAMPLE_RATE, form, struck)
         rhythm = [audio for role, audio in mixed.stems.items() if role in RHYTHM_ROLES]
         drum_errors = []
         if rhythm:
             total = sum(rhythm[1:], rhythm[0])
             drum_errors = [
                 abs(t.offset_s) * 1000
-                for t in section_timings(total, SAMPLE_RATE, form)
+                for t in section_timings(total, SAMPLE_RATE, form, struck)
                 if t.judged and t.offset_s is not None
             ]
         errors = [abs(t.offset_s) * 1000 for t in timings if t.judged and t.offset_s is not None]
+        verdict = downbeat_check(spec, mastered.audio, SAMPLE_RATE, set(mixed.stems), mixed.stems)
+        failed += not verdict.passed
         judged_sections += len(errors)
         unjudged += len(timings) - len(errors)
         worst_mix_ms = max([worst_mix_ms, *errors])
@@ -100,12 +103,13 @@ def main() -> int:
         print(
             f"{prompt:<38} {spec.time_signature:>4} {spec.bpm:>5g} bpm {steady:<6} "
             f"mix: {len(errors)}/{len(timings)} sections judged, worst "
-            f"{max(errors, default=float('nan')):.0f} ms; drum stems worst {max(drum_errors, default=float('nan')):.0f} ms"
+            f"{max(errors, default=float('nan')):.0f} ms; drum stems worst "
+            f"{max(drum_errors, default=float('nan')):.0f} ms; QA check {verdict.value} ms passed={verdict.passed}"
         )
     print(
         f"max downbeat error of the mix over {judged_sections} judged sections of {len(chosen)} plans: "
         f"{worst_mix_ms:.1f} ms ({unjudged} sections without a clear beat not judged); "
-        f"drum stems: {worst_drums_ms:.1f} ms"
+        f"drum stems: {worst_drums_ms:.1f} ms; QA hard check failed on {failed} of {len(chosen)} plans"
     )
     print(
         f"{time.perf_counter() - started_wall:.0f} s wall, {time.process_time() - started_cpu:.0f} s CPU; "

@@ -7,7 +7,7 @@ click: what plays after the seam is what would have rung on had the song continu
 """
 
 import numpy as np
-from scipy.signal import butter, sosfilt
+from scipy.signal import butter, sosfiltfilt
 
 from amp.audio_io import SAMPLE_RATE, AudioBuffer
 from amp.compose.score import Score, Section
@@ -52,13 +52,14 @@ def shape_audio(score: Score, audio: AudioBuffer, frames: int) -> AudioBuffer:
 
 
 def _low_pass(audio: AudioBuffer, start: int, end: int) -> None:
-    """Low-pass [start, end) in place; the filter runs from a little before the section so its
-    start-up transient falls inside the crossfade, and fades back to dry over the last FILTER_EDGE_S."""
+    """Low-pass [start, end) in place, forwards and backwards (zero phase: the section's hits stay on
+    their bar lines); the filter runs from a little before the section so its start-up transient
+    falls inside the crossfade, and fades back to dry over the last FILTER_EDGE_S."""
     edge = max(1, min(round(FILTER_EDGE_S * SAMPLE_RATE), (end - start) // 4))
     lead = min(start, edge)
     sos = butter(4, FILTER_CUTOFF_HZ, btype="lowpass", fs=SAMPLE_RATE, output="sos")
     region = audio[:, start - lead : end]
-    wet = sosfilt(sos, region, axis=1).astype(np.float32)[:, lead:]
+    wet = sosfiltfilt(sos, region, axis=1).astype(np.float32)[:, lead:]  # zero phase: no delay
     dry = audio[:, start:end]
     mix = np.ones(end - start, dtype=np.float32)
     ramp = np.linspace(0.0, 1.0, edge, dtype=np.float32)

@@ -8,15 +8,17 @@ one's loudness follow its energy?
   rest), sit within 10 ms of the bar lines the plan and tempo imply. A song is never failed for taste, so
   it judges only what has a beat to measure: a steady tempo (rubato and ritardando move the bar lines
   on purpose), a rhythm section (drums or percussion: humanised keys and bowed strings spread 7-14 ms
-  by design), and per section at least MIN_JUDGED_BARS measured bars whose averaged attack is clear
-  (CLEAR_BEAT). Everything else is reported as not judged, and passes.
+  by design), only the bars whose downbeat the score's drums or percussion strike (when the stems
+  were rendered from the score), and per section at least MIN_JUDGED_BARS measured bars whose averaged attack is clear
+  (CLEAR_BEAT), not "filtered" (the low-pass takes away the attacks it would measure). Everything
+  else is reported as not judged, and passes.
 - `energy_check` (advisory): neighbouring sections whose planned energies differ by at least
   MIN_ENERGY_STEP must differ in loudness the same way (a drop louder than its build), within
   LOUDNESS_SLACK_LU.
 """
 
 import itertools
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,9 +26,10 @@ import numpy as np
 from amp.analysis import levels
 from amp.analysis.onsets import downbeat_offset, mono_of
 from amp.audio_io import AudioBuffer
-from amp.compose import song_form
+from amp.compose import compose_song, song_form
 from amp.compose.markers import section_markers
 from amp.compose.score import Score
+from amp.compose.shaping import is_filtered
 from amp.compose.style import style_for
 from amp.domain.qa import QACheck, Severity
 from amp.domain.spec import MusicSpec, Role
@@ -58,16 +61,34 @@ def form_of(spec: MusicSpec) -> Score:
     return song_form(spec, style_for(spec.genre, spec.beats_per_bar, spec.bpm))
 
 
-def section_timings(mix: AudioBuffer, sample_rate: int, form: Score) -> list[SectionTiming]:
-    """Each section's measured downbeat offset, and whether it has the beat to be judged on."""
+def struck_bars(score: Score, roles: Iterable[Role] = (Role.DRUMS, Role.PERCUSSION)) -> frozenset[int]:
+    """The bars whose downbeat the score's rhythm parts strike (a note within a 64th of the bar line):
+    only there is there a downbeat to detect (a breakdown may rest on its downbeats)."""
+    struck: set[int] = set()
+    for role in roles:
+        part = score.parts.get(role)
+        for note in part.notes if part is not None else ():
+            bar = round(note.start_qn / score.bar_qn)
+            if abs(note.start_qn - bar * score.bar_qn) <= 1.0 / 16.0:
+                struck.add(bar)
+    return frozenset(struck)
+
+
+def section_timings(
+    mix: AudioBuffer, sample_rate: int, form: Score, struck: frozenset[int] | None = None
+) -> list[SectionTiming]:
+    """Each section's measured downbeat offset, and whether it has the beat to be judged on; with
+    `struck`, only those bars are measured."""
     mono = mono_of(mix)
     timings: list[SectionTiming] = []
     for section, marker in zip(form.sections, section_markers(form), strict=True):
-        bar_times = [form.time_s(bar * form.bar_qn) for bar in range(section.start_bar, section.end_bar)]
+        bars = [b for b in range(section.start_bar, section.end_bar) if struck is None or b in struck]
+        bar_times = [form.time_s(bar * form.bar_qn) for bar in bars]
         found = downbeat_offset(mono, sample_rate, bar_times)
         judged = (
             found is not None
             and not form.tempo_changes
+            and not is_filtered(section)  # muffled on purpose: its attacks are what the filter removed
             and found.bars >= MIN_JUDGED_BARS
             and found.clarity >= CLEAR_BEAT
         )
@@ -90,6 +111,8 @@ def downbeat_check(
     sample_rate: int,
     roles: set[str],
     stems: Mapping[str, AudioBuffer] | None = None,
+    *,
+    score_is_the_audio: bool = True,
 ) -> QACheck:
     threshold = f"|downbeat - bar line| <= {MAX_DOWNBEAT_ERROR_S * 1000:.0f} ms per section"
     form = form_of(spec)
@@ -101,10 +124,11 @@ def downbeat_check(
         return _check(
             None, threshold, True, "No drums or percussion: no beat to hold to the bar lines, not judged."
         )
-    timings = section_timings(mix, sample_rate, form)
+    struck = struck_bars(compose_song(spec)) if score_is_the_audio else None
+    timings = section_timings(mix, sample_rate, form, struck)
     rhythm = [audio for role, audio in (stems or {}).items() if role in RHYTHM_ROLES]
     if rhythm and not all(t.judged for t in timings):
-        beat = section_timings(np.sum(rhythm, axis=0, dtype=np.float32), sample_rate, form)
+        beat = section_timings(np.sum(rhythm, axis=0, dtype=np.float32), sample_rate, form, struck)
         timings = [t if t.judged or not b.judged else b for t, b in zip(timings, beat, strict=True)]
     judged = [t for t in timings if t.judged and t.offset_s is not None]
     if not judged:
@@ -172,9 +196,15 @@ def structure_checks(
     sample_rate: int,
     roles: set[str],
     stems: Mapping[str, AudioBuffer] | None = None,
+    *,
+    score_is_the_audio: bool = True,
 ) -> list[QACheck]:
-    """Both checks, for the QA stage's report."""
-    return [downbeat_check(spec, mix, sample_rate, roles, stems), energy_check(spec, mix, sample_rate)]
+    """Both checks, for the QA stage's report. `score_is_the_audio`: the stems were rendered from the
+    composer's score (the procedural provider), so its rhythm parts say which downbeats are struck."""
+    return [
+        downbeat_check(spec, mix, sample_rate, roles, stems, score_is_the_audio=score_is_the_audio),
+        energy_check(spec, mix, sample_rate),
+    ]
 
 
 def _check(value: float | None, threshold: str, passed: bool, message: str) -> QACheck:

@@ -62,9 +62,12 @@ def evaluate(
         ensemble = Ensemble.of_spec(job.spec, roles or None)
         balance = spectral_balance_db(mix, sample_rate)
         results.append(musical.spectral_balance_check(job.spec.genre, balance, ensemble))
+        procedural = job.options.provider == "procedural"  # its stems are the composer's score
         results.extend(
-            structure.structure_checks(job.spec, mix, sample_rate, roles, stems)
-        )  # the plan's form
+            structure.structure_checks(
+                job.spec, mix, sample_rate, roles, stems, score_is_the_audio=procedural
+            )
+        )
     results.append(checks.excluded_roles_check(roles, job.spec.excluded_roles if job.spec else []))
     return build_report(
         results,
