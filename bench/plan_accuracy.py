@@ -63,7 +63,7 @@ def main() -> int:
     from amp.mixing.mixer import mix_stems
     from amp.prompt import parse_prompt
     from amp.providers.procedural import ProceduralProvider
-    from amp.qa.structure import RHYTHM_ROLES, downbeat_check, form_of, section_timings, struck_bars
+    from amp.qa.structure import RHYTHM_ROLES, downbeat_check, form_of, section_timings, struck_downbeats
     from amp.stages.mix import master_mix
 
     provider = ProceduralProvider()
@@ -81,7 +81,7 @@ def main() -> int:
         mixed = mix_stems(stems, SAMPLE_RATE, spec.genre)
         mastered, _ = master_mix(mixed, "streaming", MasterAdjustments())
         form = form_of(spec)
-        struck = struck_bars(provider.compose(spec))
+        struck = struck_downbeats(provider.compose(spec), spec.seed)
         timings = section_timings(mastered.audio, SAMPLE_RATE, form, struck)
         rhythm = [audio for role, audio in mixed.stems.items() if role in RHYTHM_ROLES]
         drum_errors = []

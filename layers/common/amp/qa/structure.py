@@ -8,8 +8,9 @@ one's loudness follow its energy?
   rest), sit within 10 ms of the bar lines the plan and tempo imply. A song is never failed for taste, so
   it judges only what has a beat to measure: a steady tempo (rubato and ritardando move the bar lines
   on purpose), a rhythm section (drums or percussion: humanised keys and bowed strings spread 7-14 ms
-  by design), only the bars whose downbeat the score's drums or percussion strike (when the stems
-  were rendered from the score), and per section at least MIN_JUDGED_BARS measured bars whose averaged attack is clear
+  by design), only the bars whose downbeat the score's drums or percussion strike, measured at the
+  time the performance played them (when the stems were rendered from the score: a humanised hit a
+  few ms off the line is the player's feel, not a timing error), and per section at least MIN_JUDGED_BARS measured bars whose averaged attack is clear
   (CLEAR_BEAT), not "filtered" (the low-pass takes away the attacks it would measure). Everything
   else is reported as not judged, and passes.
 - `energy_check` (advisory): neighbouring sections whose planned energies differ by at least
@@ -33,6 +34,7 @@ from amp.compose.shaping import is_filtered
 from amp.compose.style import style_for
 from amp.domain.qa import QACheck, Severity
 from amp.domain.spec import MusicSpec, Role
+from amp.synth.performance import perform
 
 MAX_DOWNBEAT_ERROR_S = 0.010
 MIN_JUDGED_BARS = 4
@@ -61,29 +63,40 @@ def form_of(spec: MusicSpec) -> Score:
     return song_form(spec, style_for(spec.genre, spec.beats_per_bar, spec.bpm))
 
 
-def struck_bars(score: Score, roles: Iterable[Role] = (Role.DRUMS, Role.PERCUSSION)) -> frozenset[int]:
-    """The bars whose downbeat the score's rhythm parts strike (a note within a 64th of the bar line):
-    only there is there a downbeat to detect (a breakdown may rest on its downbeats)."""
-    struck: set[int] = set()
+def struck_downbeats(
+    score: Score, seed: int, roles: Iterable[Role] = (Role.DRUMS, Role.PERCUSSION)
+) -> dict[int, float]:
+    """Bar -> the time (s) its downbeat was played, for the bars whose downbeat the rhythm parts
+    strike (a note within a 64th of the bar line; a breakdown may rest on its downbeats). Times come
+    from the performance the stems were rendered from (`amp.synth.performance.perform` with the song's
+    seed): a sampled kit's humanised hit a few ms off the line is the player's, not an error; what
+    is measured is whether the mix sounds the bar where it was played."""
+    played: dict[int, float] = {}
     for role in roles:
         part = score.parts.get(role)
-        for note in part.notes if part is not None else ():
+        if part is None:
+            continue
+        for note in perform(score, part, seed).notes:
             bar = round(note.start_qn / score.bar_qn)
             if abs(note.start_qn - bar * score.bar_qn) <= 1.0 / 16.0:
-                struck.add(bar)
-    return frozenset(struck)
+                time_s = score.time_s(note.start_qn)
+                played[bar] = min(played.get(bar, time_s), time_s)
+    return played
 
 
 def section_timings(
-    mix: AudioBuffer, sample_rate: int, form: Score, struck: frozenset[int] | None = None
+    mix: AudioBuffer, sample_rate: int, form: Score, struck: Mapping[int, float] | None = None
 ) -> list[SectionTiming]:
     """Each section's measured downbeat offset, and whether it has the beat to be judged on; with
-    `struck`, only those bars are measured."""
+    `struck` (struck_downbeats), only those bars, at the times they were played."""
     mono = mono_of(mix)
     timings: list[SectionTiming] = []
     for section, marker in zip(form.sections, section_markers(form), strict=True):
-        bars = [b for b in range(section.start_bar, section.end_bar) if struck is None or b in struck]
-        bar_times = [form.time_s(bar * form.bar_qn) for bar in bars]
+        bars = range(section.start_bar, section.end_bar)
+        if struck is None:
+            bar_times = [form.time_s(bar * form.bar_qn) for bar in bars]
+        else:
+            bar_times = [struck[bar] for bar in bars if bar in struck]
         found = downbeat_offset(mono, sample_rate, bar_times)
         judged = (
             found is not None
@@ -124,7 +137,7 @@ def downbeat_check(
         return _check(
             None, threshold, True, "No drums or percussion: no beat to hold to the bar lines, not judged."
         )
-    struck = struck_bars(compose_song(spec)) if score_is_the_audio else None
+    struck = struck_downbeats(compose_song(spec), spec.seed) if score_is_the_audio else None
     timings = section_timings(mix, sample_rate, form, struck)
     rhythm = [audio for role, audio in (stems or {}).items() if role in RHYTHM_ROLES]
     if rhythm and not all(t.judged for t in timings):
