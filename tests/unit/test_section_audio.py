@@ -11,11 +11,13 @@ from amp.analysis.onsets import downbeat_offset
 from amp.audio_io import SAMPLE_RATE, AudioBuffer
 from amp.compose.markers import sections_document
 from amp.domain.job import JobRequest
-from amp.domain.qa import Severity
+from amp.domain.qa import MasterAdjustments, Severity
 from amp.domain.spec import MusicSpec, Role
+from amp.mixing.mixer import mix_stems
 from amp.prompt import parse_prompt
 from amp.providers.procedural import ProceduralProvider
 from amp.qa.structure import downbeat_check, energy_check
+from amp.stages.mix import master_mix
 
 
 def spec_for(prompt: str, sections: list[dict[str, Any]], **options: Any) -> MusicSpec:
@@ -85,6 +87,11 @@ def test_a_loop_joins_without_a_click_and_its_seam_is_no_busier_than_its_own_bar
     # the pad's tail really wraps: the loop's first samples hold the last chord's ring, not silence
     pad = stems[Role.PAD]
     assert np.max(np.abs(pad[:, :256])) > 1e-3
+    # and the seam survives the mix bus and the master (their gain curves start from rest)
+    mixed = mix_stems({role.value: audio for role, audio in stems.items()}, SAMPLE_RATE, spec.genre)
+    mastered, _ = master_mix(mixed, "streaming", MasterAdjustments())
+    jump, typical_step, seam_flux, bar_flux = _seam_figures(mastered.audio)
+    assert jump <= typical_step and seam_flux <= 1.25 * bar_flux
 
 
 def test_a_filtered_section_loses_its_highs_and_the_next_section_gets_them_back() -> None:
