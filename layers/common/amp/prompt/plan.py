@@ -113,7 +113,8 @@ def _given(spec: MusicSpec, plan: Plan, notes: list[str], provenance: dict[str, 
                 f"plan: {bars} bars of {spec.time_signature} last {length_s:.1f} s at {bpm:g} bpm; a song "
                 f"lasts {MIN_DURATION_S:g}..{MAX_DURATION_S:g} s"
             )
-        notes.append(f"tempo {bpm:g} -> {needed:g} bpm so the plan's {bars} bars last {limit_s:g} s or less")
+        bound = "at most" if length_s > MAX_DURATION_S else "at least"
+        notes.append(f"tempo {bpm:g} -> {needed:g} bpm so the plan's {bars} bars last {bound} {limit_s:g} s")
         bpm = needed
         provenance["bpm"] = Provenance.INFERRED
         length_s = bars * bar_seconds(bpm, spec.time_signature)
