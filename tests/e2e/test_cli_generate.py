@@ -112,7 +112,7 @@ def test_same_seed_gives_byte_identical_stems(techno_run: Path, tmp_path: Path) 
     ("arguments", "message"),
     [
         (["   "], "prompt is empty"),
-        (["techno", "--duration", "400"], "out of range"),
+        (["techno", "--duration", "700"], "out of range"),
         (["techno", "--duration", "2"], "out of range"),
         (["techno", "--reference", "/nonexistent/ref.wav"], "does not exist"),
     ],

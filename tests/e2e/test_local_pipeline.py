@@ -11,6 +11,7 @@ import pytest
 
 from amp.domain.errors import InvalidInput, ProviderThrottled
 from amp.domain.job import Job, JobOptions, JobStatus
+from amp.domain.stage_io import ParseOutput
 from amp.orchestration import local_pipeline
 from amp.orchestration.asl import ExecutionStatus
 from amp.orchestration.local_pipeline import (
@@ -49,7 +50,8 @@ class Script:
     def handlers(self, **overrides: Handler) -> dict[str, Handler]:
         def parse(p: Any) -> Any:
             self.record("parse", p)
-            return {"job_id": p["job_id"], "has_reference": self.has_reference, "roles": self.roles}
+            output = ParseOutput(job_id=p["job_id"], has_reference=self.has_reference, roles=self.roles)
+            return output.model_dump(mode="json")
 
         def analyze(p: Any) -> Any:
             self.record("analyze", p)

@@ -21,6 +21,7 @@ from amp import application
 from amp.config import get_settings
 from amp.domain.errors import InvalidInput
 from amp.domain.job import Job, JobOptions, JobStatus
+from amp.domain.stage_io import ParseOutput
 from amp.orchestration.asl import ExecutionResult, lambda_error_payload
 from amp.orchestration.local_pipeline import (
     load_definition,
@@ -176,11 +177,9 @@ def scripted(qa_results: list[dict[str, Any]], *, fail_stage: str | None = None)
             raise InvalidInput(f"{stage} refused the job")
         match stage:
             case "parse":
-                return {
-                    "job_id": payload["job_id"],
-                    "has_reference": False,
-                    "roles": ["drums", "bass", "pad"],
-                }
+                return ParseOutput(
+                    job_id=payload["job_id"], has_reference=False, roles=["drums", "bass", "pad"]
+                ).model_dump(mode="json")
             case "generate":
                 return {"role": payload["role"], "stem_key": f"k/{payload['role']}.wav", "midi_key": None}
             case "mix":

@@ -131,7 +131,10 @@ def test_each_substituted_function_exists_with_an_app_defining_lambda_handler(pl
 @pytest.mark.parametrize(("name", "state", "covered"), TASKS, ids=[name for name, _, _ in TASKS])
 def test_every_task_retries_and_is_caught(name: str, state: dict[str, Any], covered: bool) -> None:
     assert state.get("Retry"), f"{name} has no Retry"
-    assert state.get("TimeoutSeconds"), f"{name} has no TimeoutSeconds (the default is a year)"
+    # A fixed TimeoutSeconds, or a TimeoutSecondsPath to the length-based one the parse stage computes.
+    assert state.get("TimeoutSeconds") or state.get("TimeoutSecondsPath"), (
+        f"{name} has no TimeoutSeconds (the default is a year)"
+    )
     if name != "MarkFailed":
         assert state.get("Catch") or covered, f"{name} has no Catch and no enclosing Map with a Catch"
 
@@ -250,7 +253,7 @@ DATA = state_data_model()
 
 
 def paths_read_by(state: dict[str, Any]) -> list[str]:
-    paths = [state[key] for key in ("InputPath", "ItemsPath") if state.get(key)]
+    paths = [state[key] for key in ("InputPath", "ItemsPath", "TimeoutSecondsPath") if state.get(key)]
     for key in ("Parameters", "ItemSelector"):
         paths += [v for k, v in state.get(key, {}).items() if k.endswith(".$") and not v.startswith("$$")]
 

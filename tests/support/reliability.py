@@ -75,6 +75,7 @@ def _set_timeout(states: dict[str, Any], name: str, timeout_s: int) -> bool:
     found = False
     for state_name, state in states.items():
         if state_name == name and state.get("Type") == "Task":
+            state.pop("TimeoutSecondsPath", None)  # the two are exclusive
             state["TimeoutSeconds"] = timeout_s
             found = True
         processor = state.get("ItemProcessor") or state.get("Iterator")

@@ -662,3 +662,27 @@ def test_loading_rejects_unknown_top_level_fields_and_query_language() -> None:
         validate_definition(
             {"StartAt": "S", "States": {"S": {"Type": "Succeed"}}, "QueryLanguage": "JSONata"}
         )
+
+
+def test_timeout_seconds_path_reads_the_timeout_from_the_state_input() -> None:
+    stop = threading.Event()
+
+    def slow(payload: Any) -> Any:
+        stop.wait(5)
+        return {}
+
+    state = task(TimeoutSecondsPath="$.budget_s")
+    result = machine({"S": state}, {FN: slow}).execute({"budget_s": 1})
+    stop.set()
+    assert result.status is ExecutionStatus.FAILED and result.error == "States.Timeout"
+    quick = machine({"S": state}, {FN: lambda payload: {"ok": True}}).execute({"budget_s": 30})
+    assert quick.status is ExecutionStatus.SUCCEEDED
+
+
+def test_a_missing_or_bad_timeout_seconds_path_is_a_runtime_error_and_both_fields_are_refused() -> None:
+    state = task(TimeoutSecondsPath="$.budget_s")
+    for data in ({}, {"budget_s": 0}, {"budget_s": "60"}):
+        result = machine({"S": state}, {FN: lambda payload: {}}).execute(data)
+        assert result.status is ExecutionStatus.FAILED and result.error == "States.Runtime", data
+    with pytest.raises(AslDefinitionError, match="exclusive"):
+        machine({"S": task(TimeoutSeconds=5, TimeoutSecondsPath="$.budget_s")}, {FN: lambda payload: {}})

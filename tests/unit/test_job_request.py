@@ -83,7 +83,7 @@ def _args(**changes: Any) -> argparse.Namespace:
     ("changes", "message"),
     [
         ({"seed": SEED_LIMIT}, "--seed 4294967296 is out of range"),
-        ({"duration": 301.0}, "--duration 301 is out of range"),
+        ({"duration": 601.0}, "--duration 601 is out of range"),
         ({"bpm": 500.0}, "--bpm 500 is out of range"),
         ({"prompt": "x" * 2001}, "the prompt: String should have at most 2000 characters"),
     ],

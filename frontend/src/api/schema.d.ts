@@ -245,6 +245,12 @@ export type components = {
              */
             edit?: (components["schemas"]["VariationEdit"] | components["schemas"]["SwapEdit"] | components["schemas"]["AddPartEdit"] | components["schemas"]["RemovePartEdit"] | components["schemas"]["RetempoEdit"] | components["schemas"]["TransposeEdit"] | components["schemas"]["ExtendEdit"] | components["schemas"]["ReplaceBarsEdit"] | components["schemas"]["RemasterEdit"]) | null;
             /**
+             * Loop
+             * @description A seamlessly loopable piece of whole bars.
+             * @default false
+             */
+            loop: boolean;
+            /**
              * Master Preset
              * @description Defaults to the server's preset.
              */
@@ -255,6 +261,8 @@ export type components = {
              * @description With `edit`: a SUCCEEDED job of yours to edit; the new job is its child and the prompt may be left out (the child keeps the parent's).
              */
             parent_id?: string | null;
+            /** @description The sections in order (`amp parse` prints the derived one in this shape); the song is as long as its bars, whatever duration_s says. */
+            plan?: components["schemas"]["Plan"] | null;
             /**
              * Prompt
              * @description What the song should be.
@@ -432,12 +440,18 @@ export type components = {
             /** Duration S */
             duration_s?: number | null;
             /**
+             * Loop
+             * @default false
+             */
+            loop: boolean;
+            /**
              * Master Preset
              * @default streaming
              * @enum {string}
              */
             master_preset: "streaming" | "club" | "broadcast";
             overrides?: components["schemas"]["SpecOverrides"];
+            plan?: components["schemas"]["Plan"] | null;
             /**
              * Provider
              * @default procedural
@@ -582,6 +596,12 @@ export type components = {
             instruments?: components["schemas"]["Instrument"][];
             /** Key */
             key: string;
+            /**
+             * Loop
+             * @description Render a seamlessly loopable piece of whole bars.
+             * @default false
+             */
+            loop: boolean;
             mode: components["schemas"]["Mode"];
             /** Mood */
             mood?: string[];
@@ -597,6 +617,8 @@ export type components = {
             part_seeds?: {
                 [key: string]: number;
             };
+            /** @description The sections; after parse always set (provenance['plan'] says whence). */
+            plan?: components["schemas"]["Plan"] | null;
             /** Provenance */
             provenance?: {
                 [key: string]: components["schemas"]["Provenance"];
@@ -612,6 +634,14 @@ export type components = {
              * @default 4/4
              */
             time_signature: string;
+        };
+        /**
+         * Plan
+         * @description The song's sections in order. Given plans win over durations: the song is as long as its bars.
+         */
+        Plan: {
+            /** Sections */
+            sections: components["schemas"]["SectionPlan"][];
         };
         /**
          * Provenance
@@ -742,11 +772,14 @@ export type components = {
         };
         /**
          * ReplaceOp
-         * @description Bars start_bar..end_bar (1-based, inclusive) come from the same song composed with `seed`.
+         * @description Bars start_bar..end_bar (1-based, inclusive) come from the same song composed with `seed`, at
+         *     `energy` when the edit's section text implies one ("a quiet breakdown": sparser parts).
          */
         ReplaceOp: {
             /** End Bar */
             end_bar: number;
+            /** Energy */
+            energy?: number | null;
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
@@ -795,6 +828,38 @@ export type components = {
          * @enum {string}
          */
         Role: "drums" | "percussion" | "bass" | "chords" | "pad" | "lead" | "arp" | "fx" | "vocal-like";
+        /**
+         * SectionPlan
+         * @description One section of a plan the producer can write down: a name, a length in whole bars, an energy
+         *     and the roles that enter or drop out. `text` shapes it in words ("filtered", "half-time",
+         *     "no drums"). The composer plays exactly these bars, in this order, on the tempo's bar grid.
+         */
+        SectionPlan: {
+            /**
+             * Add Roles
+             * @description Roles that play in this section only.
+             */
+            add_roles?: components["schemas"]["Role"][];
+            /** Bars */
+            bars: number;
+            /**
+             * Energy
+             * @default 0.5
+             */
+            energy: number;
+            /**
+             * Mute Roles
+             * @description Roles silent in this section.
+             */
+            mute_roles?: components["schemas"]["Role"][];
+            /**
+             * Name
+             * @description intro, verse, chorus, build, drop, ... or free text
+             */
+            name: string;
+            /** Text */
+            text?: string | null;
+        };
         /**
          * Severity
          * @description What a failed check does to the job.

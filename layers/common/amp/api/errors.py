@@ -22,6 +22,7 @@ from amp.domain.errors import (
     ProviderThrottled,
     ProviderUnavailable,
 )
+from amp.domain.job import field_path
 from amp.observability import logger
 from amp.services.jobs import IdempotencyKeyReused, UnsupportedUploadType, UploadTooLarge
 
@@ -54,12 +55,12 @@ def validation_fields(errors: Any) -> list[dict[str, Any]]:
     """Location, message and type of each problem; never the input value (it may be a whole prompt)."""
     fields = []
     for problem in errors or []:
-        location = [str(part) for part in problem.get("loc", ())]
+        location = [part if isinstance(part, int) else str(part) for part in problem.get("loc", ())]
         where = location[0] if location and location[0] in ("body", "query", "path", "header") else "body"
         path = location[1:] if location[:1] == [where] else location
         fields.append(
             {
-                "field": ".".join(path) or where,
+                "field": field_path(path) or where,
                 "location": where,
                 "message": str(problem.get("msg", "invalid")),
                 "type": str(problem.get("type", "value_error")),

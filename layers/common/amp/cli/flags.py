@@ -4,6 +4,8 @@ field (`--duration`, not `duration_s`), and range errors said as such, so `amp g
 
 from pydantic import ValidationError
 
+from amp.domain.job import field_path
+
 FLAGS: dict[str, str] = {
     "prompt": "the prompt",
     "duration_s": "--duration",
@@ -22,6 +24,9 @@ def flag_problems(error: ValidationError) -> str:
     """`--duration 400 is out of range (Input should be ...); --key: ...`, one part per problem."""
     parts = []
     for problem in error.errors(include_url=False):
+        if problem["loc"][:1] == ("plan",):  # inside the plan file: the path a client writes
+            parts.append(f"--plan: {field_path(problem['loc'])}: {problem['msg']}")
+            continue
         field = next((str(p) for p in reversed(problem["loc"]) if isinstance(p, str)), "")
         flag = FLAGS.get(field, f"--{field.replace('_', '-')}")
         if problem["type"] in _RANGE_ERRORS:

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from amp.application import get_application
 from amp.audio_io import decode_audio
 from amp.cli.flags import flag_problems
+from amp.cli.plan_file import read_plan_file
 from amp.domain.errors import InvalidInput
 from amp.domain.job import LOCAL_OWNER, MASTER_PRESETS, PROVIDER_NAMES, Job, JobRequest, JobStatus
 from amp.domain.ports import AudioStore
@@ -30,6 +31,7 @@ OUTPUT_NAMES = {
     "spectrogram": "spectrogram.png",
     "report": "qa.json",
     "stems_zip": "stems.zip",
+    "sections": "sections.json",
 }
 
 
@@ -54,6 +56,14 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
     parser.add_argument("--bpm", type=float, help="override the tempo")
     parser.add_argument("--key", help="override the key, e.g. F# or Bb")
     parser.add_argument("--genre", help="override the genre")
+    parser.add_argument(
+        "--plan",
+        type=Path,
+        metavar="FILE",
+        help='section plan JSON: {"sections": [{"name": "intro", "bars": 8, "energy": 0.3}, ...]} '
+        "(amp parse --plan-only prints one to edit); its bars set the length",
+    )
+    parser.add_argument("--loop", action="store_true", help="a seamlessly loopable piece of whole bars")
     parser.set_defaults(func=generate)
 
 
@@ -96,6 +106,8 @@ def request_from_args(args: argparse.Namespace) -> JobRequest:
         "master_preset": args.master,
         "provider": args.provider,
         "overrides": {"bpm": args.bpm, "key": args.key, "genre": args.genre},
+        "plan": read_plan_file(getattr(args, "plan", None)),
+        "loop": bool(getattr(args, "loop", False)),
     }
     try:
         request = JobRequest.model_validate(values)

@@ -12,9 +12,10 @@ from pydantic import ValidationError
 
 from amp.application import get_application
 from amp.cli.flags import flag_problems
+from amp.cli.plan_file import read_plan_file
 from amp.domain.errors import InvalidInput
-from amp.domain.job import JobOptions
-from amp.domain.spec import Mode, SpecOverrides
+from amp.domain.job import JobOptions, JobRequest
+from amp.domain.spec import MAX_DURATION_S, MIN_DURATION_S, Mode, SpecOverrides
 from amp.stages.context import PromptParser
 
 EXIT_OK = 0
@@ -35,12 +36,26 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
         metavar="FILE",
         help="one prompt per line: plain text, or JSONL objects with a 'prompt' field (and optional 'id')",
     )
-    parser.add_argument("--duration", type=float, metavar="S", help="duration in seconds (5-300)")
+    parser.add_argument(
+        "--duration",
+        type=float,
+        metavar="S",
+        help=f"duration in seconds ({MIN_DURATION_S:g}-{MAX_DURATION_S:g})",
+    )
     parser.add_argument("--seed", type=int, metavar="N", help="seed (0 <= N < 2^32)")
     parser.add_argument("--bpm", type=float, help="tempo (40-220)")
     parser.add_argument("--key", help="key, optionally with mode: 'F#', 'Bb minor', 'F#m'")
     parser.add_argument("--mode", choices=[mode.value for mode in Mode], help="mode")
     parser.add_argument("--genre", help="genre name or alias, e.g. 'dnb', 'lo-fi'")
+    parser.add_argument(
+        "--plan", type=Path, metavar="FILE", help="a section plan JSON file (as amp generate)"
+    )
+    parser.add_argument("--loop", action="store_true", help="parse as a loop (whole bars)")
+    parser.add_argument(
+        "--plan-only",
+        action="store_true",
+        help="print only the plan, in the shape --plan and the API's 'plan' field take",
+    )
     parser.set_defaults(func=run)
 
 
@@ -48,7 +63,16 @@ def options_from_args(args: argparse.Namespace) -> JobOptions:
     """JobOptions from the flags; InvalidInput with the field and reason when a value is out of range."""
     try:
         overrides = SpecOverrides(bpm=args.bpm, key=args.key, mode=args.mode, genre=args.genre)
-        return JobOptions(duration_s=args.duration, seed=args.seed, overrides=overrides)
+        plan = read_plan_file(getattr(args, "plan", None))
+        # The request model checks the plan's length against the stated tempo, as the API does.
+        JobRequest.model_validate({"prompt": "-", "overrides": overrides, "plan": plan})
+        return JobOptions(
+            duration_s=args.duration,
+            seed=args.seed,
+            overrides=overrides,
+            plan=plan,
+            loop=bool(getattr(args, "loop", False)),
+        )
     except ValidationError as error:
         raise InvalidInput(f"invalid option: {flag_problems(error)}") from error
 
@@ -62,7 +86,8 @@ def run(args: argparse.Namespace) -> int:
         if not args.prompt.strip():
             raise InvalidInput("the prompt is empty")
         spec = parse(args.prompt, options=options)
-        print(json.dumps(spec.model_dump(mode="json"), indent=2, ensure_ascii=False))
+        shown = spec.plan if getattr(args, "plan_only", False) and spec.plan is not None else spec
+        print(json.dumps(shown.model_dump(mode="json"), indent=2, ensure_ascii=False))
         return EXIT_OK
     return _run_batch(args.batch, options, parse)
 

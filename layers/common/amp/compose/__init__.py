@@ -9,7 +9,7 @@ import zlib
 
 import numpy as np
 
-from amp.compose.arrangement import plan_sections
+from amp.compose.arrangement import plan_sections, sections_from_plan
 from amp.compose.expression import tempo_map
 from amp.compose.harmony import chords_for_song
 from amp.compose.idioms import Frame, Idiom, PartContext, idiom_for
@@ -18,6 +18,7 @@ from amp.compose.lines import arp_notes, bass_notes, chord_notes, fx_notes, lead
 from amp.compose.ranges import range_of
 from amp.compose.rhythm import drum_part_notes, percussion_part_notes
 from amp.compose.score import Chord, NoteEvent, Part, Score, Section, SectionName
+from amp.compose.shaping import shape_parts
 from amp.compose.style import Style, patch_for, style_for
 from amp.compose.theory import key_to_pitch_class, scale_pitch_classes
 from amp.domain.spec import MusicSpec, Role
@@ -33,6 +34,7 @@ __all__ = [
     "compose_song",
     "compose_with_style",
     "rng_for",
+    "song_form",
 ]
 
 
@@ -52,7 +54,27 @@ def compose_song(spec: MusicSpec) -> Score:
 
 def compose_with_style(spec: MusicSpec, style: Style) -> Score:
     """The score for a spec in a given style: the family's idiom writes harmony, form and the parts
-    it shapes; the shared composer writes the rest (and every part of the six shared families)."""
+    it shapes; the shared composer writes the rest (and every part of the six shared families). A
+    plan (spec.plan) fixes the form: its sections, bar for bar; per-section roles and words are
+    applied last (amp.compose.shaping), so every idiom obeys them alike."""
+    score = song_form(spec, style)
+    idiom = idiom_for(style.family)
+    roles = tuple(spec.roles())
+    parts = {
+        role: _compose_part(score, style, spec, role, idiom=idiom, roles=roles)
+        for role in Role
+        if role not in spec.excluded_roles
+    }
+    return dataclasses.replace(score, parts=shape_parts(score, parts))
+
+
+def song_form(spec: MusicSpec, style: Style) -> Score:
+    """The score without parts: sections, chords and the tempo map. The parser derives the spec's
+    plan from this same function, so a derived plan, sent back, composes the same form.
+
+    Without a plan the idiom sizes its sections to the whole bars of the duration (a ritardando that
+    would run past the duration costs bars). With a plan its bars are kept: a ritardando that does not
+    fit is dropped (rubato alone, then a steady tempo)."""
     idiom = idiom_for(style.family)
     key_pc = key_to_pitch_class(spec.key)
     scale = scale_pitch_classes(key_pc, spec.mode)
@@ -66,13 +88,21 @@ def compose_with_style(spec: MusicSpec, style: Style) -> Score:
         spec.energy,
         style.drum_feel,
     )
-    total_bars = song_bars(spec)
+    planned = sections_from_plan(spec.plan) if spec.plan is not None else None
+    total_bars = planned[-1].end_bar if planned else song_bars(spec)
+    rubato, ritardando = idiom.tempo_feel(frame) if idiom is not None else (False, False)
+    if spec.loop:
+        rubato = ritardando = False  # a loop repeats: its last bar must lead straight into its first
     while True:
-        if idiom is None:
+        if planned is not None:
+            sections = planned
+        elif idiom is None:
             sections = plan_sections(total_bars, spec.energy)
-            chords = chords_for_song(sections, scale, style, spec.mode, rng_for(spec.seed, "harmony"))
         else:
             sections = idiom.sections(total_bars, frame)
+        if idiom is None:
+            chords = chords_for_song(sections, scale, style, spec.mode, rng_for(spec.seed, "harmony"))
+        else:
             chords = idiom.chords(sections, frame, rng_for(spec.seed, "harmony"))
         score = Score(
             bpm=spec.bpm,
@@ -85,22 +115,20 @@ def compose_with_style(spec: MusicSpec, style: Style) -> Score:
             sections=sections,
             chords=chords,
             swing_pct=style.swing_pct,
+            loop=spec.loop,
         )
-        rubato, ritardando = idiom.tempo_feel(frame) if idiom is not None else (False, False)
         if not (rubato or ritardando):
-            break
+            return score
         tempo = tempo_map(score, rng_for(spec.seed, "tempo"), rubato=rubato, ritardando=ritardando)
-        score = dataclasses.replace(score, tempo_changes=tempo)
-        if score.time_s(total_bars * score.bar_qn) <= spec.duration_s + 1e-6 or total_bars <= 2:
-            break
-        total_bars -= 1  # the ritardando must end inside the duration
-    roles = tuple(spec.roles())
-    parts = {
-        role: _compose_part(score, style, spec, role, idiom=idiom, roles=roles)
-        for role in Role
-        if role not in spec.excluded_roles
-    }
-    return dataclasses.replace(score, parts=parts)
+        timed = dataclasses.replace(score, tempo_changes=tempo)
+        if timed.time_s(total_bars * score.bar_qn) <= spec.duration_s + 1e-6 or total_bars <= 2:
+            return timed
+        if planned is None:
+            total_bars -= 1  # the ritardando must end inside the duration
+        elif ritardando:
+            ritardando = False
+        else:
+            return score
 
 
 def _compose_part(

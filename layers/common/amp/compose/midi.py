@@ -2,7 +2,7 @@
 
 The notes, controller changes and program changes come from `amp.synth.performance.perform`, the
 same function the renderer plays, at the same tick positions. The tempo map is written as one
-set_tempo per tempo change. Drum parts go on channel 10 (index 9) with General MIDI drum notes;
+set_tempo per tempo change, and a marker meta-event at each section's first downbeat. Drum parts go on channel 10 (index 9) with General MIDI drum notes;
 SoundFont parts carry their source's program (and a program change wherever an articulation
 switches it); synth parts carry the nearest GM program to their patch. Output is deterministic.
 """
@@ -11,6 +11,7 @@ import io
 
 import mido
 
+from amp.compose.markers import section_markers
 from amp.compose.score import Part, Score
 from amp.domain.spec import Role
 from amp.synth.performance import TICKS_PER_QN, perform
@@ -73,10 +74,18 @@ def part_to_midi(score: Score, part: Part, seed: int | None = None) -> bytes:
     meta.append(
         mido.MetaMessage("time_signature", numerator=score.beats_per_bar, denominator=score.beat_unit, time=0)
     )
+    # Tempo changes and one marker per section (a DAW shows them on its timeline), in tick order.
+    timeline: list[tuple[int, int, mido.MetaMessage]] = [
+        (_tick(start_qn), 0, mido.MetaMessage("set_tempo", tempo=mido.bpm2tempo(bpm), time=0))
+        for start_qn, bpm in score.tempo_changes
+    ]
+    timeline += [
+        (_tick(marker.start_qn), 1, mido.MetaMessage("marker", text=marker.name, time=0))
+        for marker in section_markers(score)
+    ]
     now = 0
-    for start_qn, bpm in score.tempo_changes:
-        tick = _tick(start_qn)
-        meta.append(mido.MetaMessage("set_tempo", tempo=mido.bpm2tempo(bpm), time=tick - now))
+    for tick, _, message in sorted(timeline, key=lambda item: (item[0], item[1])):
+        meta.append(message.copy(time=tick - now))
         now = tick
     meta.append(mido.MetaMessage("end_of_track", time=0))
     midi.tracks.append(meta)

@@ -323,6 +323,9 @@ def _humanise(
     """Swing the off-positions, then jitter timing (kick tightest) and velocity, deterministically."""
     jitter_qn = style.humanise_ms / 1000.0 / score.seconds_per_qn
     unit = style.swing_unit_qn
+    # Each section's first downbeat is played on the grid: a section starts at exactly the sample its
+    # bar implies (the jitter is still drawn, so the rest of the part is the same as without this).
+    section_starts = {section.start_bar * score.bar_qn for section in score.sections}
     notes: list[NoteEvent] = []
     for grid_qn, pitch, velocity in events:
         start_qn = grid_qn
@@ -332,6 +335,8 @@ def _humanise(
         tightness = 0.25 if pitch == KICK else 1.0
         offset = float(rng.normal(0.0, jitter_qn * tightness))
         offset = max(-jitter_qn * 2, min(jitter_qn * 2, offset))
+        if grid_qn in section_starts:
+            offset = 0.0
         vel = int(np.clip(velocity + rng.normal(0.0, 6.0), 1, 127))
         notes.append(NoteEvent(max(0.0, start_qn + offset), length_qn, pitch, vel))
     notes.sort(key=lambda n: (n.start_qn, n.pitch))

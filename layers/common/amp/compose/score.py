@@ -52,10 +52,23 @@ class Section:
     bars: int
     energy: float
     """0..1, the spec's energy shaped by the section (drops high, breakdowns low)."""
+    label: str = ""
+    """The plan's own name for the section ("verse", "chorus 2"); empty when the name is the kind's."""
+    add_roles: tuple[Role, ...] = ()
+    """Roles the plan brings in for this section only (they rest in every section not naming them)."""
+    mute_roles: tuple[Role, ...] = ()
+    """Roles the plan silences in this section."""
+    text: str = ""
+    """The plan's words for the section, lower case ("filtered", "half-time", "no drums")."""
 
     @property
     def end_bar(self) -> int:
         return self.start_bar + self.bars
+
+    @property
+    def title(self) -> str:
+        """What markers and sections.json call the section: the plan's name, else the kind."""
+        return self.label or self.name.value
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +108,8 @@ class Score:
     chords: tuple[Chord, ...]
     parts: dict[Role, Part] = field(default_factory=dict)
     swing_pct: float = 50.0
+    loop: bool = False
+    """A loop: no fades at either end, the tail wraps into the head (amp.compose.loop)."""
     tempo_changes: tuple[tuple[float, float], ...] = ()
     """Piecewise-constant tempo map after the opening tempo: (start_qn, bpm) in ascending start_qn.
     Empty for a steady tempo. Rubato and a final ritardando live here so every stem, the MIDI files

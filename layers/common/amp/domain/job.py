@@ -8,14 +8,31 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from amp.domain.edit import Edit
 from amp.domain.errors import InvalidInput
 from amp.domain.presets import MASTER_PRESETS as MASTER_PRESETS  # noqa: PLC0414 - re-exported
 from amp.domain.presets import MasterPreset as MasterPreset  # noqa: PLC0414 - re-exported
 from amp.domain.qa import QAReport
-from amp.domain.spec import MAX_DURATION_S, MIN_DURATION_S, SEED_LIMIT, MusicSpec, SpecOverrides
+from amp.domain.spec import (
+    MAX_BPM,
+    MAX_DURATION_S,
+    MIN_DURATION_S,
+    SEED_LIMIT,
+    MusicSpec,
+    Plan,
+    SpecOverrides,
+    bar_seconds,
+)
 
 MAX_PROMPT_CHARS = 2000
 EDIT_PROMPT = "(edit of the parent job)"
@@ -64,6 +81,8 @@ class JobOptions(BaseModel):
     master_preset: MasterPreset = "streaming"
     provider: ProviderName = "procedural"
     overrides: SpecOverrides = Field(default_factory=SpecOverrides)
+    plan: Plan | None = None
+    loop: bool = False
 
 
 class JobRequest(BaseModel):
@@ -80,6 +99,26 @@ class JobRequest(BaseModel):
     master_preset: MasterPreset | None = Field(default=None, description="Defaults to the server's preset.")
     provider: ProviderName = "procedural"
     overrides: SpecOverrides = Field(default_factory=SpecOverrides)
+    plan: Plan | None = Field(
+        default=None,
+        description="The sections in order (`amp parse` prints the derived one in this shape); the song "
+        "is as long as its bars, whatever duration_s says.",
+    )
+    loop: bool = Field(default=False, description="A seamlessly loopable piece of whole bars.")
+
+    @field_validator("plan")
+    @classmethod
+    def _plan_fits(cls, plan: Plan | None, info: ValidationInfo) -> Plan | None:
+        """Refuse a plan longer than 10 minutes before any job starts. The tempo is known only when the
+        request states it; otherwise the plan must fit at the fastest tempo the parser may choose
+        (the parser then raises the tempo as far as needed, and says so in the spec's notes)."""
+        if plan is None:
+            return None
+        overrides = info.data.get("overrides")
+        bpm = overrides.bpm if isinstance(overrides, SpecOverrides) and overrides.bpm else None
+        signature = overrides.time_signature if isinstance(overrides, SpecOverrides) else None
+        return check_plan_length(plan, bpm, signature or "4/4")
+
     parent_id: str | None = Field(
         default=None,
         pattern=JOB_ID_PATTERN.pattern,
@@ -126,16 +165,47 @@ class JobRequest(BaseModel):
             master_preset=self.master_preset or default_preset,
             provider=self.provider,
             overrides=self.overrides,
+            plan=self.plan,
+            loop=self.loop,
         )
+
+
+def check_plan_length(plan: Plan, bpm: float | None, time_signature: str) -> Plan:
+    """The plan, when it lasts at most MAX_DURATION_S at `bpm` (None: at MAX_BPM, the shortest it can
+    be); ValueError saying how long it is otherwise."""
+    try:
+        bar_s = bar_seconds(bpm or MAX_BPM, time_signature)
+    except ValueError:
+        return plan  # a malformed time signature is the overrides' own error
+    total_s = plan.total_bars * bar_s
+    if total_s > MAX_DURATION_S + 1e-6:
+        at = f"{bpm:g} bpm" if bpm else f"the fastest tempo ({MAX_BPM:g} bpm)"
+        raise ValueError(
+            f"the plan's {plan.total_bars} bars of {time_signature} last {total_s:.0f} s at {at}; "
+            f"the limit is {MAX_DURATION_S:g} s ({MAX_DURATION_S / 60:g} min)"
+        )
+    return plan
 
 
 def validation_message(error: ValidationError) -> str:
     """`field: message; ...` without echoing the input (prompts stay out of reports and logs)."""
     parts = []
     for problem in error.errors(include_input=False, include_url=False):
-        where = ".".join(str(part) for part in problem["loc"]) or "request"
+        where = field_path(problem["loc"]) or "request"
         parts.append(f"{where}: {problem['msg']}")
     return "; ".join(parts)
+
+
+def field_path(location: Any) -> str:
+    """A validation error's location as a client writes it: `plan.sections[3].bars` (list indexes in
+    brackets, names joined by dots). The API's 422 and InvalidInput messages both use it."""
+    path = ""
+    for part in location:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else str(part)
+    return path
 
 
 ArtifactKind = Literal[
@@ -149,6 +219,7 @@ ArtifactKind = Literal[
     "stems_zip",
     "reference",
     "source_stem",
+    "sections",
 ]
 """`stem` is post-fader (what the mix sums); `source_stem` is the role as rendered, before the mix:
 what an edit of the job reuses for the roles it leaves alone."""

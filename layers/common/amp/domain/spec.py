@@ -10,7 +10,7 @@ from amp.domain.rendition import Rendition, whole_bars
 MIN_BPM = 40.0
 MAX_BPM = 220.0
 MIN_DURATION_S = 5.0
-MAX_DURATION_S = 300.0
+MAX_DURATION_S = 600.0
 DEFAULT_DURATION_S = 60.0
 SEED_LIMIT = 2**32
 """Seeds are 0 <= seed < SEED_LIMIT (32 bits): what every request model and the spec accept."""
@@ -79,6 +79,45 @@ class Instrument(BaseModel):
 
 Energy = Annotated[float, Field(ge=0.0, le=1.0)]
 
+MAX_SECTIONS = 32
+MAX_SECTION_BARS = 256
+MAX_SECTION_TEXT = 200
+
+
+class SectionPlan(BaseModel):
+    """One section of a plan the producer can write down: a name, a length in whole bars, an energy
+    and the roles that enter or drop out. `text` shapes it in words ("filtered", "half-time",
+    "no drums"). The composer plays exactly these bars, in this order, on the tempo's bar grid."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(
+        min_length=1, max_length=40, description="intro, verse, chorus, build, drop, ... or free text"
+    )
+    bars: int = Field(ge=1, le=MAX_SECTION_BARS)
+    energy: Energy = 0.5
+    add_roles: list[Role] = Field(default_factory=list, description="Roles that play in this section only.")
+    mute_roles: list[Role] = Field(default_factory=list, description="Roles silent in this section.")
+    text: str | None = Field(default=None, max_length=MAX_SECTION_TEXT)
+
+
+class Plan(BaseModel):
+    """The song's sections in order. Given plans win over durations: the song is as long as its bars."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    sections: list[SectionPlan] = Field(min_length=1, max_length=MAX_SECTIONS)
+
+    @property
+    def total_bars(self) -> int:
+        return sum(section.bars for section in self.sections)
+
+
+def bar_seconds(bpm: float, time_signature: str) -> float:
+    """One bar's length at a steady tempo: beats per bar in quarter notes times the quarter's length."""
+    beats, unit = (int(part) for part in time_signature.split("/"))
+    return beats * 4.0 / unit * 60.0 / bpm
+
 
 class MusicSpec(BaseModel):
     """The parsed request. Every generator, the mixer and QA read this and nothing else."""
@@ -107,6 +146,10 @@ class MusicSpec(BaseModel):
         description="Set on an edited song: the score is composed at these values and re-performed "
         "through these operations (retempo, transpose, extend, replace bars) instead of composed anew.",
     )
+    plan: Plan | None = Field(
+        default=None, description="The sections; after parse always set (provenance['plan'] says whence)."
+    )
+    loop: bool = Field(default=False, description="Render a seamlessly loopable piece of whole bars.")
 
     @property
     def beats_per_bar(self) -> int:
@@ -123,6 +166,10 @@ class MusicSpec(BaseModel):
     def bars(self) -> int:
         """Whole bars the song spans (the composer's count), for an edit's bar numbers."""
         return whole_bars(self.duration_s, self.bpm, self.time_signature)
+
+    @property
+    def bar_s(self) -> float:
+        return bar_seconds(self.bpm, self.time_signature)
 
     def roles(self) -> list[Role]:
         """The stems to render, in a stable order, excluded roles removed."""

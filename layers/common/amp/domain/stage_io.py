@@ -18,8 +18,34 @@ class JobRef(BaseModel):
     job_id: str = Field(pattern=r"^[0-9a-f]{32}$")
 
 
+LAMBDA_MAX_TIMEOUT_S = 900
+"""Lambda's own limit (and the generate, mix and QA functions' Timeout in template.yaml)."""
+
+
+class StageTimeouts(BaseModel):
+    """Per-task timeouts that follow the song's length: the ASL reads them with TimeoutSecondsPath,
+    so a 20 s job that hangs fails in minutes while a 10-minute one has the time it needs."""
+
+    generate_s: int = Field(default=LAMBDA_MAX_TIMEOUT_S, ge=1, le=LAMBDA_MAX_TIMEOUT_S)
+    mix_s: int = Field(default=LAMBDA_MAX_TIMEOUT_S, ge=1, le=LAMBDA_MAX_TIMEOUT_S)
+    qa_s: int = Field(default=LAMBDA_MAX_TIMEOUT_S, ge=1, le=LAMBDA_MAX_TIMEOUT_S)
+
+    @classmethod
+    def for_length(cls, duration_s: float) -> "StageTimeouts":
+        """A fixed start-up allowance plus seconds per second of song, each about 3x what
+        bench/long_song.py measures on a loaded 2-core machine (README), capped at Lambda's limit."""
+
+        def budget(base_s: float, per_song_s: float) -> int:
+            return int(min(LAMBDA_MAX_TIMEOUT_S, base_s + per_song_s * duration_s))
+
+        return cls(generate_s=budget(120, 0.6), mix_s=budget(120, 0.6), qa_s=budget(120, 0.9))
+
+
 class GenerateInput(JobRef):
     role: str
+    timeout_s: int = Field(
+        default=LAMBDA_MAX_TIMEOUT_S, description="The task's TimeoutSecondsPath (the Map item carries it)."
+    )
 
 
 class GenerateOutput(BaseModel):
@@ -31,6 +57,7 @@ class GenerateOutput(BaseModel):
 class ParseOutput(JobRef):
     has_reference: bool
     roles: list[str] = Field(min_length=1)
+    timeouts: StageTimeouts = Field(default_factory=StageTimeouts)
     generate: bool = Field(
         default=True, description="False for an edit that renders no stem: the ASL skips GenerateStems."
     )

@@ -18,6 +18,7 @@ from amp.observability import logger
 from amp.prompt.extract import parse_key_name
 from amp.prompt.genres import GENRES_BY_NAME, profile_for
 from amp.prompt.parser import parse_prompt
+from amp.prompt.plan import settle_plan
 from amp.prompt.text import clean_text
 
 TOOL_NAME = "record_music_spec"
@@ -128,6 +129,8 @@ class BedrockPromptParser:
             response = self._client.converse(**self.request(text))
             tool_input = _tool_input(response)
             spec = merge_llm_output(rules, tool_input, options or JobOptions())
+            # The model may have moved the genre, tempo or length: the plan follows the merged spec.
+            spec = settle_plan(spec, options or JobOptions(), clean_text(text)[0].lower())
         except Exception as error:
             logger.warning("bedrock parse failed; using the rule parser", extra={"error": repr(error)[:300]})
             return rules.model_copy(

@@ -58,6 +58,7 @@ from amp.prompt.genres import (
     profile_for,
 )
 from amp.prompt.instruments import INSTRUMENT_PATTERN, InstrumentEntry, entry_for_alias, instrument_named
+from amp.prompt.plan import settle_plan
 from amp.prompt.styles import Form, find_form, find_style
 from amp.prompt.text import NegationScopes, clean_text
 from amp.prompt.words import GENERIC_TEMPO_RANGE, MOOD_GENRES, MoodWord
@@ -146,7 +147,7 @@ def parse_prompt(text: str, *, options: JobOptions | None = None, seed_source: s
     recognised = any(p in _DECIDED for p in prov.values()) or prov["genre"] != Provenance.DEFAULTED
     if cleaned.strip() and not recognised:
         state.notes.append("no musical terms recognised; every value is inferred or a default")
-    return MusicSpec(
+    spec = MusicSpec(
         genre=state.profile.name,
         bpm=bpm,
         key=key,
@@ -162,6 +163,7 @@ def parse_prompt(text: str, *, options: JobOptions | None = None, seed_source: s
         provenance=dict(sorted(prov.items())),
         notes=state.notes,
     )
+    return settle_plan(spec, state.options, lowered)
 
 
 def _choose_seed(state: _Parse, source: str) -> int:

@@ -5,6 +5,7 @@ from amp.compose.midi import has_midi, part_to_midi
 from amp.compose.rendition import performed_score
 from amp.domain.spec import MusicSpec, Role
 from amp.providers.base import RenderedStem, check_role, stem_frames
+from amp.providers.sections import loop_tail_frames, shape_audio
 from amp.synth.render import render_part
 
 
@@ -22,6 +23,8 @@ class ProceduralProvider:
         score = self.compose(spec)
         part = score.parts[role]
         seed = spec.part_seed(role)
-        audio = render_part(score, part, stem_frames(spec), seed)
+        frames = stem_frames(spec)
+        rendered = render_part(score, part, frames + loop_tail_frames(score, frames), seed)
+        audio = shape_audio(score, rendered, frames)
         midi = part_to_midi(score, part, seed) if has_midi(role) else None
         return RenderedStem(audio=audio, midi=midi)

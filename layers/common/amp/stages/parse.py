@@ -4,7 +4,7 @@ the rules as fallback) is the StageContext's: the application chose it from the 
 
 from amp.domain.job import Job, JobStatus
 from amp.domain.spec import MusicSpec
-from amp.domain.stage_io import JobRef, ParseOutput
+from amp.domain.stage_io import JobRef, ParseOutput, StageTimeouts
 from amp.stages.context import StageContext
 from amp.stages.reuse import edit_parent, reuse_parent_stem, reuses
 
@@ -20,6 +20,7 @@ def run(payload: JobRef, ctx: StageContext) -> ParseOutput:
         job_id=job.id,
         has_reference=job.reference_key is not None,
         roles=[role.value for role in spec.roles()],
+        timeouts=StageTimeouts.for_length(spec.duration_s),
     )
 
 
@@ -37,4 +38,5 @@ def _edit(ctx: StageContext, job: Job, parent: Job, spec: MusicSpec) -> ParseOut
         roles=[role.value for role in roles],
         generate=bool(render),
         stems=stems,
+        timeouts=StageTimeouts.for_length(spec.duration_s),
     )

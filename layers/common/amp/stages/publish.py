@@ -4,6 +4,7 @@ artifacts and mark the job SUCCEEDED — the only stage that makes files visible
 import contextlib
 import json
 
+from amp.compose.markers import sections_json
 from amp.domain import keys
 from amp.domain.job import Artifact, ArtifactKind, Job, JobStatus
 from amp.domain.stage_io import PublishInput, PublishOutput
@@ -65,6 +66,8 @@ def _copy_final_files(publisher: "_Publisher", payload: PublishInput, job: Job) 
     )
     if job.qa is not None:
         publisher.put(json.dumps(job.qa.model_dump(mode="json"), indent=2).encode(), "qa.json", "report")
+    if job.spec is not None:  # the section list with start times (issue 16): markers for the web app
+        publisher.put(sections_json(job.spec), "sections.json", "sections")
     publisher.put(build_stems_zip(job.id, publisher.zip_members), "stems.zip", "stems_zip")
 
 

@@ -19,7 +19,7 @@ from amp.domain.stage_io import QAInput, QAOutput
 from amp.genres.qa_bounds import Ensemble
 from amp.mastering.chain import reference_eq_gains_db
 from amp.observability import logger
-from amp.qa import checks, musical
+from amp.qa import checks, musical, structure
 from amp.qa.report import build_report, next_mastering, should_remaster, summary
 from amp.stages.context import StageContext
 
@@ -62,6 +62,12 @@ def evaluate(
         ensemble = Ensemble.of_spec(job.spec, roles or None)
         balance = spectral_balance_db(mix, sample_rate)
         results.append(musical.spectral_balance_check(job.spec.genre, balance, ensemble))
+        procedural = job.options.provider == "procedural"  # its stems are the composer's score
+        results.extend(
+            structure.structure_checks(
+                job.spec, mix, sample_rate, roles, stems, score_is_the_audio=procedural
+            )
+        )
     results.append(checks.excluded_roles_check(roles, job.spec.excluded_roles if job.spec else []))
     return build_report(
         results,

@@ -303,7 +303,7 @@ def render_part(score: Score, part: Part, frames: int, seed: int) -> AudioBuffer
         wet = apply_send(place_notes(score, part, frames, seed, effects), effects)
     leveled = level_stem(wet, part.role)
     fade = min(frames, max(int(END_FADE_S * SAMPLE_RATE), outro_fade_frames(score, frames)))
-    if fade > 0:
+    if fade > 0 and not score.loop:  # a loop's end runs on into its start (amp.providers.sections)
         leveled[:, -fade:] *= np.linspace(1.0, 0.0, fade, dtype=np.float32) ** 2
     return np.ascontiguousarray(leveled, dtype=np.float32)
 

@@ -56,13 +56,14 @@ class Blues(Idiom):
         self, sections: tuple[Section, ...], frame: Frame, rng: np.random.Generator
     ) -> tuple[Chord, ...]:
         chords: list[Chord] = []
-        choruses = [s for s in sections if s.bars == 12 and s.name is not SectionName.INTRO]
+        # A plan may hold several choruses in one section (a 24-bar solo): every 12 bars is a chorus.
+        choruses = [s for s in sections if s.bars % 12 == 0 and s.name is not SectionName.INTRO]
         last_chorus = choruses[-1] if choruses else None
         quality = MINOR_SEVENTH if frame.minor else DOMINANT_SEVENTH
         for section in sections:
             for bar in range(section.start_bar, section.end_bar):
                 if section in choruses:
-                    degree = TWELVE_BAR[bar - section.start_bar]
+                    degree = TWELVE_BAR[(bar - section.start_bar) % 12]
                     if (
                         section is last_chorus
                         and bar == section.end_bar - 1

@@ -342,14 +342,27 @@ class _Execution:
         effective = self.effective_input(name, state, raw)
         handler = self.machine.resources[state["Resource"]]
         self.record(name, "TaskScheduled")
-        timeout_s = state.get("TimeoutSeconds")
         try:
+            timeout_s = self.task_timeout_s(state, raw)
             result = self.invoke(handler, json_copy(effective), timeout_s, stop)
         except StatesError as error:
             self.record(name, "TaskTimedOut" if error.error == STATES_TIMEOUT else "TaskFailed")
             raise
         self.record(name, "TaskSucceeded")
         return self.finish(name, state, raw, result)
+
+    def task_timeout_s(self, state: Mapping[str, Any], raw: Any) -> float | None:
+        """TimeoutSeconds, or TimeoutSecondsPath read from the state's input (after InputPath): a
+        positive integer, else States.Runtime, as Step Functions does."""
+        if "TimeoutSecondsPath" not in state:
+            timeout: float | None = state.get("TimeoutSeconds")
+            return timeout
+        value = ReferencePath.parse(state["TimeoutSecondsPath"]).find(self.input_path(state, raw), None)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise StatesError(
+                STATES_RUNTIME, f"TimeoutSecondsPath {state['TimeoutSecondsPath']} is not a positive integer"
+            )
+        return float(value)
 
     def invoke(self, handler: TaskHandler, payload: Any, timeout_s: float | None, stop: StopCheck) -> Any:
         """Call the handler in a worker thread so a timeout or a stop can end the wait.

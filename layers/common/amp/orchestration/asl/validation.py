@@ -17,7 +17,16 @@ _ALLOWED_FIELDS: Final[dict[str, set[str]]] = {
     "Task": _COMMON
     | _FLOW
     | _IO
-    | {"Resource", "Parameters", "ResultSelector", "ResultPath", "Retry", "Catch", "TimeoutSeconds"},
+    | {
+        "Resource",
+        "Parameters",
+        "ResultSelector",
+        "ResultPath",
+        "Retry",
+        "Catch",
+        "TimeoutSeconds",
+        "TimeoutSecondsPath",
+    },
     "Pass": _COMMON | _FLOW | _IO | {"Result", "Parameters", "ResultPath"},
     "Choice": _COMMON | _IO | {"Choices", "Default"},
     "Map": _COMMON
@@ -190,6 +199,10 @@ def _validate_states(states: Any, start_at: Any, where: str, resources: Callable
                 raise AslDefinitionError(f"{here}.Resource {resource!r} has no handler")
             if "TimeoutSeconds" in state:
                 _positive_int(state["TimeoutSeconds"], f"{here}.TimeoutSeconds")
+            if "TimeoutSecondsPath" in state:
+                if "TimeoutSeconds" in state:
+                    raise AslDefinitionError(f"{here}: TimeoutSeconds and TimeoutSecondsPath are exclusive")
+                parse_path(state["TimeoutSecondsPath"], f"{here}.TimeoutSecondsPath")
         elif state_type == "Choice":
             choices = state.get("Choices")
             if not isinstance(choices, list) or not choices:

@@ -1,0 +1,73 @@
+"""Issue 16 end to end: one job with a section plan through the real state machine and every real
+stage (SQLite + filesystem), and its published section list, MIDI markers, QA checks and timeouts."""
+
+import io
+import json
+from typing import Any
+
+import mido
+import numpy as np
+import pytest
+
+from amp.audio_io import SAMPLE_RATE, decode_audio
+from amp.domain.job import Job, JobRequest, JobStatus
+from amp.orchestration.asl import ExecutionStatus
+from amp.orchestration.local_pipeline import run_job_locally
+
+PLAN: dict[str, Any] = {
+    "sections": [
+        {"name": "intro", "bars": 1, "energy": 0.3, "mute_roles": ["drums"]},
+        {"name": "build", "bars": 1, "energy": 0.6},
+        {"name": "drop", "bars": 4, "energy": 0.95},
+        {"name": "outro", "bars": 2, "energy": 0.4, "text": "filtered"},
+    ]
+}
+BAR_S = 4 * 60.0 / 160
+BARS = 8
+
+
+def create(values: dict[str, Any]) -> Job:
+    from amp.application import stage_context
+
+    request = JobRequest.model_validate(values)
+    job = Job(owner="e2e-user", prompt=request.prompt, options=request.options("streaming"))
+    stage_context().jobs.create(job)
+    return job
+
+
+@pytest.mark.slow
+def test_a_planned_job_publishes_its_sections_and_marks_them_in_every_midi_file() -> None:
+    from amp.application import stage_context
+
+    job = create({"prompt": "techno at 160 bpm in A minor", "seed": 5, "duration_s": 60, "plan": PLAN})
+    result = run_job_locally(job.id)
+    assert result.status is ExecutionStatus.SUCCEEDED, (result.error, result.cause)
+    final = stage_context().jobs.get(job.id)
+    assert final.status is JobStatus.SUCCEEDED and final.spec is not None
+    assert final.spec.duration_s == pytest.approx(BARS * BAR_S)  # the plan's bars, not the 60 s asked
+    audio = stage_context().audio
+
+    sections = next(a for a in final.artifacts if a.kind == "sections")
+    document = json.loads(audio.get_bytes(sections.key))
+    assert [(s["name"], s["start_bar"]) for s in document["sections"]] == [
+        ("intro", 0), ("build", 1), ("drop", 2), ("outro", 6)
+    ]  # fmt: skip
+    assert document["sections"][2]["start_s"] == pytest.approx(2 * BAR_S)
+    assert document["sections"][-1]["end_s"] == pytest.approx(BARS * BAR_S)
+
+    midis = [a for a in final.artifacts if a.kind == "midi"]
+    assert midis
+    for artifact in midis:
+        midi = mido.MidiFile(file=io.BytesIO(audio.get_bytes(artifact.key)))
+        assert [m.text for m in midi.tracks[0] if m.type == "marker"] == ["intro", "build", "drop", "outro"]
+
+    mix, rate = decode_audio(audio.get_bytes(final.artifact("mix").key))  # type: ignore[union-attr]
+    assert rate == SAMPLE_RATE and mix.shape[1] == round(BARS * BAR_S * SAMPLE_RATE)
+    drums = next(a for a in final.artifacts if a.kind == "stem" and a.role == "drums")
+    drum_stem, _ = decode_audio(audio.get_bytes(drums.key))
+    assert np.max(np.abs(drum_stem[:, : round(BAR_S * SAMPLE_RATE) - 64])) < 1e-4  # muted intro
+
+    assert final.qa is not None
+    checks = {check.name: check for check in final.qa.checks}
+    assert checks["downbeats_on_plan"].passed and checks["downbeats_on_plan"].severity.value == "hard"
+    assert "section_energy" in checks
