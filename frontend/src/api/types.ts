@@ -30,7 +30,8 @@ export type ArtifactKind =
   | "spectrogram"
   | "report"
   | "stems_zip"
-  | "reference";
+  | "reference"
+  | "sections";
 
 export type Artifact = Schemas["ArtifactResponse"];
 
