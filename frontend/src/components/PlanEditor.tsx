@@ -1,4 +1,4 @@
-import { useId } from "react";
+import { useId, useState, type ReactNode } from "react";
 import type { Job } from "../api/types";
 import {
   barSeconds,
@@ -62,6 +62,21 @@ function RoleChoices({
         </label>
       ))}
     </fieldset>
+  );
+}
+
+/**
+ * A section's optional parts behind a disclosure, rendered only while open: 18 role checkboxes per
+ * section would otherwise make every keystroke in a long plan re-render hundreds of inputs.
+ */
+function SectionMore({ summary, forceOpen, children }: { summary: string; forceOpen: boolean; children: ReactNode }) {
+  const [open, setOpen] = useState(false);
+  const shown = open || forceOpen;
+  return (
+    <details className="plan-section__more" open={shown} onToggle={(event) => setOpen(event.currentTarget.open)}>
+      <summary className="small">{summary}</summary>
+      {shown ? children : null}
+    </details>
   );
 }
 
@@ -211,11 +226,11 @@ export function PlanEditor({ idBase, sections, onChange, bpm, bpmSource, timeSig
                   ✕
                 </button>
               </div>
-              <details
-                className="plan-section__more"
-                open={Boolean(fieldErrors.text || fieldErrors.mute_roles || fieldErrors.add_roles) || undefined}
+              <SectionMore
+                summary={`Roles and text${extras > 0 ? ` (${extras})` : ""}`}
+                forceOpen={Boolean(fieldErrors.text || fieldErrors.mute_roles || fieldErrors.add_roles)}
               >
-                <summary className="small">Roles and text{extras > 0 ? ` (${extras})` : ""}</summary>
+                <>
                 <div className="plan-section__field">
                   <label htmlFor={id("text")} className="small">
                     Text (e.g. “filtered”, “half-time”, “no drums”)
@@ -250,7 +265,8 @@ export function PlanEditor({ idBase, sections, onChange, bpm, bpmSource, timeSig
                   onToggle={(role) => update(index, { mute_roles: toggle(section.mute_roles, role) })}
                 />
                 {fieldErrors.mute_roles ? <span className="field-error">{fieldErrors.mute_roles}</span> : null}
-              </details>
+                </>
+              </SectionMore>
             </li>
           );
         })}

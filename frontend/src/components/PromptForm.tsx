@@ -198,7 +198,7 @@ export function PromptForm({ onCreated, planOffer }: { onCreated(job: Job): void
     setPlanOpen(true);
     setValues((current) => (current.prompt.trim() ? current : { ...current, prompt: planOffer.prompt }));
     idempotencyKey.current = null;
-    requestAnimationFrame(() => planRef.current?.scrollIntoView({ block: "start", behavior: "smooth" }));
+    requestAnimationFrame(() => planRef.current?.scrollIntoView?.({ block: "start", behavior: "smooth" }));
   }, [planOffer]);
 
   const onSubmit = async (event: FormEvent) => {
@@ -274,7 +274,7 @@ export function PromptForm({ onCreated, planOffer }: { onCreated(job: Job): void
       const target = section && field ? document.getElementById(planFieldId(ids.plan, section.key, field)) : null;
       if (target instanceof HTMLFieldSetElement) target.closest("details")?.setAttribute("open", "");
       (target instanceof HTMLFieldSetElement ? target.querySelector("input") : target)?.focus();
-      if (!target) planRef.current?.scrollIntoView({ block: "start" });
+      if (!target) planRef.current?.scrollIntoView?.({ block: "start" });
     });
   }
 
