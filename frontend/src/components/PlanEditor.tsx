@@ -3,7 +3,6 @@ import type { Job } from "../api/types";
 import {
   barSeconds,
   formatBpm,
-  formatClock,
   MAX_BARS,
   MAX_NAME_CHARS,
   MAX_PLAN_S,
@@ -20,6 +19,7 @@ import {
   type Role,
   type SectionField,
 } from "../lib/plan";
+import { formatDuration } from "../lib/jobs";
 import { planOfSpec, usePlanOffer } from "../lib/planOffer";
 
 /** The id of one section field's input, so the form can focus the first invalid one. */
@@ -192,7 +192,7 @@ export function PlanEditor({ idBase, sections, onChange, bpm, bpmSource, timeSig
                 ) : null}
               </div>
               <span className="plan-section__start small muted num" data-testid="section-start">
-                bar {from + 1} · {formatClock(from * barS)}
+                bar {from + 1} · {formatDuration(from * barS)}
               </span>
               <div className="plan-section__actions">
                 <button
@@ -284,7 +284,7 @@ export function PlanEditor({ idBase, sections, onChange, bpm, bpmSource, timeSig
           Add section
         </button>
         <span className="plan-editor__total small num" data-testid="plan-total" aria-live="polite">
-          {sections.length} / {MAX_SECTIONS} sections · {bars} bars · {formatClock(lengthS)} of {formatClock(MAX_PLAN_S)} at {formatBpm(bpm)} BPM in{" "}
+          {sections.length} / {MAX_SECTIONS} sections · {bars} bars · {formatDuration(lengthS)} of {formatDuration(MAX_PLAN_S)} at {formatBpm(bpm)} BPM in{" "}
           {timeSignature} ({bpmSource})
         </span>
       </div>

@@ -479,7 +479,7 @@ export function PromptForm({ onCreated, planOffer }: { onCreated(job: Job): void
 
       <details
         ref={planRef}
-        className="options plan-options"
+        className="plan-options"
         open={planOpen}
         onToggle={(event) => setPlanOpen(event.currentTarget.open)}
         data-testid="plan-options"

@@ -1,5 +1,6 @@
 import { useEffect, useState } from "react";
-import { blockSpan, formatClock, parseSectionsFile, type SectionsFile } from "../lib/plan";
+import { blockSpan, parseSectionsFile, type SectionsFile } from "../lib/plan";
+import { formatDuration } from "../lib/jobs";
 import { useSeekBus } from "../lib/seek";
 
 type Loaded = { src: string; file: SectionsFile | null; failed: boolean };
@@ -49,7 +50,9 @@ export function SectionTimeline({
     <ol className="section-timeline" aria-label="Sections" data-testid="section-timeline" data-total-s={totalS.toFixed(3)}>
       {sections.sections.map((section, index) => {
         const { left, width } = blockSpan(section, totalS);
-        const label = `${section.name}, bar ${section.start_bar + 1}, ${formatClock(section.start_s)}`;
+        const bar = section.start_bar + 1;
+        // The accessible name starts with the visible text ("drop 9"), then says what a click does.
+        const label = `${section.name} ${bar}, play from bar ${bar} at ${formatDuration(section.start_s)}`;
         return (
           <li
             key={`${index}-${section.start_bar}`}
@@ -61,16 +64,16 @@ export function SectionTimeline({
             <button
               type="button"
               className="section-timeline__button"
-              aria-label={`Play from ${label}`}
-              title={`${section.name}: bars ${section.start_bar + 1}–${section.start_bar + section.bars}, ${formatClock(section.start_s)}–${formatClock(section.end_s)}, energy ${Math.round(section.energy * 100)}%`}
+              aria-label={label}
+              title={`${section.name}: bars ${section.start_bar + 1}–${section.start_bar + section.bars}, ${formatDuration(section.start_s)}–${formatDuration(section.end_s)}, energy ${Math.round(section.energy * 100)}%`}
               onClick={(event) => {
                 // The waveform under the block seeks by pointer position; the block means its start.
                 event.stopPropagation();
                 seek(section.start_s);
               }}
             >
-              <span className="section-timeline__name">{section.name}</span>
-              <span className="section-timeline__bar num">{section.start_bar + 1}</span>
+              <span className="section-timeline__name">{section.name}</span>{" "}
+              <span className="section-timeline__bar num">{bar}</span>
             </button>
           </li>
         );

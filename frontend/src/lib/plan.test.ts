@@ -4,7 +4,6 @@ import {
   blockSpan,
   defaultPlan,
   draftsFrom,
-  formatClock,
   hasPlanErrors,
   moveSection,
   parseSectionsFile,
@@ -24,8 +23,6 @@ describe("section plan rules", () => {
     expect(barSeconds(120, "3/4")).toBe(1.5);
     expect(barSeconds(120, "6/8")).toBe(1.5);
     expect(barSeconds(90, "7/8")).toBeCloseTo(7 * 0.5 * (60 / 90));
-    expect(formatClock(59.6)).toBe("1:00");
-    expect(formatClock(600)).toBe("10:00");
   });
 
   it("defaults to the composer's own template (compose/arrangement.py plan_sections, energy 0.6)", () => {

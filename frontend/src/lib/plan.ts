@@ -2,6 +2,7 @@
 // checks (mirrored here so the editor can say what is wrong before anything is sent), the plan the
 // form starts from when the API has no parse preview, and the published sections.json.
 import type { components } from "../api/schema";
+import { formatDuration } from "./jobs";
 
 export type Role = components["schemas"]["Role"];
 
@@ -95,14 +96,6 @@ export function barSeconds(bpm: number, timeSignature: string): number {
   return (barQuarterNotes(timeSignature) * 60) / bpm;
 }
 
-/** "m:ss" (or "h:mm:ss"), rounding to whole seconds. */
-export function formatClock(seconds: number): string {
-  const whole = Math.max(0, Math.round(seconds));
-  const minutes = Math.floor(whole / 60);
-  const rest = whole % 60;
-  return `${minutes}:${String(rest).padStart(2, "0")}`;
-}
-
 export function draftFrom(section: PlanSection): DraftSection {
   return {
     key: nextKey(),
@@ -174,7 +167,7 @@ export function validatePlan(sections: readonly DraftSection[], bpm: number, tim
   });
   const lengthS = totalBars(sections) * barSeconds(bpm, timeSignature);
   if (!errors.plan && lengthS > MAX_PLAN_S + 1e-6) {
-    errors.plan = `The plan lasts ${formatClock(lengthS)} at ${formatBpm(bpm)} BPM; songs can be at most ${formatClock(MAX_PLAN_S)}.`;
+    errors.plan = `The plan lasts ${formatDuration(lengthS)} at ${formatBpm(bpm)} BPM; songs can be at most ${formatDuration(MAX_PLAN_S)}.`;
   }
   return errors;
 }
