@@ -42,6 +42,23 @@ let context;
 let page;
 const pageErrors = [];
 
+/** axe-core over the whole page in the light and the dark scheme: no serious or critical violations. */
+async function assertNoSeriousAxeViolations() {
+  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ path: require.resolve("axe-core/axe.min.js") });
+  for (const colorScheme of /** @type {const} */ (["light", "dark"])) {
+    await page.emulateMedia({ colorScheme });
+    const violations = await page.evaluate(async () => {
+      // @ts-expect-error axe is the global the script tag added
+      const results = await window.axe.run(document, { resultTypes: ["violations"] });
+      return results.violations
+        .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
+        .map((violation) => `${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(" ")).slice(0, 3).join("; ")})`);
+    });
+    assert.deepEqual(violations, [], `${colorScheme} scheme`);
+  }
+  await page.emulateMedia({ colorScheme: "light" });
+}
+
 describe("AMP web app in Chromium against amp serve", { timeout: 150_000 }, () => {
   before(async () => {
     if (!baseUrl) {
@@ -234,6 +251,7 @@ describe("AMP web app in Chromium against amp serve", { timeout: 150_000 }, () =
       [`article[data-job-id="${id}"] [data-testid="stems-time"]`, `${clock(second.start_s)} /`],
       { timeout: 5_000 },
     );
+    if (process.env.AMP_E2E_SHOT_DIR) await card.getByRole("region", { name: "Mix player" }).screenshot({ path: `${process.env.AMP_E2E_SHOT_DIR}/timeline.png` });
     console.log(`# timeline: ${sections.sections.length} sections from ${published ? "the job's sections.json" : "the test fixture"}; mix ${durationS.toFixed(2)} s`);
   });
 
@@ -250,19 +268,7 @@ describe("AMP web app in Chromium against amp serve", { timeout: 150_000 }, () =
   });
 
   test("axe finds no serious accessibility problems on the finished job, light and dark", async () => {
-    await page.addScriptTag({ path: require.resolve("axe-core/axe.min.js") });
-    for (const colorScheme of /** @type {const} */ (["light", "dark"])) {
-      await page.emulateMedia({ colorScheme });
-      const violations = await page.evaluate(async () => {
-        // @ts-expect-error axe is the global the script tag added
-        const results = await window.axe.run(document, { resultTypes: ["violations"] });
-        return results.violations
-          .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
-          .map((violation) => `${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(" ")).slice(0, 3).join("; ")})`);
-      });
-      assert.deepEqual(violations, [], `${colorScheme} scheme`);
-    }
-    await page.emulateMedia({ colorScheme: "light" });
+    await assertNoSeriousAxeViolations();
   });
 
   test("the page fits a phone screen without sideways scrolling", async () => {
@@ -328,6 +334,15 @@ describe("AMP web app in Chromium against amp serve", { timeout: 150_000 }, () =
     assert.equal(await editor.getByLabel("Section 3 bars", { exact: true }).getAttribute("aria-invalid"), "true");
     await editor.getByLabel("Section 3 bars", { exact: true }).fill("2");
     assert.match(await editor.getByTestId("plan-total").innerText(), /3 \/ 32 sections · 4 bars · 0:08/);
+    await editor.locator(".plan-section").first().getByText("Roles and text").click();
+    await assertNoSeriousAxeViolations();
+    await page.setViewportSize({ width: 375, height: 800 });
+    await page.waitForTimeout(200);
+    const widths = await page.evaluate(() => ({ doc: document.documentElement.scrollWidth, view: window.innerWidth }));
+    assert.ok(widths.doc <= widths.view, `with the plan editor open the page is ${widths.doc}px wide in a ${widths.view}px viewport`);
+    if (process.env.AMP_E2E_SHOT_DIR) await editor.screenshot({ path: `${process.env.AMP_E2E_SHOT_DIR}/plan-editor-phone.png` });
+    await page.setViewportSize({ width: 1280, height: 900 });
+    if (process.env.AMP_E2E_SHOT_DIR) await editor.screenshot({ path: `${process.env.AMP_E2E_SHOT_DIR}/plan-editor.png` });
     const expected = [
       { name: "intro", bars: 1, energy: (await editor.getByLabel("Section 1 energy").inputValue()) * 1 },
       { name: "build", bars: 1, energy: (await editor.getByLabel("Section 2 energy").inputValue()) * 1 },
