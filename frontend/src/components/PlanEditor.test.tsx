@@ -9,6 +9,7 @@ import { fakeFetch, json, makeJob, SPEC, succeededJob } from "../test/fixtures";
 import { renderWithApi } from "../test/render";
 import { PlanEditor, ReusePlanButton } from "./PlanEditor";
 import { PromptForm } from "./PromptForm";
+import { SpecView } from "./SpecView";
 
 function setup(handler: Parameters<typeof fakeFetch>[0] = () => json(202, makeJob())) {
   const { fetch, calls } = fakeFetch(handler);
@@ -235,5 +236,19 @@ describe("PlanEditor in the prompt form", { timeout: 20_000 }, () => {
         { name: "drop", bars: 32, energy: 0.9, text: "filtered" },
       ],
     });
+  });
+
+  it("lists the job's sections in the spec with where the plan came from", () => {
+    const spec = {
+      ...SPEC,
+      provenance: { ...SPEC.provenance, plan: "inferred" },
+      loop: true,
+      plan: { sections: [{ name: "intro", bars: 16, energy: 0.3 }, { name: "drop", bars: 32, energy: 0.9 }] },
+    } as NonNullable<Job["spec"]>;
+    render(<SpecView spec={spec} />);
+    const row = document.querySelector('[data-field="plan"]');
+    expect(row).toHaveTextContent("intro 16 · drop 32");
+    expect(row).toHaveAttribute("data-provenance", "inferred");
+    expect(document.querySelector('[data-field="loop"]')).toHaveTextContent("seamless, whole bars");
   });
 });
