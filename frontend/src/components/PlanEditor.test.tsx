@@ -102,10 +102,16 @@ describe("PlanEditor in the prompt form", { timeout: 20_000 }, () => {
     const drop = screen.getByRole("spinbutton", { name: "Section 3 bars" });
     await user.clear(drop);
     await user.type(drop, "40");
+    // No tempo stated: the server takes the plan and raises the tempo (it checks at 220 BPM); say so.
+    expect(screen.queryByTestId("plan-error")).toBeNull();
+    expect(screen.getByTestId("plan-note")).toHaveTextContent("At 120 BPM this plan lasts 10:12: AMP will raise the tempo until it fits 10:00.");
+    // With the tempo stated the server checks at that tempo, and so does the editor.
+    await user.click(screen.getByText("Options"));
+    await user.type(screen.getByLabelText("Tempo (BPM)"), "120");
     expect(screen.getByTestId("plan-error")).toHaveTextContent("The plan lasts 10:12 at 120 BPM; songs can be at most 10:00.");
+    expect(screen.queryByTestId("plan-note")).toBeNull();
     await user.click(screen.getByRole("button", { name: "Generate" }));
     expect(calls).toHaveLength(0);
-
   });
 
   it("stops adding at 32 sections", () => {

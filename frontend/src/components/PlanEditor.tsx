@@ -36,6 +36,8 @@ export interface PlanEditorProps {
   bpm: number;
   bpmSource: string;
   timeSignature: string;
+  /** Whether the form states the tempo; if not, a plan too long at `bpm` makes the server raise it. */
+  tempoStated?: boolean;
   /** Where the plan came from: "a default plan for 60 s …", "the plan of job …". */
   origin: string;
   /** Live checks (validatePlan) merged with what the server answered. */
@@ -89,7 +91,17 @@ function toggle(list: readonly Role[], role: Role): Role[] {
  * and a line of text; sections can be added, removed and moved. The running total (bars, m:ss at the
  * tempo shown) and every limit the server checks are shown as the user types.
  */
-export function PlanEditor({ idBase, sections, onChange, bpm, bpmSource, timeSignature, origin, errors }: PlanEditorProps) {
+export function PlanEditor({
+  idBase,
+  sections,
+  onChange,
+  bpm,
+  bpmSource,
+  timeSignature,
+  tempoStated = true,
+  origin,
+  errors,
+}: PlanEditorProps) {
   const datalistId = `${idBase}-names`;
   const barS = barSeconds(bpm, timeSignature);
   const bars = totalBars(sections);
@@ -291,6 +303,11 @@ export function PlanEditor({ idBase, sections, onChange, bpm, bpmSource, timeSig
       {errors.plan ? (
         <p className="field-error" data-testid="plan-error" role="alert">
           {errors.plan}
+        </p>
+      ) : !tempoStated && lengthS > MAX_PLAN_S + 1e-6 ? (
+        <p className="plan-editor__note small" data-testid="plan-note">
+          At {formatBpm(bpm)} BPM this plan lasts {formatDuration(lengthS)}: AMP will raise the tempo until it fits{" "}
+          {formatDuration(MAX_PLAN_S)}. Set a tempo under Options to keep yours.
         </p>
       ) : null}
     </div>

@@ -6,8 +6,10 @@ import {
   EMPTY_FORM,
   MASTER_PRESETS,
   MAX_BPM,
+  MAX_DURATION_S,
   MAX_PROMPT_CHARS,
   MIN_BPM,
+  MIN_DURATION_S,
   MODES,
   PITCH_CLASSES,
   PROVIDERS,
@@ -156,7 +158,11 @@ export function PromptForm({ onCreated, planOffer }: { onCreated(job: Job): void
   const planBpm = formBpm ?? plan?.bpm ?? DEFAULT_PLAN_BPM;
   const planBpmSource = formBpm !== null ? "your tempo" : plan?.bpm ? "the tempo of that job" : "assumed: the prompt may set another";
   const planTimeSignature = values.timeSignature || plan?.timeSignature || "4/4";
-  const livePlanErrors: PlanErrors = plan ? validatePlan(plan.sections, planBpm, planTimeSignature) : { sections: {} };
+  // The server refuses a plan only if it cannot fit 10 minutes at the tempo it will use: the stated
+  // one, or (none stated) the fastest it may choose, raising the tempo to fit (domain/job.py check_plan_length).
+  const livePlanErrors: PlanErrors = plan
+    ? validatePlan(plan.sections, planBpm, planTimeSignature, formBpm ?? MAX_BPM)
+    : { sections: {} };
   const planErrors: PlanErrors = planServerErrors
     ? {
         plan: livePlanErrors.plan ?? planServerErrors.plan,
@@ -170,7 +176,7 @@ export function PromptForm({ onCreated, planOffer }: { onCreated(job: Job): void
     : livePlanErrors;
 
   const startDefaultPlan = () => {
-    const durationS = validNumber(values.durationS, 5, 600) ?? DEFAULT_PLAN_DURATION_S;
+    const durationS = validNumber(values.durationS, MIN_DURATION_S, MAX_DURATION_S) ?? DEFAULT_PLAN_DURATION_S;
     const bpm = formBpm ?? DEFAULT_PLAN_BPM;
     const signature = values.timeSignature || "4/4";
     setPlan({
@@ -321,7 +327,7 @@ export function PromptForm({ onCreated, planOffer }: { onCreated(job: Job): void
                 type="number"
                 inputMode="decimal"
                 min={5}
-                max={300}
+                max={MAX_DURATION_S}
                 step="any"
                 placeholder="60"
                 value={values.durationS}
@@ -497,6 +503,7 @@ export function PromptForm({ onCreated, planOffer }: { onCreated(job: Job): void
               }}
               bpm={planBpm}
               bpmSource={planBpmSource}
+              tempoStated={formBpm !== null}
               timeSignature={planTimeSignature}
               origin={plan.origin}
               errors={planErrors}

@@ -86,6 +86,10 @@ describe("section plan rules", () => {
     expect(validatePlan(over, 120, "4/4").plan).toBe("The plan lasts 10:02 at 120 BPM; songs can be at most 10:00.");
     // The same bars at a faster tempo are short enough.
     expect(validatePlan(over, 140, "4/4").plan).toBeUndefined();
+    // Shown at 120 BPM but checked at 220 (no tempo stated: the server may raise it that far).
+    expect(validatePlan(over, 120, "4/4", 220).plan).toBeUndefined();
+    const huge = draftsFrom({ sections: Array.from({ length: 3 }, () => ({ name: "a", bars: 256, energy: 0.5 })) });
+    expect(validatePlan(huge, 120, "4/4", 220).plan).toBe("The plan lasts 13:57 at 220 BPM; songs can be at most 10:00.");
   });
 
   it("sends trimmed names, whole bars and only the optional parts that are set", () => {

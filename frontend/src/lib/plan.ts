@@ -3,6 +3,7 @@
 // form starts from when the API has no parse preview, and the published sections.json.
 import type { components } from "../api/schema";
 import { formatDuration } from "./jobs";
+import { MAX_DURATION_S } from "./validation";
 
 export type Role = components["schemas"]["Role"];
 
@@ -57,7 +58,7 @@ export const MIN_BARS = 1;
 export const MAX_BARS = 256;
 export const MAX_NAME_CHARS = 40;
 export const MAX_TEXT_CHARS = 200;
-export const MAX_PLAN_S = 600;
+export const MAX_PLAN_S = MAX_DURATION_S;
 /** The tempo the length is shown at when neither the form nor a job says one. */
 export const DEFAULT_PLAN_BPM = 120;
 export const DEFAULT_PLAN_DURATION_S = 60;
@@ -143,8 +144,17 @@ export function hasPlanErrors(errors: PlanErrors): boolean {
   return Boolean(errors.plan) || Object.values(errors.sections).some((fields) => Object.values(fields).some(Boolean));
 }
 
-/** The checks the server makes on a plan, in the words the editor shows beside each field. */
-export function validatePlan(sections: readonly DraftSection[], bpm: number, timeSignature: string): PlanErrors {
+/**
+ * The checks the server makes on a plan, in the words the editor shows beside each field. The total
+ * is checked at `limitBpm` (default `bpm`): the server checks at the stated tempo, or with none
+ * stated at the fastest one, since it raises the tempo of a plan too long for the one it picked.
+ */
+export function validatePlan(
+  sections: readonly DraftSection[],
+  bpm: number,
+  timeSignature: string,
+  limitBpm: number = bpm,
+): PlanErrors {
   const errors: PlanErrors = { sections: {} };
   const flag = (index: number, field: SectionField, message: string) => {
     errors.sections[index] = { ...errors.sections[index], [field]: message };
@@ -165,9 +175,9 @@ export function validatePlan(sections: readonly DraftSection[], bpm: number, tim
     const both = section.add_roles.filter((role) => section.mute_roles.includes(role));
     if (both.length > 0) flag(index, "mute_roles", `${both.join(", ")} cannot be both added and muted.`);
   });
-  const lengthS = totalBars(sections) * barSeconds(bpm, timeSignature);
+  const lengthS = totalBars(sections) * barSeconds(limitBpm, timeSignature);
   if (!errors.plan && lengthS > MAX_PLAN_S + 1e-6) {
-    errors.plan = `The plan lasts ${formatDuration(lengthS)} at ${formatBpm(bpm)} BPM; songs can be at most ${formatDuration(MAX_PLAN_S)}.`;
+    errors.plan = `The plan lasts ${formatDuration(lengthS)} at ${formatBpm(limitBpm)} BPM; songs can be at most ${formatDuration(MAX_PLAN_S)}.`;
   }
   return errors;
 }
