@@ -38,22 +38,19 @@ import { ErrorMessage } from "./ErrorMessage";
 import { PlanEditor, planFieldId } from "./PlanEditor";
 import { ReferenceUpload, type ReferenceFile } from "./ReferenceUpload";
 
-/** POST /jobs with issue 16's section plan and loop flag (until schema.d.ts is regenerated with them). */
-export type CreateJobRequestWithPlan = CreateJobRequest & { plan?: Plan; loop?: boolean };
-
 export function buildCreateRequest(
   values: FormValues,
   referenceUploadId: string | null,
   plan: Plan | null = null,
   loop = false,
-): CreateJobRequestWithPlan {
+): CreateJobRequest {
   const overrides: SpecOverrides = {};
   if (values.bpm.trim()) overrides.bpm = Number(values.bpm);
   if (values.key) overrides.key = values.key;
   if (values.mode) overrides.mode = values.mode as NonNullable<SpecOverrides["mode"]>;
   if (values.timeSignature) overrides.time_signature = values.timeSignature;
   if (values.genre.trim()) overrides.genre = values.genre.trim();
-  const request: CreateJobRequestWithPlan = {
+  const request: CreateJobRequest = {
     prompt: values.prompt.trim(),
     master_preset: values.masterPreset as MasterPreset,
     provider: values.provider as ProviderName,

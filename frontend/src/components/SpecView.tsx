@@ -62,7 +62,7 @@ export function SpecView({ spec }: { spec: MusicSpec }) {
       from: (provenance as Record<string, Provenance | undefined>).plan,
     });
   }
-  if ((spec as { loop?: unknown }).loop === true) {
+  if (spec.loop === true) {
     rows.push({ field: "loop", label: "Loop", value: "seamless, whole bars", from: (provenance as Record<string, Provenance | undefined>).loop });
   }
   const stated = rows.filter((row) => row.from === "stated" || row.from === "overridden").length;
