@@ -226,8 +226,9 @@ describe("AMP web app in Chromium against amp serve", { timeout: 150_000 }, () =
     const box = await card.getByTestId("mix-waveform").boundingBox();
     assert.ok(box, "the waveform is not on screen");
     const last = sections.sections.at(-1);
-    const second = sections.sections[1];
-    assert.ok(last && second, `expected at least two sections, got ${sections.sections.length}`);
+    // A short derived plan may be a single section: then the stems seek to its start.
+    const second = sections.sections[1] ?? last;
+    assert.ok(last && second, "sections.json lists no sections");
     for (const [index, section] of sections.sections.entries()) {
       const block = await blocks.nth(index).boundingBox();
       assert.ok(block, `section ${index} has no box`);
