@@ -5,6 +5,7 @@ import { ErrorBoundary } from "./components/ErrorBoundary";
 import { PromptForm } from "./components/PromptForm";
 import { Queue } from "./components/Queue";
 import { useJobQueue } from "./hooks/useJobQueue";
+import { PlanOfferProvider, type PlanOffer } from "./lib/planOffer";
 
 export function App() {
   const api = useApi();
@@ -12,6 +13,11 @@ export function App() {
   const [watched, setWatched] = useState<ReadonlySet<string>>(() => new Set());
   const signIn = api.signInUrl();
   const { upsert } = queue;
+  const [planOffer, setPlanOffer] = useState<PlanOffer | null>(null);
+  const offerPlan = useCallback(
+    (offer: Omit<PlanOffer, "id">) => setPlanOffer((current) => ({ ...offer, id: (current?.id ?? 0) + 1 })),
+    [],
+  );
 
   const onCreated = useCallback(
     (job: Job) => {
@@ -36,14 +42,16 @@ export function App() {
           </a>
         ) : null}
       </header>
+      <PlanOfferProvider offer={offerPlan}>
       <main className="app__main">
         <ErrorBoundary label="The prompt form failed">
-          <PromptForm onCreated={onCreated} />
+          <PromptForm onCreated={onCreated} planOffer={planOffer} />
         </ErrorBoundary>
         <ErrorBoundary label="The queue failed to render">
           <Queue queue={queue} watched={watched} />
         </ErrorBoundary>
       </main>
+      </PlanOfferProvider>
       <footer className="app__footer muted small">
         Prompt in; mastered mix, stems, MIDI and a QA report out. <a href={api.resolve("/docs")}>API docs</a>
       </footer>

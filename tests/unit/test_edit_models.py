@@ -146,11 +146,11 @@ def test_an_edit_the_song_cannot_take_is_refused_naming_the_field(
 
 def test_a_retempo_or_extension_past_the_longest_song_is_refused(parent: MusicSpec) -> None:
     assert derive(parent, RetempoEdit(bpm=40)).duration_s == pytest.approx(65.0)
-    long = parent.model_copy(update={"duration_s": 100.0})
-    with pytest.raises(InvalidInput, match=r"edit.bpm: the song would last 325.0 s"):
+    long = parent.model_copy(update={"duration_s": 200.0})
+    with pytest.raises(InvalidInput, match=r"edit.bpm: the song would last 650.0 s"):
         derive(long, RetempoEdit(bpm=40))
     with pytest.raises(InvalidInput, match=r"edit.bars: the song would last"):
-        derive(parent.model_copy(update={"duration_s": 290.0}), ExtendEdit(bars=8))
+        derive(parent.model_copy(update={"duration_s": 590.0}), ExtendEdit(bars=8))
 
 
 def test_retempo_plays_the_same_quarter_notes_at_the_new_tempo(parent: MusicSpec) -> None:

@@ -1,20 +1,27 @@
 // The API's shapes, from the generated OpenAPI types (src/api/schema.d.ts, `npm run api-types`).
 // Lists the server fills by default (artifacts, checks, ...) are optional in the schema; the client
 // normalises them (see normaliseJob) so the UI can rely on them.
+import type { Plan } from "../lib/plan";
 import type { components } from "./schema";
 
 type Schemas = components["schemas"];
 
 export type JobStatus = Schemas["JobStatus"];
 export type Provenance = Schemas["Provenance"];
-export type JobOptions = Schemas["JobOptions"];
+/**
+ * Issue 16's `plan` and `loop` as the web app reads and sends them: optional (the server defaults
+ * them), typed by lib/plan.ts, the same with or without them in the generated schema.
+ */
+type WithPlan<T> = Omit<T, "plan" | "loop"> & { plan?: Plan | null; loop?: boolean };
+
+export type JobOptions = WithPlan<Schemas["JobOptions"]>;
 export type SpecOverrides = Schemas["SpecOverrides"];
 export type MasterPreset = NonNullable<Schemas["JobOptions"]["master_preset"]>;
 export type ProviderName = NonNullable<Schemas["JobOptions"]["provider"]>;
 export type JobError = Schemas["JobError"];
 export type QACheck = Schemas["QACheck"];
 export type Instrument = Schemas["Instrument"];
-export type CreateJobRequest = Schemas["CreateJobRequest"];
+export type CreateJobRequest = WithPlan<Schemas["CreateJobRequest"]>;
 export type UploadRequest = Schemas["CreateUploadRequest"];
 export type UploadTicket = Schemas["UploadResponse"];
 export type ErrorBody = Schemas["ErrorResponse"];
@@ -34,19 +41,23 @@ export type ArtifactKind =
   | "report"
   | "stems_zip"
   | "reference"
-  | "source_stem";
+  | "source_stem"
+  | "sections";
 
 export type Artifact = Schemas["ArtifactResponse"];
 
 type Required<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 
-export type MusicSpec = Required<
-  Schemas["MusicSpec"],
-  "instruments" | "mood" | "excluded_roles" | "structure_hints" | "provenance" | "notes" | "energy" | "time_signature"
+export type MusicSpec = WithPlan<
+  Required<
+    Schemas["MusicSpec"],
+    "instruments" | "mood" | "excluded_roles" | "structure_hints" | "provenance" | "notes" | "energy" | "time_signature"
+  >
 >;
 export type QAReport = Required<Schemas["QAReport"], "checks">;
 
-export type Job = Omit<Schemas["JobResponse"], "artifacts" | "spec" | "qa"> & {
+export type Job = Omit<Schemas["JobResponse"], "artifacts" | "spec" | "qa" | "options"> & {
+  options: JobOptions;
   artifacts: Artifact[];
   spec?: MusicSpec | null;
   qa?: QAReport | null;

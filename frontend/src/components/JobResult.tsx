@@ -1,10 +1,13 @@
-import { memo } from "react";
+import { memo, useMemo } from "react";
 import { useApi } from "../api/context";
 import type { Job } from "../api/types";
 import { artifactOf, artifactsOf, fileNameFor, formatBytes } from "../lib/jobs";
+import { SeekBus, SeekProvider } from "../lib/seek";
 import { DownloadLink } from "./DownloadLink";
 import { MixPlayer } from "./MixPlayer";
+import { ReusePlanButton } from "./PlanEditor";
 import { QAReportView } from "./QAReportView";
+import { SectionTimeline, useSectionsFile } from "./SectionTimeline";
 import { SpecView } from "./SpecView";
 import { StemMixer, type StemTrack } from "./StemMixer";
 
@@ -25,6 +28,10 @@ export const JobResult = memo(function JobResult({ job }: { job: Job }) {
   const report = artifactOf(job, "report");
   const stemsZip = artifactOf(job, "stems_zip");
   const midis = artifactsOf(job, "midi");
+  const sectionsArtifact = artifactOf(job, "sections");
+  const { file: sections } = useSectionsFile(sectionsArtifact ? api.resolve(sectionsArtifact.url) : undefined);
+  // One seek bus per job: the section timeline moves this job's mix and stem players together.
+  const seekBus = useMemo(() => new SeekBus(), []);
   const stems: StemTrack[] = artifactsOf(job, "stem").map((artifact, index) => {
     const id = artifact.role ?? `stem-${index + 1}`;
     return { id, label: titleCase(id), url: api.resolve(artifact.url), artifact };
@@ -40,9 +47,11 @@ export const JobResult = memo(function JobResult({ job }: { job: Job }) {
       artifact,
     })),
     report && { key: "report", label: "QA report (JSON)", artifact: report },
+    sectionsArtifact && { key: "sections", label: "Sections (JSON)", artifact: sectionsArtifact },
   ].filter((item): item is { key: string; label: string; artifact: NonNullable<typeof mix> } => Boolean(item));
 
   return (
+    <SeekProvider bus={seekBus}>
     <div className="result" data-testid="job-result">
       {mix ? (
         <MixPlayer
@@ -50,8 +59,10 @@ export const JobResult = memo(function JobResult({ job }: { job: Job }) {
           peaksSrc={api.resolve((preview ?? mix).url)}
           fallbackImageUrl={waveform ? api.resolve(waveform.url) : undefined}
           label={`Mix of “${job.prompt}”`}
+          overlay={sections ? (durationS) => <SectionTimeline sections={sections} durationS={durationS} /> : undefined}
         />
       ) : null}
+      <ReusePlanButton job={job} />
       {stems.length > 0 ? <StemMixer stems={stems} /> : null}
       {job.spec ? <SpecView spec={job.spec} /> : null}
       {job.qa ? (
@@ -89,5 +100,6 @@ export const JobResult = memo(function JobResult({ job }: { job: Job }) {
         </ul>
       </section>
     </div>
+    </SeekProvider>
   );
 });

@@ -1,4 +1,5 @@
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
+import { useSeekTarget } from "../lib/seek";
 import { computePeaks } from "../lib/waveform";
 
 const WAVEFORM_COLUMNS = 600;
@@ -68,14 +69,18 @@ export function MixPlayer({
   peaksSrc,
   fallbackImageUrl,
   label,
+  overlay,
 }: {
   src: string;
   peaksSrc: string;
   fallbackImageUrl: string | undefined;
   label: string;
+  /** Drawn over the waveform (the section timeline), given the mix's length once it is known (else 0). */
+  overlay?: (durationS: number) => ReactNode;
 }) {
   const audioRef = useRef<HTMLAudioElement>(null);
   const [fraction, setFraction] = useState(0);
+  const [durationS, setDurationS] = useState(0);
   const resumeRef = useRef<{ time: number; playing: boolean } | null>(null);
   const lastSrcRef = useRef(src);
   const { peaks, failed } = useDecodedPeaks(peaksSrc);
@@ -115,13 +120,23 @@ export function MixPlayer({
     audio.addEventListener("play", start);
     audio.addEventListener("timeupdate", update);
     audio.addEventListener("seeked", update);
+    const measure = () => setDurationS(Number.isFinite(audio.duration) ? audio.duration : 0);
+    audio.addEventListener("loadedmetadata", measure);
+    audio.addEventListener("durationchange", measure);
     return () => {
+      audio.removeEventListener("loadedmetadata", measure);
+      audio.removeEventListener("durationchange", measure);
       cancelAnimationFrame(frame);
       audio.removeEventListener("play", start);
       audio.removeEventListener("timeupdate", update);
       audio.removeEventListener("seeked", update);
     };
   }, []);
+
+  useSeekTarget((positionS) => {
+    const audio = audioRef.current;
+    if (audio) audio.currentTime = positionS;
+  });
 
   const showImage = failed && fallbackImageUrl;
   return (
@@ -150,6 +165,7 @@ export function MixPlayer({
             <div className="waveform__playhead" style={{ left: `${(fraction * 100).toFixed(2)}%` }} aria-hidden="true" />
           </>
         ) : null}
+        {overlay ? overlay(durationS) : null}
       </div>
       <audio ref={audioRef} className="mix-audio" controls preload="metadata" src={src} aria-label={label} data-testid="mix-audio" />
     </section>

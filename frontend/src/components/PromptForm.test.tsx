@@ -41,7 +41,7 @@ describe("PromptForm", () => {
     await user.type(screen.getByLabelText("Seed"), "1.5");
     await user.click(screen.getByRole("button", { name: "Generate" }));
     expect(screen.getByText("Tempo (BPM) must be between 40 and 220.")).toBeInTheDocument();
-    expect(screen.getByText("Duration (seconds) must be between 5 and 300.")).toBeInTheDocument();
+    expect(screen.getByText("Duration (seconds) must be between 5 and 600.")).toBeInTheDocument();
     expect(screen.getByText("Seed must be a whole number.")).toBeInTheDocument();
     expect(calls).toHaveLength(0);
   });

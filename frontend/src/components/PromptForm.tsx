@@ -1,11 +1,15 @@
-import { useId, useRef, useState, type FormEvent } from "react";
+import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { ApiError } from "../api/client";
 import { useApi } from "../api/context";
 import type { CreateJobRequest, Job, MasterPreset, ProviderName, SpecOverrides } from "../api/types";
 import {
   EMPTY_FORM,
   MASTER_PRESETS,
+  MAX_BPM,
+  MAX_DURATION_S,
   MAX_PROMPT_CHARS,
+  MIN_BPM,
+  MIN_DURATION_S,
   MODES,
   PITCH_CLASSES,
   PROVIDERS,
@@ -14,10 +18,32 @@ import {
   type FormErrors,
   type FormValues,
 } from "../lib/validation";
+import {
+  DEFAULT_PLAN_BPM,
+  DEFAULT_PLAN_DURATION_S,
+  defaultPlan,
+  draftsFrom,
+  formatBpm,
+  hasPlanErrors,
+  planErrorsFromServer,
+  planFromDrafts,
+  validatePlan,
+  type DraftSection,
+  type Plan,
+  type PlanErrors,
+  type SectionField,
+} from "../lib/plan";
+import type { PlanOffer } from "../lib/planOffer";
 import { ErrorMessage } from "./ErrorMessage";
+import { PlanEditor, planFieldId } from "./PlanEditor";
 import { ReferenceUpload, type ReferenceFile } from "./ReferenceUpload";
 
-export function buildCreateRequest(values: FormValues, referenceUploadId: string | null): CreateJobRequest {
+export function buildCreateRequest(
+  values: FormValues,
+  referenceUploadId: string | null,
+  plan: Plan | null = null,
+  loop = false,
+): CreateJobRequest {
   const overrides: SpecOverrides = {};
   if (values.bpm.trim()) overrides.bpm = Number(values.bpm);
   if (values.key) overrides.key = values.key;
@@ -33,6 +59,8 @@ export function buildCreateRequest(values: FormValues, referenceUploadId: string
   if (values.seed.trim()) request.seed = Number(values.seed);
   if (Object.keys(overrides).length > 0) request.overrides = overrides;
   if (referenceUploadId) request.reference_upload_id = referenceUploadId;
+  if (plan) request.plan = plan;
+  if (loop) request.loop = true;
   return request;
 }
 
@@ -68,7 +96,21 @@ function Field({ id, label, error, hint, children }: FieldProps) {
 
 type Phase = "idle" | "uploading" | "submitting";
 
-export function PromptForm({ onCreated }: { onCreated(job: Job): void }) {
+function validNumber(raw: string, min: number, max: number): number | null {
+  const value = Number(raw.trim());
+  return raw.trim() && Number.isFinite(value) && value >= min && value <= max ? value : null;
+}
+
+/** The plan the editor holds, and where it came from (shown above it). */
+interface PlanState {
+  sections: DraftSection[];
+  origin: string;
+  /** Tempo and metre of the job the plan came from, used when the form does not set them. */
+  bpm: number | null;
+  timeSignature: string | null;
+}
+
+export function PromptForm({ onCreated, planOffer }: { onCreated(job: Job): void; planOffer?: PlanOffer | null }) {
   const api = useApi();
   const base = useId();
   const [values, setValues] = useState<FormValues>(EMPTY_FORM);
@@ -77,6 +119,11 @@ export function PromptForm({ onCreated }: { onCreated(job: Job): void }) {
   const [phase, setPhase] = useState<Phase>("idle");
   const [apiError, setApiError] = useState<ApiError | null>(null);
   const [optionsOpen, setOptionsOpen] = useState(false);
+  const [plan, setPlan] = useState<PlanState | null>(null);
+  const [planOpen, setPlanOpen] = useState(false);
+  const [planServerErrors, setPlanServerErrors] = useState<PlanErrors | null>(null);
+  const [loop, setLoop] = useState(false);
+  const planRef = useRef<HTMLDetailsElement>(null);
   // One key per intended job: resubmitting after a network error must not make a second job.
   const idempotencyKey = useRef<string | null>(null);
   const uploaded = useRef<{ file: File; uploadId: string } | null>(null);
@@ -99,7 +146,63 @@ export function PromptForm({ onCreated }: { onCreated(job: Job): void }) {
     seed: `${base}-seed`,
     masterPreset: `${base}-preset`,
     provider: `${base}-provider`,
+    loop: `${base}-loop`,
+    plan: `${base}-plan`,
   };
+
+  // The tempo and metre the plan's length is shown at: the form's, else the source job's, else 120 in 4/4.
+  const formBpm = validNumber(values.bpm, MIN_BPM, MAX_BPM);
+  const planBpm = formBpm ?? plan?.bpm ?? DEFAULT_PLAN_BPM;
+  const planBpmSource = formBpm !== null ? "your tempo" : plan?.bpm ? "the tempo of that job" : "assumed: the prompt may set another";
+  const planTimeSignature = values.timeSignature || plan?.timeSignature || "4/4";
+  // The server refuses a plan only if it cannot fit 10 minutes at the tempo it will use: the stated
+  // one, or (none stated) the fastest it may choose, raising the tempo to fit (domain/job.py check_plan_length).
+  const livePlanErrors: PlanErrors = plan
+    ? validatePlan(plan.sections, planBpm, planTimeSignature, formBpm ?? MAX_BPM)
+    : { sections: {} };
+  const planErrors: PlanErrors = planServerErrors
+    ? {
+        plan: livePlanErrors.plan ?? planServerErrors.plan,
+        sections: Object.fromEntries(
+          [...new Set([...Object.keys(planServerErrors.sections), ...Object.keys(livePlanErrors.sections)])].map((index) => [
+            index,
+            { ...planServerErrors.sections[Number(index)], ...livePlanErrors.sections[Number(index)] },
+          ]),
+        ),
+      }
+    : livePlanErrors;
+
+  const startDefaultPlan = () => {
+    const durationS = validNumber(values.durationS, MIN_DURATION_S, MAX_DURATION_S) ?? DEFAULT_PLAN_DURATION_S;
+    const bpm = formBpm ?? DEFAULT_PLAN_BPM;
+    const signature = values.timeSignature || "4/4";
+    setPlan({
+      sections: draftsFrom(defaultPlan(durationS, bpm, signature)),
+      origin: `A default plan for ${Math.round(durationS)} s at ${formatBpm(bpm)} BPM in ${signature}, computed here (the server derives its own from your prompt when you send no plan). Edit it to make the song you want.`,
+      bpm: null,
+      timeSignature: null,
+    });
+    setPlanServerErrors(null);
+    idempotencyKey.current = null;
+  };
+
+  // A finished job offered its plan ("Edit this plan in a new track"): take it, with its prompt if the box is empty.
+  const lastOffer = useRef<number | null>(null);
+  useEffect(() => {
+    if (!planOffer || lastOffer.current === planOffer.id) return;
+    lastOffer.current = planOffer.id;
+    setPlan({
+      sections: draftsFrom(planOffer.plan),
+      origin: planOffer.source,
+      bpm: planOffer.bpm,
+      timeSignature: planOffer.timeSignature,
+    });
+    setPlanServerErrors(null);
+    setPlanOpen(true);
+    setValues((current) => (current.prompt.trim() ? current : { ...current, prompt: planOffer.prompt }));
+    idempotencyKey.current = null;
+    requestAnimationFrame(() => planRef.current?.scrollIntoView?.({ block: "start", behavior: "smooth" }));
+  }, [planOffer]);
 
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault();
@@ -113,6 +216,12 @@ export function PromptForm({ onCreated }: { onCreated(job: Job): void }) {
       requestAnimationFrame(() => document.getElementById(ids[firstInvalid])?.focus());
       return;
     }
+    if (plan && hasPlanErrors(livePlanErrors)) {
+      setPlanOpen(true);
+      focusFirstPlanProblem(livePlanErrors);
+      return;
+    }
+    setPlanServerErrors(null);
     try {
       let uploadId: string | null = null;
       if (reference) {
@@ -132,7 +241,10 @@ export function PromptForm({ onCreated }: { onCreated(job: Job): void }) {
       }
       setPhase("submitting");
       idempotencyKey.current ??= crypto.randomUUID();
-      const job = await api.createJob(buildCreateRequest(values, uploadId), idempotencyKey.current);
+      const job = await api.createJob(
+        buildCreateRequest(values, uploadId, plan ? planFromDrafts(plan.sections) : null, loop),
+        idempotencyKey.current,
+      );
       idempotencyKey.current = null;
       onCreated(job);
       setValues((current) => ({ ...current, prompt: "" }));
@@ -140,11 +252,34 @@ export function PromptForm({ onCreated }: { onCreated(job: Job): void }) {
       uploaded.current = null;
       promptRef.current?.focus();
     } catch (error) {
-      setApiError(error instanceof ApiError ? error : new ApiError(0, "unexpected", String(error)));
+      const failure = error instanceof ApiError ? error : new ApiError(0, "unexpected", String(error));
+      setApiError(failure);
+      const fromServer = failure.status === 422 ? planErrorsFromServer(failure.details) : null;
+      if (fromServer && plan) {
+        setPlanServerErrors(fromServer);
+        setPlanOpen(true);
+        focusFirstPlanProblem(fromServer);
+      }
     } finally {
       setPhase("idle");
     }
   };
+
+  function focusFirstPlanProblem(problems: PlanErrors) {
+    const order: SectionField[] = ["name", "bars", "energy", "text", "add_roles", "mute_roles"];
+    const index = Object.keys(problems.sections)
+      .map(Number)
+      .sort((a, b) => a - b)
+      .find((i) => order.some((field) => problems.sections[i]?.[field]));
+    const section = index !== undefined ? plan?.sections[index] : undefined;
+    const field = index !== undefined ? order.find((name) => problems.sections[index]?.[name]) : undefined;
+    requestAnimationFrame(() => {
+      const target = section && field ? document.getElementById(planFieldId(ids.plan, section.key, field)) : null;
+      if (target instanceof HTMLFieldSetElement) target.closest("details")?.setAttribute("open", "");
+      (target instanceof HTMLFieldSetElement ? target.querySelector("input") : target)?.focus();
+      if (!target) planRef.current?.scrollIntoView?.({ block: "start" });
+    });
+  }
 
   const busy = phase !== "idle";
   const promptLength = values.prompt.trim().length;
@@ -189,7 +324,7 @@ export function PromptForm({ onCreated }: { onCreated(job: Job): void }) {
                 type="number"
                 inputMode="decimal"
                 min={5}
-                max={300}
+                max={MAX_DURATION_S}
                 step="any"
                 placeholder="60"
                 value={values.durationS}
@@ -303,6 +438,21 @@ export function PromptForm({ onCreated }: { onCreated(job: Job): void }) {
               />
             )}
           </Field>
+          <div className="field field--checkbox">
+            <label htmlFor={ids.loop}>
+              <input
+                id={ids.loop}
+                type="checkbox"
+                checked={loop}
+                onChange={(event) => {
+                  setLoop(event.target.checked);
+                  idempotencyKey.current = null;
+                }}
+              />{" "}
+              Seamless loop
+            </label>
+            <span className="field-hint muted">Whole bars; the tail wraps into the start.</span>
+          </div>
           <Field id={ids.provider} label="Provider" error={errors.provider}>
             {(describedBy) => (
               <select
@@ -328,6 +478,56 @@ export function PromptForm({ onCreated }: { onCreated(job: Job): void }) {
             idempotencyKey.current = null;
           }}
         />
+      </details>
+
+      <details
+        ref={planRef}
+        className="plan-options"
+        open={planOpen}
+        onToggle={(event) => setPlanOpen(event.currentTarget.open)}
+        data-testid="plan-options"
+      >
+        <summary>Section plan{plan ? ` (${plan.sections.length} sections)` : ""}</summary>
+        {plan ? (
+          <>
+            <PlanEditor
+              idBase={ids.plan}
+              sections={plan.sections}
+              onChange={(sections) => {
+                setPlan((current) => (current ? { ...current, sections } : current));
+                setPlanServerErrors(null);
+                idempotencyKey.current = null;
+              }}
+              bpm={planBpm}
+              bpmSource={planBpmSource}
+              tempoStated={formBpm !== null}
+              timeSignature={planTimeSignature}
+              origin={plan.origin}
+              errors={planErrors}
+            />
+            <button
+              type="button"
+              className="button button--quiet"
+              onClick={() => {
+                setPlan(null);
+                setPlanServerErrors(null);
+                idempotencyKey.current = null;
+              }}
+            >
+              Let AMP choose the sections
+            </button>
+          </>
+        ) : (
+          <div className="plan-options__empty">
+            <p className="muted small">
+              Without a plan AMP picks the sections from your prompt (“long intro”, “two drops”…). Write one to set each
+              section’s length in bars and its energy; a plan sets the song’s length (up to 10 minutes).
+            </p>
+            <button type="button" className="button" onClick={startDefaultPlan}>
+              Write a section plan
+            </button>
+          </div>
+        )}
       </details>
 
       {apiError ? <ErrorMessage error={apiError} title="The job was not created" /> : null}

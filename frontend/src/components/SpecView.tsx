@@ -1,4 +1,5 @@
 import type { MusicSpec, Provenance } from "../api/types";
+import { planOfSpec } from "../lib/planOffer";
 
 const PROVENANCE_WORDS: Record<Provenance, string> = {
   stated: "stated",
@@ -50,6 +51,19 @@ export function SpecView({ spec }: { spec: MusicSpec }) {
   }
   if (spec.structure_hints.length > 0) {
     rows.push({ field: "structure_hints", label: "Structure", value: spec.structure_hints.join(", "), from: provenance.structure_hints });
+  }
+  // Issue 16: the section plan the song was made from (stated, or derived from the prompt), and the loop flag.
+  const plan = planOfSpec(spec);
+  if (plan) {
+    rows.push({
+      field: "plan",
+      label: "Sections",
+      value: plan.sections.map((section) => `${section.name} ${section.bars}`).join(" · "),
+      from: (provenance as Record<string, Provenance | undefined>).plan,
+    });
+  }
+  if (spec.loop === true) {
+    rows.push({ field: "loop", label: "Loop", value: "seamless, whole bars", from: (provenance as Record<string, Provenance | undefined>).loop });
   }
   const stated = rows.filter((row) => row.from === "stated" || row.from === "overridden").length;
   return (

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore
 import type { Artifact } from "../api/types";
 import { effectiveGains, setVolume, toggleMute, toggleSolo, StemEngine, type StemControl } from "../lib/mixer";
 import { formatDuration } from "../lib/jobs";
+import { useSeekTarget } from "../lib/seek";
 
 export interface StemTrack {
   id: string;
@@ -75,6 +76,7 @@ export function StemMixer({ stems, createContext }: { stems: StemTrack[]; create
   }, [controls, createContext, stems]);
 
   const durationS = engine?.durationS ?? 0;
+  useSeekTarget((positionS) => void engine?.seek(positionS));
 
   return (
     <section className="result-section" aria-label="Stems">

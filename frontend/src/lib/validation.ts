@@ -1,6 +1,7 @@
 export const MAX_PROMPT_CHARS = 2000;
 export const MIN_DURATION_S = 5;
-export const MAX_DURATION_S = 300;
+/** Issue 16: songs from 5 s to 10 min (domain/spec.py MAX_DURATION_S). */
+export const MAX_DURATION_S = 600;
 export const MIN_BPM = 40;
 export const MAX_BPM = 220;
 export const MAX_SEED = 2 ** 32 - 1;
