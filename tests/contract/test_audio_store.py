@@ -68,6 +68,17 @@ def test_missing_key_is_not_found(audio_store: AudioStore, prefix: str) -> None:
         audio_store.copy(f"{prefix}missing.wav", f"{prefix}copy.wav")
 
 
+def test_size_bytes_is_the_stored_length_and_missing_is_not_found(
+    audio_store: AudioStore, prefix: str
+) -> None:
+    audio_store.put_bytes(f"{prefix}stem.flac", b"fLaC" + bytes(996), "audio/flac")
+    audio_store.put_bytes(f"{prefix}empty.txt", b"", "text/plain")
+    assert audio_store.size_bytes(f"{prefix}stem.flac") == 1000
+    assert audio_store.size_bytes(f"{prefix}empty.txt") == 0
+    with pytest.raises(NotFound):
+        audio_store.size_bytes(f"{prefix}missing.wav")
+
+
 def test_copy_duplicates_and_leaves_the_source(audio_store: AudioStore, prefix: str) -> None:
     audio_store.put_bytes(f"{prefix}work/mix.wav", b"RIFF-mix", "audio/wav")
     audio_store.copy(f"{prefix}work/mix.wav", f"{prefix}published/mix.wav")

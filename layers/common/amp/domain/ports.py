@@ -72,6 +72,9 @@ class AudioStore(Protocol):
 
     def exists(self, key: str) -> bool: ...
 
+    def size_bytes(self, key: str) -> int:
+        """The object's length without reading it; raises NotFound."""
+
     def copy(self, source_key: str, destination_key: str) -> None: ...
 
     def list_keys(self, prefix: str) -> list[str]: ...

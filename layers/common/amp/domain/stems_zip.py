@@ -1,8 +1,9 @@
 """The one stems.zip: every stem WAV and MIDI file of a job in one download.
 
-Publish builds it from the bytes it has just published; the API builds the same archive from the
-published artifacts when a job has none stored (jobs published before the zip existed). Both call
-`build_stems_zip` with the members `stems_zip_members` names, so the archive is the same either way."""
+Nothing stores it at publish (it would be a second full copy of every stem): the API builds it from
+the published artifacts on the first download and caches it for a while (`keys.stems_zip_cache_key`),
+and `amp generate` builds it into its out folder. Both call `build_stems_zip` with the members
+`stems_zip_members` names, so the archive is the same either way."""
 
 import io
 import zipfile

@@ -34,8 +34,8 @@ from amp.domain.job import (
 )
 from amp.domain.keys import (
     job_prefix,
-    published_key,
     reference_upload_key,
+    stems_zip_cache_key,
     upload_prefix,
     upload_reservation_key,
     work_prefix,
@@ -333,8 +333,10 @@ class JobService:
         )
 
     def stems_zip_url(self, owner: str, job_id: str) -> str:
-        """The published zip if there is one; otherwise build the same archive once from the
-        published stems and MIDI, and store it where publish would have."""
+        """A URL for the job's stems.zip, built from the published stems and MIDI on its first
+        download and cached under the work prefix (the bucket's work-file lifecycle expires it; the
+        next download builds the same bytes again). Jobs published when publish still stored a zip
+        keep serving that one."""
         job = self.get_job(owner, job_id)
         if job.status is not JobStatus.SUCCEEDED:
             raise Conflict(f"stems are ready when the job has SUCCEEDED; it is {job.status.value}")
@@ -344,7 +346,7 @@ class JobService:
         members = stems_zip_members(job)
         if not any(artifact.kind == "stem" for _, artifact in members):
             raise NotFound("this job has no stems")
-        key = published_key(job.owner, job.id, "stems.zip")
+        key = stems_zip_cache_key(job.owner, job.id)
         if not self.audio.exists(key):
             data = build_stems_zip(
                 job.id, [(name, self.audio.get_bytes(artifact.key)) for name, artifact in members]

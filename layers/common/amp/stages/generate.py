@@ -3,7 +3,7 @@
 progress for its role only and never reads other stems. The reference track's bytes are read only
 for a provider that declares `uses_reference`."""
 
-from amp.audio_io import encode_wav
+from amp.audio_io import encode_flac
 from amp.domain.errors import InvalidInput
 from amp.domain.job import JobStatus
 from amp.domain.keys import raw_midi_key, raw_stem_key
@@ -35,7 +35,7 @@ def run(payload: GenerateInput, ctx: StageContext) -> GenerateOutput:
     stem = provider.render_stem(job.spec, role, reference=reference)
 
     stem_key = raw_stem_key(job.owner, job.id, role.value)
-    ctx.audio.put_bytes(stem_key, encode_wav(stem.audio), "audio/wav")
+    ctx.audio.put_bytes(stem_key, encode_flac(stem.audio), "audio/flac")
     midi_key: str | None = None
     if stem.midi is not None:
         midi_key = raw_midi_key(job.owner, job.id, role.value)

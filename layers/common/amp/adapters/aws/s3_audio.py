@@ -62,7 +62,19 @@ class S3AudioStore:
             raise translate_client_error(error, f"head s3://{self.bucket}/{key}") from error
         return True
 
+    def size_bytes(self, key: str) -> int:
+        """HEAD, so publish can list a copied file's size without downloading it."""
+        validate_key(key)
+        try:
+            response = self._client.head_object(Bucket=self.bucket, Key=key)
+        except ClientError as error:
+            if error_code(error) in _MISSING_CODES:
+                raise NotFound(f"no object at key {key}") from error
+            raise translate_client_error(error, f"head s3://{self.bucket}/{key}") from error
+        return int(response["ContentLength"])
+
     def copy(self, source_key: str, destination_key: str) -> None:
+        """Server-side CopyObject: the bytes never pass through the Lambda (up to 5 GB)."""
         validate_key(source_key)
         validate_key(destination_key)
         try:

@@ -81,6 +81,9 @@ class FilesystemAudioStore:
     def exists(self, key: str) -> bool:
         return (self.root / validate_key(key)).is_file()
 
+    def size_bytes(self, key: str) -> int:
+        return self.path_for(key).stat().st_size
+
     def copy(self, source_key: str, destination_key: str) -> None:
         with self.path_for(source_key).open("rb") as source:
             self._write_atomically(destination_key, lambda out: shutil.copyfileobj(source, out))
