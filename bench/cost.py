@@ -12,7 +12,7 @@ seconds / (its length in minutes); GB-s = those seconds x the function's MemoryS
 Right-sizing: a function's peak is its invocations' largest RSS high-water mark (ru_maxrss, what
 Lambda reports as Max Memory Used), fitted linearly over the durations and extrapolated to the
 longest song a job may ask for (`amp.domain.spec.MAX_DURATION_S`); memory = peak x margin, rounded
-up to 64 MB, at least 128 MB. Lambda gives CPU in proportion to memory (one vCPU at 1,769 MB), so at
+up to 64 MB, at least 128 MB; a CPU-bound function (`CPU_BOUND_S`) keeps at least 1,769 MB. Lambda gives CPU in proportion to memory (one vCPU at 1,769 MB), so at
 a memory M below that a stage that needed C CPU-seconds here takes at least C x 1769 / M seconds;
 the "at the right-sized memory" figures use max(measured seconds, that bound). A function whose
 measured CPU time exceeds its wall time used more than one core and keeps the memory that buys
@@ -43,6 +43,9 @@ REPO = Path(__file__).resolve().parents[1]
 STAGE_PROCESS = REPO / "bench" / "stage_process.py"
 ONE_VCPU_MB = 1769
 """Lambda allocates one full vCPU at 1,769 MB (AWS Lambda docs: memory and computing power)."""
+CPU_BOUND_S = 1.0
+"""A function whose longest call needs this many CPU-seconds keeps one full vCPU (1,769 MB): below
+that its CPU work bills the same GB-s (less memory, proportionally longer), only slower."""
 PRICE_PER_GB_S = 0.0000166667
 """Lambda x86 us-east-1, as in README's table."""
 COST_STAGES = ("parse", "generate", "mix", "qa", "publish")
@@ -224,6 +227,8 @@ def main() -> int:
         sized = round_up(at_max * args.margin)  # Lambda sizes memory in MiB (it writes "MB")
         if cores > 1.2:  # it used more than one core here: keep the memory that buys them
             sized = max(sized, round_up(ONE_VCPU_MB * min(cores, 2.0)))
+        elif max(c.cpu_s for c in longest.invocations[stage]) >= CPU_BOUND_S:
+            sized = max(sized, ONE_VCPU_MB)
         sized = min(sized, 10240)
         calls = longest.invocations[stage]
         per_minute = sum(lambda_seconds(c.run_s, c.cpu_s, sized) for c in calls) / minutes
