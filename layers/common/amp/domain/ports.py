@@ -1,6 +1,6 @@
 """The roles the stages need filled. Adapters (SQLite/filesystem, DynamoDB/S3, ...) implement them."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -66,6 +66,10 @@ class AudioStore(Protocol):
     """Audio and other job files. Writes are atomic: a reader sees the whole object or none."""
 
     def put_bytes(self, key: str, data: bytes, content_type: str) -> None: ...
+
+    def put_stream(self, key: str, chunks: Iterable[bytes], content_type: str) -> int:
+        """Write the chunks as one object without holding them all (S3: a multipart upload);
+        atomic like put_bytes, nothing is left if `chunks` raises. Returns the object's size."""
 
     def get_bytes(self, key: str) -> bytes:
         """Raises NotFound."""

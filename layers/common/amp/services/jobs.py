@@ -41,7 +41,7 @@ from amp.domain.keys import (
     work_prefix,
 )
 from amp.domain.ports import AudioStore, JobLauncher, JobPage, JobStore
-from amp.domain.stems_zip import build_stems_zip, stems_zip_members
+from amp.domain.stems_zip import iter_stems_zip, stems_zip_members
 from amp.observability import logger
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
@@ -348,10 +348,9 @@ class JobService:
             raise NotFound("this job has no stems")
         key = stems_zip_cache_key(job.owner, job.id)
         if not self.audio.exists(key):
-            data = build_stems_zip(
-                job.id, [(name, self.audio.get_bytes(artifact.key)) for name, artifact in members]
-            )
-            self.audio.put_bytes(key, data, "application/zip")
+            # Streamed: one member in memory at a time, the archive uploaded in parts as it is built.
+            contents = ((name, self.audio.get_bytes(artifact.key)) for name, artifact in members)
+            self.audio.put_stream(key, iter_stems_zip(job.id, contents), "application/zip")
         return self.download_url(Artifact(kind="stems_zip", key=key, content_type="application/zip"), job)
 
     def reserve_upload(self, owner: str, content_type: str, size_bytes: int) -> UploadTicket:
