@@ -1,7 +1,7 @@
 """Lambda GB-s per generated minute, per function, the way README's cost table computes it; and each
 function's MemorySize right-sized from its measured peak.
 
-Run: .venv/bin/python bench/cost.py [--durations 60 120] [--prompt "..."] [--margin 1.5]
+Run: .venv/bin/python bench/cost.py [--durations 60 120] [--prompt "..."] [--margin 1.3]
 
 Method (README "Cost per generated minute"): each stage handler runs alone in a fresh process, as a
 separate Lambda would (bench/stage_process.py), driven by the real ASL file through the local runner
@@ -12,7 +12,7 @@ seconds / (its length in minutes); GB-s = those seconds x the function's MemoryS
 Right-sizing: a function's peak is its invocations' largest RSS high-water mark (ru_maxrss, what
 Lambda reports as Max Memory Used), fitted linearly over the durations and extrapolated to the
 longest song a job may ask for (`amp.domain.spec.MAX_DURATION_S`); memory = peak x margin, rounded
-up to 64 MB, at least 128 MB; a CPU-bound function (`CPU_BOUND_S`) keeps at least 1,769 MB. Lambda gives CPU in proportion to memory (one vCPU at 1,769 MB), so at
+up to 64 MB, at least 256 MB (`MIN_MB`); a CPU-bound function (`CPU_BOUND_S`) keeps at least 1,769 MB. Lambda gives CPU in proportion to memory (one vCPU at 1,769 MB), so at
 a memory M below that a stage that needed C CPU-seconds here takes at least C x 1769 / M seconds;
 the "at the right-sized memory" figures use max(measured seconds, that bound). A function whose
 measured CPU time exceeds its wall time used more than one core and keeps the memory that buys
@@ -43,6 +43,9 @@ REPO = Path(__file__).resolve().parents[1]
 STAGE_PROCESS = REPO / "bench" / "stage_process.py"
 ONE_VCPU_MB = 1769
 """Lambda allocates one full vCPU at 1,769 MB (AWS Lambda docs: memory and computing power)."""
+MIN_MB = 256
+"""Below this the Lambda runtime, boto3's clients and the logger's buffers, which a local process
+does not measure, leave too little headroom over a ~90 MiB Python process."""
 CPU_BOUND_S = 1.0
 """A function whose longest call needs this many CPU-seconds keeps one full vCPU (1,769 MB): below
 that its CPU work bills the same GB-s (less memory, proportionally longer), only slower."""
@@ -130,7 +133,7 @@ def run_song(prompt: str, duration_s: float, seed: int) -> Song:
 
 
 def round_up(mb: float, step: int = 64) -> int:
-    return max(128, int(math.ceil(mb / step) * step))
+    return max(MIN_MB, int(math.ceil(mb / step) * step))
 
 
 def lambda_seconds(wall_s: float, cpu_s: float, memory_mb: int) -> float:
@@ -146,7 +149,7 @@ def main() -> int:
         "--prompt", default="A high-energy drum and bass track at 174 bpm with a heavy reese bass"
     )
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--margin", type=float, default=1.5, help="memory = extrapolated peak x this")
+    parser.add_argument("--margin", type=float, default=1.3, help="memory = extrapolated peak x this")
     args = parser.parse_args()
     import amp
     from amp.domain.spec import MAX_DURATION_S
