@@ -37,7 +37,7 @@ def test_flac_is_deterministic_smaller_than_wav_and_refuses_bad_levels() -> None
     audio = _signal()
     assert encode_flac(audio) == encode_flac(audio.copy())
     assert len(encode_flac(audio)) < len(encode_wav(audio))
-    with pytest.raises(ValueError, match="0..8"):
+    with pytest.raises(ValueError, match=r"0\.\.8"):
         encode_flac(audio, level=9)
     with pytest.raises(ValueError, match="channels, frames"):
         encode_flac(audio[0])
