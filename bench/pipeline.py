@@ -1,31 +1,130 @@
-"""Per-stage time and x-real-time of a whole job through the local runner (the real ASL file).
+"""Per-stage time, x real time, CPU time, peak memory and import time of a whole job through the
+local runner (the real ASL file), and the bytes the job stores.
 
-Run: .venv/bin/python bench/pipeline.py [--durations 30 180] [--prompt "..."]
-x-real-time = track seconds / wall seconds (higher is faster). Each run uses a fresh data dir.
+Run: .venv/bin/python bench/pipeline.py [--durations 30 180] [--prompt "..."] [--seed 7]
+
+- seconds / x-real-time: wall time of each ASL task state in one warm process (the whole job runs
+  here; GenerateStems is the Map of every role, run as the ASL runs it). x-real-time = track seconds
+  / stage seconds (higher is faster).
+- CPU s: process CPU time over the stage (both cores count: above its wall time means it ran in
+  parallel).
+- peak RSS: the process's resident set sampled every 5 ms over the stage (its high-water mark),
+  and "+rise" above the RSS when the stage began (what the stage itself added; earlier stages'
+  memory and caches stay in this warm process).
+- import s: the stage's Lambda handler imported in a fresh process (bench/stage_process.py), i.e.
+  the cold start's own share, with that process's RSS after import.
+- bytes: every file under the job's published prefix after the job, and its work prefix as Publish
+  starts (the work files' high-water mark; publish deletes them).
+The `amp` imported is the one on sys.path: PYTHONPATH=<tree>/layers/common measures that tree.
 """
 
 import argparse
+import json
 import os
+import subprocess
 import sys
 import tempfile
 import threading
 import time
 from collections import defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
 os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
 os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
 
 TASK_STATES = ("ParsePrompt", "AnalyzeReference", "GenerateStems", "MixAndMaster", "QualityCheck", "Publish")
+STAGE_OF_STATE = {
+    "ParsePrompt": "parse",
+    "AnalyzeReference": "analyze",
+    "GenerateStems": "generate",
+    "MixAndMaster": "mix",
+    "QualityCheck": "qa",
+    "Publish": "publish",
+}
+STAGE_PROCESS = Path(__file__).resolve().parent / "stage_process.py"
+_PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
-def bench_one(prompt: str, duration_s: float, seed: int) -> tuple[dict[str, float], float, str]:
+def rss_bytes() -> int:
+    """Resident set size of this process now (Linux /proc)."""
+    with open("/proc/self/statm", "rb") as statm:
+        return int(statm.read().split()[1]) * _PAGE
+
+
+class RssSampler:
+    """A daemon thread that samples RSS; `window()` opens a high-water window per stage."""
+
+    def __init__(self, period_s: float = 0.005) -> None:
+        self._period_s = period_s
+        self._lock = threading.Lock()
+        self._windows: dict[str, int] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> "RssSampler":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def open(self, name: str) -> int:
+        now = rss_bytes()
+        with self._lock:
+            self._windows[name] = now
+        return now
+
+    def close(self, name: str) -> int:
+        now = rss_bytes()
+        with self._lock:
+            return max(self._windows.pop(name, now), now)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self._period_s):
+            now = rss_bytes()
+            with self._lock:
+                for name, peak in self._windows.items():
+                    if now > peak:
+                        self._windows[name] = now
+
+
+@dataclass
+class StageFigures:
+    seconds: float = 0.0
+    cpu_s: float = 0.0
+    peak_rss: int = 0
+    rise: int = 0
+
+
+@dataclass
+class JobFigures:
+    status: str
+    wall_s: float
+    stages: dict[str, StageFigures]
+    published: dict[str, int] = field(default_factory=dict)
+    work_peak: dict[str, int] = field(default_factory=dict)
+
+
+def sizes(audio: Any, prefix: str) -> dict[str, int]:
+    """key (relative to prefix) -> bytes, for every object under prefix."""
+    measure = getattr(audio, "size_bytes", None)  # older trees lack it: read the object instead
+    return {
+        key.removeprefix(prefix): measure(key) if measure else len(audio.get_bytes(key))
+        for key in audio.list_keys(prefix)
+    }
+
+
+def bench_one(prompt: str, duration_s: float, seed: int) -> JobFigures:
     with tempfile.TemporaryDirectory(prefix="amp-bench-") as data_dir:
         os.environ["AMP_DATA_DIR"] = data_dir
         os.environ.setdefault("NUMBA_CACHE_DIR", str(Path(data_dir) / "numba"))
         from amp.application import reset_application, stage_context
         from amp.config import get_settings
+        from amp.domain import keys
         from amp.domain.job import LOCAL_OWNER, Job, JobOptions
         from amp.orchestration.local_pipeline import run_job_locally
 
@@ -34,24 +133,67 @@ def bench_one(prompt: str, duration_s: float, seed: int) -> tuple[dict[str, floa
         ctx = stage_context()
         job = Job(owner=LOCAL_OWNER, prompt=prompt, options=JobOptions(duration_s=duration_s, seed=seed))
         ctx.jobs.create(job)
-        started: dict[str, float] = {}
-        spent: dict[str, float] = defaultdict(float)
+        work_prefix = keys.work_prefix(job.owner, job.id)
+        started: dict[str, tuple[float, float, int]] = {}
+        figures: dict[str, StageFigures] = defaultdict(StageFigures)
+        work_peak: dict[str, int] = {}
         lock = threading.Lock()
 
-        def on_state(state: str, event: str) -> None:
-            if state not in TASK_STATES:
-                return
-            with lock:
-                if event.endswith("StateEntered"):
-                    started[state] = time.perf_counter()
-                elif event.endswith("StateExited") and state in started:
-                    spent[state] += time.perf_counter() - started.pop(state)
+        with RssSampler() as sampler:
 
-        wall_start = time.perf_counter()
-        run_job_locally(job.id, on_state=on_state)
-        wall_s = time.perf_counter() - wall_start
-        status = ctx.jobs.get(job.id).status.value
-    return dict(spent), wall_s, status
+            def on_state(state: str, event: str) -> None:
+                if state not in TASK_STATES:
+                    return
+                with lock:
+                    if event.endswith("StateEntered"):
+                        if state == "Publish":
+                            work_peak.update(sizes(ctx.audio, work_prefix))
+                        started[state] = (time.perf_counter(), time.process_time(), sampler.open(state))
+                    elif event.endswith("StateExited") and state in started:
+                        wall, cpu, entry_rss = started.pop(state)
+                        peak = sampler.close(state)
+                        stage = figures[state]
+                        stage.seconds += time.perf_counter() - wall
+                        stage.cpu_s += time.process_time() - cpu
+                        stage.peak_rss = max(stage.peak_rss, peak)
+                        stage.rise = max(stage.rise, peak - entry_rss)
+
+            wall_start = time.perf_counter()
+            run_job_locally(job.id, on_state=on_state)
+            wall_s = time.perf_counter() - wall_start
+        final = ctx.jobs.get(job.id)
+        published = sizes(ctx.audio, keys.job_prefix(job.owner, job.id))
+    return JobFigures(final.status.value, wall_s, dict(figures), published, work_peak)
+
+
+def cold_import(stage: str) -> dict[str, Any]:
+    """The stage handler imported in a fresh interpreter (bench/stage_process.py --import-only)."""
+    done = subprocess.run(
+        [sys.executable, str(STAGE_PROCESS), stage, "--import-only"],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)},
+    )
+    report: dict[str, Any] = json.loads(done.stdout)
+    return report
+
+
+def mib(count: int) -> str:
+    return f"{count / 2**20:.0f}"
+
+
+def megabytes(count: int) -> str:
+    return f"{count / 1e6:.1f}"
+
+
+def print_bytes(title: str, files: dict[str, int]) -> None:
+    groups: dict[str, int] = defaultdict(int)
+    for name, size in files.items():
+        folder = name.split("/")[-2] if "/" in name else name
+        groups[folder] += size
+    detail = ", ".join(f"{name} {megabytes(size)}" for name, size in sorted(groups.items()))
+    print(f"  {title}: {megabytes(sum(files.values()))} MB in {len(files)} files ({detail})")
 
 
 def main() -> int:
@@ -61,20 +203,37 @@ def main() -> int:
         "--prompt", default="A high-energy drum and bass track at 174 bpm with a heavy reese bass"
     )
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--no-imports", action="store_true", help="skip the cold import column")
     args = parser.parse_args()
-    print(f"prompt: {args.prompt!r}  cores: {os.cpu_count()}")
+    import amp
+
+    print(f"prompt: {args.prompt!r}  cores: {os.cpu_count()}  amp: {Path(amp.__file__).parent}")
+    imports = {} if args.no_imports else {stage: cold_import(stage) for stage in STAGE_OF_STATE.values()}
     failed = False
     for duration_s in args.durations:
-        spent, wall_s, status = bench_one(args.prompt, duration_s, args.seed)
+        load = os.getloadavg()[0]
+        job = bench_one(args.prompt, duration_s, args.seed)
+        total_cpu = sum(stage.cpu_s for stage in job.stages.values())
         print(
-            f"\n{duration_s:g} s track: {status}, whole job {wall_s:.2f} s = {duration_s / wall_s:.1f}x real time"
+            f"\n{duration_s:g} s track: {job.status}, whole job {job.wall_s:.2f} s = "
+            f"{duration_s / job.wall_s:.1f}x real time (stages' CPU {total_cpu:.2f} s; load {load:.1f})"
         )
-        print(f"  {'stage':<18}{'seconds':>9}{'x-real-time':>13}")
+        print("| stage | seconds | x real time | CPU s | peak RSS MiB (+rise) | cold import s (RSS MiB) |")
+        print("|---|---|---|---|---|---|")
         for state in TASK_STATES:
-            if state in spent:
-                seconds = spent[state]
-                print(f"  {state:<18}{seconds:9.2f}{duration_s / seconds if seconds else float('inf'):13.1f}")
-        failed |= status != "SUCCEEDED"
+            if state not in job.stages:
+                continue
+            stage = job.stages[state]
+            speed = duration_s / stage.seconds if stage.seconds else float("inf")
+            cold = imports.get(STAGE_OF_STATE[state])
+            imported = f"{cold['import_s']:.2f} ({cold['import_rss_mib']:.0f})" if cold else "-"
+            print(
+                f"| {state} | {stage.seconds:.2f} | {speed:.1f} | {stage.cpu_s:.2f} | "
+                f"{mib(stage.peak_rss)} (+{mib(stage.rise)}) | {imported} |"
+            )
+        print_bytes("stored after the job (published)", job.published)
+        print_bytes("work files as Publish starts", job.work_peak)
+        failed |= job.status != "SUCCEEDED"
     return 1 if failed else 0
 
 

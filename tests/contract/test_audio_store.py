@@ -68,6 +68,39 @@ def test_missing_key_is_not_found(audio_store: AudioStore, prefix: str) -> None:
         audio_store.copy(f"{prefix}missing.wav", f"{prefix}copy.wav")
 
 
+def test_size_bytes_is_the_stored_length_and_missing_is_not_found(
+    audio_store: AudioStore, prefix: str
+) -> None:
+    audio_store.put_bytes(f"{prefix}stem.flac", b"fLaC" + bytes(996), "audio/flac")
+    audio_store.put_bytes(f"{prefix}empty.txt", b"", "text/plain")
+    assert audio_store.size_bytes(f"{prefix}stem.flac") == 1000
+    assert audio_store.size_bytes(f"{prefix}empty.txt") == 0
+    with pytest.raises(NotFound):
+        audio_store.size_bytes(f"{prefix}missing.wav")
+
+
+def test_put_stream_joins_its_chunks_into_one_object_past_a_multipart_part(
+    audio_store: AudioStore, prefix: str
+) -> None:
+    """Bigger than one S3 part (8 MiB) so the cloud store does a real multipart upload; a small
+    stream is one plain object; a stream that raises leaves nothing."""
+    chunks = [bytes([n]) * (3 * 1024 * 1024 + n) for n in range(4)]  # ~12 MiB in uneven chunks
+    assert audio_store.put_stream(f"{prefix}big.zip", iter(chunks), "application/zip") == sum(
+        map(len, chunks)
+    )
+    assert audio_store.get_bytes(f"{prefix}big.zip") == b"".join(chunks)
+    assert audio_store.put_stream(f"{prefix}small.zip", iter([b"PK", b"\x05\x06"]), "application/zip") == 4
+    assert audio_store.get_bytes(f"{prefix}small.zip") == b"PK\x05\x06"
+
+    def broken() -> Iterator[bytes]:
+        yield bytes(9 * 1024 * 1024)
+        raise RuntimeError("member unreadable")
+
+    with pytest.raises(RuntimeError):
+        audio_store.put_stream(f"{prefix}broken.zip", broken(), "application/zip")
+    assert not audio_store.exists(f"{prefix}broken.zip")
+
+
 def test_copy_duplicates_and_leaves_the_source(audio_store: AudioStore, prefix: str) -> None:
     audio_store.put_bytes(f"{prefix}work/mix.wav", b"RIFF-mix", "audio/wav")
     audio_store.copy(f"{prefix}work/mix.wav", f"{prefix}published/mix.wav")

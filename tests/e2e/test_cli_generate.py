@@ -75,6 +75,23 @@ def test_job_json_records_spec_qa_and_artifact_paths(techno_run: Path) -> None:
         assert (techno_run / artifact["path"]).is_file(), artifact
 
 
+def test_stems_zip_in_the_out_folder_holds_every_stem_and_midi_file_as_written(techno_run: Path) -> None:
+    """Publish stores no zip; the CLI builds it from the files it writes, with the API's builder."""
+    import io
+    import zipfile
+
+    job = json.loads((techno_run / "job.json").read_text())
+    folder = f"amp-{job['id'][:8]}"
+    written = sorted(p.relative_to(techno_run).as_posix() for p in techno_run.glob("stems/*.wav"))
+    written += sorted(p.relative_to(techno_run).as_posix() for p in techno_run.glob("midi/*.mid"))
+    assert len(written) >= 8
+    with zipfile.ZipFile(io.BytesIO((techno_run / "stems.zip").read_bytes())) as archive:
+        assert sorted(archive.namelist()) == sorted(f"{folder}/{name}" for name in written)
+        for name in written:
+            assert archive.read(f"{folder}/{name}") == (techno_run / name).read_bytes()
+    assert any(a["kind"] == "stems_zip" and a["path"] == "stems.zip" for a in job["artifacts"])
+
+
 def test_at_least_four_24_bit_stereo_stems_are_written(techno_run: Path) -> None:
     import soundfile as sf
 

@@ -240,8 +240,8 @@ def test_a_publish_killed_half_way_leaves_no_published_file_on_the_failed_job() 
     job = create_job()
     publish = real("publish")
     audio = context().audio
-    original_put = audio.put_bytes
-    puts: list[str] = []
+    original_put, original_copy = audio.put_bytes, audio.copy
+    puts: list[str] = []  # every write: publish copies work files store-side and puts qa.json
 
     def dies_on_third_put(key: str, data: bytes, content_type: str) -> None:
         puts.append(key)
@@ -249,12 +249,19 @@ def test_a_publish_killed_half_way_leaves_no_published_file_on_the_failed_job() 
             raise OSError(28, "No space left on device")
         original_put(key, data, content_type)
 
+    def dies_on_third_copy(source_key: str, key: str) -> None:
+        puts.append(key)
+        if len(puts) == 3:
+            raise OSError(28, "No space left on device")
+        original_copy(source_key, key)
+
     def publish_killed(payload: Any) -> Any:
         audio.put_bytes = dies_on_third_put  # type: ignore[method-assign]
+        audio.copy = dies_on_third_copy  # type: ignore[method-assign]
         try:
             return publish(payload)
         finally:
-            audio.put_bytes = original_put  # type: ignore[method-assign]
+            audio.put_bytes, audio.copy = original_put, original_copy  # type: ignore[method-assign]
 
     result = run_job_locally(job.id, handlers={"publish": publish_killed, "qa": qa_that_passes})
     assert result.status is ExecutionStatus.FAILED
@@ -272,8 +279,8 @@ def test_a_publish_retried_after_dying_half_way_lists_exactly_the_files_it_publi
     job = create_job()
     publish = real("publish")
     audio = context().audio
-    original_put = audio.put_bytes
-    puts: list[str] = []
+    original_put, original_copy = audio.put_bytes, audio.copy
+    puts: list[str] = []  # every write: publish copies work files store-side and puts qa.json
 
     def unavailable_on_third_put(key: str, data: bytes, content_type: str) -> None:
         puts.append(key)
@@ -281,12 +288,19 @@ def test_a_publish_retried_after_dying_half_way_lists_exactly_the_files_it_publi
             raise ProviderUnavailable("the audio store answered 503 (reliability test)")
         original_put(key, data, content_type)
 
+    def unavailable_on_third_copy(source_key: str, key: str) -> None:
+        puts.append(key)
+        if len(puts) == 3:
+            raise ProviderUnavailable("the audio store answered 503 (reliability test)")
+        original_copy(source_key, key)
+
     def publish_with_flaky_store(payload: Any) -> Any:
         audio.put_bytes = unavailable_on_third_put  # type: ignore[method-assign]
+        audio.copy = unavailable_on_third_copy  # type: ignore[method-assign]
         try:
             return publish(payload)
         finally:
-            audio.put_bytes = original_put  # type: ignore[method-assign]
+            audio.put_bytes, audio.copy = original_put, original_copy  # type: ignore[method-assign]
 
     sleeps: list[float] = []
     result = run_job_locally(

@@ -214,9 +214,10 @@ def test_list_limit_is_bounded(tmp_path: Path) -> None:
             service.list_jobs("alice", limit=bad)
 
 
-def test_stems_zip_rebuilt_by_the_api_is_the_one_publish_built(tmp_path: Path) -> None:
-    """One archive under one name: when the published zip is gone, the API rebuilds it byte for byte
-    (stems and MIDI in the job's folder), and a job without stems has no zip."""
+def test_stems_zip_is_built_on_first_download_not_stored_by_publish(tmp_path: Path) -> None:
+    """Publish stores no second copy of the stems: the API builds the one archive on the first
+    download (stems and MIDI in the job's folder) and caches it; when the cache has expired the next
+    download rebuilds it byte for byte; a job without stems has no zip."""
     service = make_service(tmp_path, FakeLauncher())
     job = service.create("alice", JobRequest(prompt="house"))
     service.jobs.begin_stage(job.id, JobStatus.CHECKING, "qa", 0.9)
@@ -239,7 +240,11 @@ def test_stems_zip_rebuilt_by_the_api_is_the_one_publish_built(tmp_path: Path) -
     context = StageContext(jobs=service.jobs, audio=audio, settings=service.settings)
     publish.run(PublishInput(job_id=job.id, mix=mix, stems=stems), context)
 
-    zip_key = keys.published_key("alice", job.id, "stems.zip")
+    assert not audio.exists(keys.published_key("alice", job.id, "stems.zip"))
+    assert service.jobs.get(job.id).artifact("stems_zip") is None
+    zip_key = keys.stems_zip_cache_key("alice", job.id)
+    assert not audio.exists(zip_key)
+    assert "stems.zip" in service.stems_zip_url("alice", job.id)
     published = audio.get_bytes(zip_key)
     folder = f"amp-{job.id[:8]}"
     with zipfile.ZipFile(io.BytesIO(published)) as archive:

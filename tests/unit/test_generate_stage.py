@@ -139,7 +139,11 @@ def test_stems_are_byte_identical_across_processes_whatever_else_the_process_ren
         "provider.render_stem(spec, Role.BASS)\n"
         "print(hashlib.sha256(encode_wav(provider.render_stem(spec, Role.CHORDS).audio)).hexdigest())\n"
     )
-    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    import amp
+
+    # The child imports this tree's amp (not whatever the venv has installed) so both encode alike.
+    package_root = os.path.dirname(os.path.dirname(amp.__file__))
+    env = {**os.environ, "PYTHONHASHSEED": "12345", "PYTHONPATH": package_root}
     there = subprocess.run(
         [sys.executable, "-c", script, spec.model_dump_json()],
         check=True,

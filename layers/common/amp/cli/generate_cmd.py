@@ -20,6 +20,7 @@ from amp.domain.errors import InvalidInput
 from amp.domain.job import LOCAL_OWNER, MASTER_PRESETS, PROVIDER_NAMES, Job, JobRequest, JobStatus
 from amp.domain.ports import AudioStore
 from amp.domain.spec import MAX_DURATION_S, MIN_DURATION_S
+from amp.domain.stems_zip import build_stems_zip, stems_zip_members
 from amp.orchestration.inprocess_launcher import InProcessLauncher
 from amp.qa.report import advisory_lines
 from amp.services.jobs import JobService
@@ -132,9 +133,12 @@ def _store_reference(service: JobService, path: Path) -> str:
 
 
 def _write_outputs(job: Job, audio: AudioStore, out_dir: Path) -> None:
-    """Files first, job.json last: a folder with job.json is complete."""
+    """Files first, job.json last: a folder with job.json is complete. stems.zip is built here from
+    the stem and MIDI bytes just written (publish stores none), with the API's one builder."""
     out_dir.mkdir(parents=True, exist_ok=True)
     files: list[dict[str, Any]] = []
+    zipped = {artifact.key: name for name, artifact in stems_zip_members(job)}
+    members: list[tuple[str, bytes]] = []
     for artifact in job.artifacts:
         if artifact.kind == "stem":
             name = f"stems/{artifact.role}.wav"
@@ -144,15 +148,29 @@ def _write_outputs(job: Job, audio: AudioStore, out_dir: Path) -> None:
             name = f"source/{Path(artifact.key).name}"
         else:
             name = OUTPUT_NAMES.get(artifact.kind, Path(artifact.key).name)
-        target = out_dir / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(target.name + ".part")
-        temporary.write_bytes(audio.get_bytes(artifact.key))
-        temporary.replace(target)
+        data = audio.get_bytes(artifact.key)
+        _write_file(out_dir / name, data)
+        if artifact.key in zipped:
+            members.append((zipped[artifact.key], data))
         files.append({**artifact.model_dump(mode="json"), "path": name})
+    if job.artifact("stems_zip") is None and any(a.kind == "stem" for a in job.artifacts):
+        data = build_stems_zip(job.id, members)
+        name = OUTPUT_NAMES["stems_zip"]
+        _write_file(out_dir / name, data)
+        files.append(
+            {"kind": "stems_zip", "content_type": "application/zip", "size_bytes": len(data), "path": name}
+        )
     document = job.model_dump(mode="json")
     document["artifacts"] = files
     (out_dir / "job.json").write_text(json.dumps(document, indent=2) + "\n")
+
+
+def _write_file(target: Path, data: bytes) -> None:
+    """Write beside the target, then rename over it: an interrupted run never leaves half a file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(target.name + ".part")
+    temporary.write_bytes(data)
+    temporary.replace(target)
 
 
 class _ProgressPrinter:

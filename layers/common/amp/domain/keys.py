@@ -36,7 +36,9 @@ def reference_features_key(owner: str, job_id: str) -> str:
 
 
 def raw_stem_key(owner: str, job_id: str, role: str) -> str:
-    return f"{work_prefix(owner, job_id)}generated/{role}.wav"
+    """A generated stem: 24-bit FLAC (about half a 24-bit WAV's bytes, the same samples; only the mix
+    stage reads it and it decodes every stem anyway). README "Work files" has the measurements."""
+    return f"{work_prefix(owner, job_id)}generated/{role}.flac"
 
 
 def raw_midi_key(owner: str, job_id: str, role: str) -> str:
@@ -68,6 +70,13 @@ def waveform_key(owner: str, job_id: str, mastering_pass: int) -> str:
 
 def spectrogram_key(owner: str, job_id: str, mastering_pass: int) -> str:
     return f"{pass_prefix(owner, job_id, mastering_pass)}spectrogram.png"
+
+
+def stems_zip_cache_key(owner: str, job_id: str) -> str:
+    """stems.zip as built on its first download: under the work prefix, so the bucket's work-file
+    lifecycle expires it (the next download builds it again) and deleting the job removes it.
+    Publish stores no zip: it would be a second full copy of every stem for as long as the job."""
+    return f"{work_prefix(owner, job_id)}downloads/stems.zip"
 
 
 def published_key(owner: str, job_id: str, name: str) -> str:

@@ -1,6 +1,6 @@
 """The roles the stages need filled. Adapters (SQLite/filesystem, DynamoDB/S3, ...) implement them."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -67,10 +67,17 @@ class AudioStore(Protocol):
 
     def put_bytes(self, key: str, data: bytes, content_type: str) -> None: ...
 
+    def put_stream(self, key: str, chunks: Iterable[bytes], content_type: str) -> int:
+        """Write the chunks as one object without holding them all (S3: a multipart upload);
+        atomic like put_bytes, nothing is left if `chunks` raises. Returns the object's size."""
+
     def get_bytes(self, key: str) -> bytes:
         """Raises NotFound."""
 
     def exists(self, key: str) -> bool: ...
+
+    def size_bytes(self, key: str) -> int:
+        """The object's length without reading it; raises NotFound."""
 
     def copy(self, source_key: str, destination_key: str) -> None: ...
 

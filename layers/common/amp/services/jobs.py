@@ -36,14 +36,14 @@ from amp.domain.job import (
 )
 from amp.domain.keys import (
     job_prefix,
-    published_key,
     reference_upload_key,
+    stems_zip_cache_key,
     upload_prefix,
     upload_reservation_key,
     work_prefix,
 )
 from amp.domain.ports import AudioStore, JobLauncher, JobPage, JobStore
-from amp.domain.stems_zip import build_stems_zip, stems_zip_members
+from amp.domain.stems_zip import iter_stems_zip, stems_zip_members
 from amp.observability import logger
 from amp.services.edits import Lineage, child_job, lineage
 
@@ -385,8 +385,10 @@ class JobService:
         )
 
     def stems_zip_url(self, owner: str, job_id: str) -> str:
-        """The published zip if there is one; otherwise build the same archive once from the
-        published stems and MIDI, and store it where publish would have."""
+        """A URL for the job's stems.zip, built from the published stems and MIDI on its first
+        download and cached under the work prefix (the bucket's work-file lifecycle expires it; the
+        next download builds the same bytes again). Jobs published when publish still stored a zip
+        keep serving that one."""
         job = self.get_job(owner, job_id)
         if job.status is not JobStatus.SUCCEEDED:
             raise Conflict(f"stems are ready when the job has SUCCEEDED; it is {job.status.value}")
@@ -396,12 +398,11 @@ class JobService:
         members = stems_zip_members(job)
         if not any(artifact.kind == "stem" for _, artifact in members):
             raise NotFound("this job has no stems")
-        key = published_key(job.owner, job.id, "stems.zip")
+        key = stems_zip_cache_key(job.owner, job.id)
         if not self.audio.exists(key):
-            data = build_stems_zip(
-                job.id, [(name, self.audio.get_bytes(artifact.key)) for name, artifact in members]
-            )
-            self.audio.put_bytes(key, data, "application/zip")
+            # Streamed: one member in memory at a time, the archive uploaded in parts as it is built.
+            contents = ((name, self.audio.get_bytes(artifact.key)) for name, artifact in members)
+            self.audio.put_stream(key, iter_stems_zip(job.id, contents), "application/zip")
         return self.download_url(Artifact(kind="stems_zip", key=key, content_type="application/zip"), job)
 
     def reserve_upload(self, owner: str, content_type: str, size_bytes: int) -> UploadTicket:

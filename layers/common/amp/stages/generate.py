@@ -9,7 +9,7 @@ stem."""
 
 import numpy as np
 
-from amp.audio_io import SAMPLE_RATE, AudioBuffer, decode_audio, encode_wav
+from amp.audio_io import SAMPLE_RATE, AudioBuffer, decode_audio, encode_flac
 from amp.domain.edit import CROSSFADE_S, ReplaceBarsEdit, splices_parent
 from amp.domain.errors import InvalidInput
 from amp.domain.job import Job, JobStatus
@@ -50,7 +50,7 @@ def run(payload: GenerateInput, ctx: StageContext) -> GenerateOutput:
         audio = _spliced(ctx, parent, job.spec, role, audio, edit=replaced)
 
     stem_key = raw_stem_key(job.owner, job.id, role.value)
-    ctx.audio.put_bytes(stem_key, encode_wav(audio), "audio/wav")
+    ctx.audio.put_bytes(stem_key, encode_flac(audio), "audio/flac")
     midi_key: str | None = None
     if stem.midi is not None:
         midi_key = raw_midi_key(job.owner, job.id, role.value)

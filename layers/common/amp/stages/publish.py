@@ -1,19 +1,25 @@
 """Publish: copy the final files of a job from its work prefix to its job prefix, list them as
-artifacts and mark the job SUCCEEDED — the only stage that makes files visible to clients."""
+artifacts and mark the job SUCCEEDED — the only stage that makes files visible to clients.
+
+Every file is already in its published format (the mix stage writes the 24-bit WAV mix and stems
+users download), so publishing is store-side copies: on S3 the bytes never pass through the Lambda.
+No stems.zip is stored here: it would be a second copy of every stem; the API builds it on first
+download (`JobService.stems_zip_url`) and the CLI writes it into its out folder."""
 
 import contextlib
 import json
 
 from amp.compose.markers import sections_json
 from amp.domain import keys
+from amp.domain.errors import NotFound
 from amp.domain.job import Artifact, ArtifactKind, Job, JobStatus
 from amp.domain.stage_io import PublishInput, PublishOutput
-from amp.domain.stems_zip import ZIPPED_KINDS, build_stems_zip
 from amp.mastering.preview import preview_mp3
 from amp.stages.context import StageContext
 
 CONTENT_TYPES = {
     ".wav": "audio/wav",
+    ".flac": "audio/flac",
     ".mp3": "audio/mpeg",
     ".mid": "audio/midi",
     ".png": "image/png",
@@ -43,11 +49,9 @@ def run(payload: PublishInput, ctx: StageContext) -> PublishOutput:
 
 def _copy_final_files(publisher: "_Publisher", payload: PublishInput, job: Job) -> None:
     pass_number = payload.mix.mastering_pass
-    mix_file = publisher.copy(payload.mix.mix_key, "mix.wav", "mix")
+    publisher.copy(payload.mix.mix_key, "mix.wav", "mix")
     # Encoded here, once, from the final pass's master (amp/mastering/preview.py).
-    preview = preview_mp3(mix_file) if mix_file is not None else None
-    if preview is not None:
-        publisher.put(preview, "preview.mp3", "preview")
+    publisher.put(preview_mp3(publisher.read(payload.mix.mix_key)), "preview.mp3", "preview")
     for role, stem_key in sorted(payload.mix.stem_keys.items()):
         publisher.copy(stem_key, f"stems/{role}.wav", "stem", role)
     for stem in sorted(payload.stems, key=lambda s: s.role):
@@ -68,18 +72,15 @@ def _copy_final_files(publisher: "_Publisher", payload: PublishInput, job: Job) 
         publisher.put(json.dumps(job.qa.model_dump(mode="json"), indent=2).encode(), "qa.json", "report")
     if job.spec is not None:  # the section list with start times (issue 16): markers for the web app
         publisher.put(sections_json(job.spec), "sections.json", "sections")
-    publisher.put(build_stems_zip(job.id, publisher.zip_members), "stems.zip", "stems_zip")
 
 
 class _Publisher:
-    """Writes published files, listing each as an artifact and keeping the bytes of those the stems
-    zip holds, so the zip is built without reading them back."""
+    """Copies or writes published files, listing each as an artifact with its size."""
 
     def __init__(self, ctx: StageContext, job: Job) -> None:
         self._ctx = ctx
         self._job = job
         self.artifacts: list[Artifact] = []
-        self.zip_members: list[tuple[str, bytes]] = []
 
     def copy(
         self,
@@ -89,19 +90,31 @@ class _Publisher:
         role: str | None = None,
         *,
         optional: bool = False,
-    ) -> bytes | None:
-        if optional and not self._ctx.audio.exists(source_key):
-            return None
-        data = self._ctx.audio.get_bytes(source_key)
-        self.put(data, name, kind, role)
-        return data
+    ) -> None:
+        try:
+            size = self._ctx.audio.size_bytes(source_key)
+        except NotFound:
+            if optional:
+                return
+            raise
+        key = keys.published_key(self._job.owner, self._job.id, name)
+        self._ctx.audio.copy(source_key, key)
+        self._list(key, name, kind, role, size)
+
+    def read(self, source_key: str) -> bytes:
+        """A work file's bytes, for what publish derives from it (the preview)."""
+        return self._ctx.audio.get_bytes(source_key)
 
     def put(self, data: bytes, name: str, kind: ArtifactKind, role: str | None = None) -> None:
         key = keys.published_key(self._job.owner, self._job.id, name)
-        content_type = CONTENT_TYPES[name[name.rfind(".") :]]
-        self._ctx.audio.put_bytes(key, data, content_type)
+        self._ctx.audio.put_bytes(key, data, _content_type(name))
+        self._list(key, name, kind, role, len(data))
+
+    def _list(self, key: str, name: str, kind: ArtifactKind, role: str | None, size: int) -> None:
         self.artifacts.append(
-            Artifact(kind=kind, key=key, role=role, content_type=content_type, size_bytes=len(data))
+            Artifact(kind=kind, key=key, role=role, content_type=_content_type(name), size_bytes=size)
         )
-        if kind in ZIPPED_KINDS:
-            self.zip_members.append((name, data))
+
+
+def _content_type(name: str) -> str:
+    return CONTENT_TYPES[name[name.rfind(".") :]]

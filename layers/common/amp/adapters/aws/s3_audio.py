@@ -1,5 +1,7 @@
 """AudioStore on S3. A PUT is atomic already (readers see the old object or the whole new one)."""
 
+import contextlib
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import boto3
@@ -18,9 +20,11 @@ from amp.domain.errors import InvalidInput, NotFound, ProviderUnavailable
 
 if TYPE_CHECKING:
     from mypy_boto3_s3.client import S3Client
-    from mypy_boto3_s3.type_defs import ObjectIdentifierTypeDef
+    from mypy_boto3_s3.type_defs import CompletedPartTypeDef, ObjectIdentifierTypeDef
 
 DELETE_BATCH = 1000  # the most DeleteObjects accepts in one call
+PART_BYTES = 8 * 1024 * 1024
+"""Multipart part size for put_stream (S3 needs >= 5 MiB for every part but the last)."""
 _MISSING_CODES = frozenset({"NoSuchKey", "404", "NotFound"})
 
 
@@ -40,6 +44,52 @@ class S3AudioStore:
         validate_key(key)
         with aws_errors(f"put s3://{self.bucket}/{key}"):
             self._client.put_object(Bucket=self.bucket, Key=key, Body=data, ContentType=content_type)
+
+    def put_stream(self, key: str, chunks: Iterable[bytes], content_type: str) -> int:
+        """Parts of at least PART_BYTES (S3's minimum is 5 MiB), so memory holds about one part; an
+        object that fits one part is a plain PUT. A failure aborts the upload: no object appears
+        (the bucket's lifecycle also drops incomplete uploads after a day)."""
+        validate_key(key)
+        pending = bytearray()
+        upload_id: str | None = None
+        parts: list[CompletedPartTypeDef] = []
+        written = 0
+        try:
+            for chunk in chunks:
+                pending += chunk
+                written += len(chunk)
+                while len(pending) >= PART_BYTES:
+                    if upload_id is None:
+                        with aws_errors(f"start upload to s3://{self.bucket}/{key}"):
+                            upload_id = self._client.create_multipart_upload(
+                                Bucket=self.bucket, Key=key, ContentType=content_type
+                            )["UploadId"]
+                    parts.append(
+                        self._upload_part(key, upload_id, len(parts) + 1, bytes(pending[:PART_BYTES]))
+                    )
+                    del pending[:PART_BYTES]
+            if upload_id is None:
+                self.put_bytes(key, bytes(pending), content_type)
+                return written
+            if pending:
+                parts.append(self._upload_part(key, upload_id, len(parts) + 1, bytes(pending)))
+            with aws_errors(f"complete upload to s3://{self.bucket}/{key}"):
+                self._client.complete_multipart_upload(
+                    Bucket=self.bucket, Key=key, UploadId=upload_id, MultipartUpload={"Parts": parts}
+                )
+        except BaseException:
+            if upload_id is not None:
+                with contextlib.suppress(Exception):
+                    self._client.abort_multipart_upload(Bucket=self.bucket, Key=key, UploadId=upload_id)
+            raise
+        return written
+
+    def _upload_part(self, key: str, upload_id: str, number: int, body: bytes) -> "CompletedPartTypeDef":
+        with aws_errors(f"upload part {number} to s3://{self.bucket}/{key}"):
+            response = self._client.upload_part(
+                Bucket=self.bucket, Key=key, UploadId=upload_id, PartNumber=number, Body=body
+            )
+        return {"ETag": response["ETag"], "PartNumber": number}
 
     def get_bytes(self, key: str) -> bytes:
         validate_key(key)
@@ -62,7 +112,19 @@ class S3AudioStore:
             raise translate_client_error(error, f"head s3://{self.bucket}/{key}") from error
         return True
 
+    def size_bytes(self, key: str) -> int:
+        """HEAD, so publish can list a copied file's size without downloading it."""
+        validate_key(key)
+        try:
+            response = self._client.head_object(Bucket=self.bucket, Key=key)
+        except ClientError as error:
+            if error_code(error) in _MISSING_CODES:
+                raise NotFound(f"no object at key {key}") from error
+            raise translate_client_error(error, f"head s3://{self.bucket}/{key}") from error
+        return int(response["ContentLength"])
+
     def copy(self, source_key: str, destination_key: str) -> None:
+        """Server-side CopyObject: the bytes never pass through the Lambda (up to 5 GB)."""
         validate_key(source_key)
         validate_key(destination_key)
         try:

@@ -10,7 +10,7 @@ import secrets
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import quote
@@ -75,11 +75,26 @@ class FilesystemAudioStore:
     def put_bytes(self, key: str, data: bytes, content_type: str) -> None:
         self._write_atomically(key, lambda out: out.write(data))
 
+    def put_stream(self, key: str, chunks: Iterable[bytes], content_type: str) -> int:
+        written = 0
+
+        def write(out: BinaryIO) -> None:
+            nonlocal written
+            for chunk in chunks:
+                out.write(chunk)
+                written += len(chunk)
+
+        self._write_atomically(key, write)
+        return written
+
     def get_bytes(self, key: str) -> bytes:
         return self.path_for(key).read_bytes()
 
     def exists(self, key: str) -> bool:
         return (self.root / validate_key(key)).is_file()
+
+    def size_bytes(self, key: str) -> int:
+        return self.path_for(key).stat().st_size
 
     def copy(self, source_key: str, destination_key: str) -> None:
         with self.path_for(source_key).open("rb") as source:
