@@ -51,7 +51,9 @@ def _copy_final_files(publisher: "_Publisher", payload: PublishInput, job: Job) 
     pass_number = payload.mix.mastering_pass
     publisher.copy(payload.mix.mix_key, "mix.wav", "mix")
     # Encoded here, once, from the final pass's master (amp/mastering/preview.py).
-    publisher.put(preview_mp3(publisher.read(payload.mix.mix_key)), "preview.mp3", "preview")
+    preview = preview_mp3(publisher.read(payload.mix.mix_key))
+    if preview is not None:
+        publisher.put(preview, "preview.mp3", "preview")
     for role, stem_key in sorted(payload.mix.stem_keys.items()):
         publisher.copy(stem_key, f"stems/{role}.wav", "stem", role)
     for stem in sorted(payload.stems, key=lambda s: s.role):
