@@ -180,7 +180,7 @@ class ReferenceReader:
 @pytest.mark.parametrize("uses_reference", [True, False])
 def test_the_reference_reaches_only_a_provider_that_declares_it_uses_one(uses_reference: bool) -> None:
     provider = ReferenceReader(uses_reference)
-    ctx = replace(stage_context(), providers=lambda name: provider)
+    ctx = replace(stage_context(), providers=lambda name, options=None: provider)
     reference = _wav(2.0)
     ctx.audio.put_bytes("uploads/tester/ref.wav", reference, "audio/wav")
     spec = MusicSpec(

@@ -47,6 +47,9 @@ PROVIDER_NAMES: tuple[ProviderName, ...] = get_args(ProviderName)
 
 DurationS = Annotated[float | None, Field(ge=MIN_DURATION_S, le=MAX_DURATION_S)]
 """A requested song length; None lets the prompt (or the default) decide."""
+StabilityStrength = Annotated[float | None, Field(ge=0.1, le=0.9)]
+"""Stable Audio audio-to-audio strength for guided generation; None: the provider's default."""
+StabilityModeName = Literal["guided", "mix"]
 Seed = Annotated[int | None, Field(ge=0, lt=SEED_LIMIT)]
 """A requested seed; None derives one from the job."""
 
@@ -62,6 +65,8 @@ class JobOptions(BaseModel):
     master_preset: MasterPreset = "streaming"
     provider: ProviderName = "procedural"
     overrides: SpecOverrides = Field(default_factory=SpecOverrides)
+    stability_strength: StabilityStrength = None
+    stability_mode: StabilityModeName | None = None
 
 
 class JobRequest(BaseModel):
@@ -78,6 +83,21 @@ class JobRequest(BaseModel):
     master_preset: MasterPreset | None = Field(default=None, description="Defaults to the server's preset.")
     provider: ProviderName = "procedural"
     overrides: SpecOverrides = Field(default_factory=SpecOverrides)
+    stability_strength: StabilityStrength = Field(
+        default=None,
+        description=(
+            "Stability provider, guided mode: how far the model may move from the composed stems, "
+            "0.1 (keeps their timing and harmony, changes the sound) to 0.9 (reinterprets them); "
+            "default 0.35."
+        ),
+    )
+    stability_mode: StabilityModeName | None = Field(
+        default=None,
+        description=(
+            "Stability provider: 'guided' (default) re-renders each composed stem; 'mix' asks for the "
+            "whole song in one request (mix only, no stems)."
+        ),
+    )
 
     @classmethod
     def from_values(cls, values: Mapping[str, Any]) -> "JobRequest":
@@ -103,6 +123,8 @@ class JobRequest(BaseModel):
             master_preset=self.master_preset or default_preset,
             provider=self.provider,
             overrides=self.overrides,
+            stability_strength=self.stability_strength,
+            stability_mode=self.stability_mode,
         )
 
 
@@ -153,6 +175,13 @@ class Job(BaseModel):
     parent_job_id: str | None = Field(default=None, description="The job this one retries, if any.")
     created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
     updated_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+    stem_reports: dict[str, dict[str, Any]] = Field(
+        default_factory=dict,
+        description=(
+            "Per role, what a generative provider did: requests, credits, the corrections made to "
+            "conform its audio to the grid, and whether the MIDI is the composer's or transcribed."
+        ),
+    )
 
     def artifact(self, kind: ArtifactKind, role: str | None = None) -> Artifact | None:
         return next((a for a in self.artifacts if a.kind == kind and a.role == role), None)

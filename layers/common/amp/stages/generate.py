@@ -28,7 +28,7 @@ def run(payload: GenerateInput, ctx: StageContext) -> GenerateOutput:
     job = ctx.begin(payload.job_id, JobStatus.GENERATING, "generate", role_progress(role))
     if job.spec is None:
         raise InvalidInput(f"job {job.id} has no spec; the parse stage must run before generate")
-    provider = ctx.providers(job.options.provider)
+    provider = ctx.providers(job.options.provider, job.options)
     reference = (
         ctx.audio.get_bytes(job.reference_key) if job.reference_key and provider.uses_reference else None
     )
@@ -44,4 +44,6 @@ def run(payload: GenerateInput, ctx: StageContext) -> GenerateOutput:
         "stem generated",
         extra={"role": role.value, "provider": provider.name, "frames": int(stem.audio.shape[1])},
     )
-    return GenerateOutput(role=role.value, stem_key=stem_key, midi_key=midi_key)
+    return GenerateOutput(
+        role=role.value, stem_key=stem_key, midi_key=midi_key, provider_report=stem.report
+    )
