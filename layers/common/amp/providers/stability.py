@@ -37,7 +37,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from math import ceil, gcd
-from typing import Literal
+from typing import Literal, Protocol
 
 import httpx
 import numpy as np
@@ -55,7 +55,7 @@ from amp.domain.errors import (
 from amp.domain.spec import MusicSpec, Role
 from amp.observability import logger
 from amp.providers.base import RenderedStem, check_role, stem_frames
-from amp.providers.conform import Corrections, conform
+from amp.providers.conform import Conformed, Corrections, conform
 
 API_BASE = "https://api.stability.ai"
 TEXT_TO_AUDIO_PATH = "/v2beta/audio/stable-audio-2/text-to-audio"
@@ -84,8 +84,35 @@ UNPITCHED_ROLES = frozenset({Role.DRUMS, Role.PERCUSSION, Role.FX})
 StabilityMode = Literal["guided", "mix"]
 GuideSource = Callable[[MusicSpec, Role], RenderedStem]
 """Renders the procedural stem a guided request starts from (the procedural provider)."""
+class Conformer(Protocol):
+    """`amp.providers.conform.conform`'s shape: a returned clip -> the clip on the song's grid."""
+
+    def __call__(
+        self,
+        clip: AudioBuffer,
+        *,
+        bpm: float,
+        frames: int,
+        guide: AudioBuffer | None = None,
+        pitched: bool = True,
+        beats_per_bar: int = 4,
+    ) -> Conformed: ...
+
+
 Transcriber = Callable[[AudioBuffer, float], bytes | None]
 """(stem audio, bpm) -> a Standard MIDI File of its notes, or None when nothing was heard."""
+
+_ROLE_WORDS: dict[Role, str] = {
+    Role.DRUMS: "drum kit",
+    Role.PERCUSSION: "percussion",
+    Role.BASS: "bassline",
+    Role.CHORDS: "chords",
+    Role.PAD: "ambient pad",
+    Role.LEAD: "lead melody",
+    Role.ARP: "arpeggio",
+    Role.FX: "risers and transition sound effects",
+    Role.VOCAL: "wordless vocal ooh and aah",
+}
 
 _REJECTIONS: dict[int, str] = {
     400: "bad request",
@@ -343,6 +370,7 @@ class StabilityProvider:
     guide: GuideSource = procedural_guide
     transcriber: Transcriber | None = transcribe_with_basic_pitch
     pacer: RequestPacer = field(default_factory=lambda: PROCESS_PACER)
+    conformer: Conformer = conform
     name: str = "stability"
 
     @property
@@ -385,8 +413,10 @@ class StabilityProvider:
             fields = self._fields(stem_prompt(spec, role), spec.seed + index, guide_part.shape[1])
             fields["strength"] = f"{strength:g}"
             files = {"audio": ("init.wav", encode_wav(init, SAMPLE_RATE, subtype="PCM_16"), "audio/wav")}
-            clip = self._generate(AUDIO_TO_AUDIO_PATH, fields, files, role.value, counter)
-            conformed = conform(
+            clip = self._generate(
+                AUDIO_TO_AUDIO_PATH, fields, files, role.value, counter, guide_part.shape[1] / SAMPLE_RATE
+            )
+            conformed = self.conformer(
                 clip,
                 bpm=spec.bpm,
                 frames=guide_part.shape[1],
@@ -429,8 +459,8 @@ class StabilityProvider:
             else:
                 path = TEXT_TO_AUDIO_PATH
                 files = {"none": ("", b"", "application/octet-stream")}
-            clip = self._generate(path, fields, files, "mix", counter)
-            conformed = conform(clip, bpm=spec.bpm, frames=length, beats_per_bar=spec.beats_per_bar)
+            clip = self._generate(path, fields, files, "mix", counter, length / SAMPLE_RATE)
+            conformed = self.conformer(clip, bpm=spec.bpm, frames=length, beats_per_bar=spec.beats_per_bar)
             reports.append(_section_report(section, conformed.corrections))
             out = conformed.audio if out is None else crossfade_join(out, conformed.audio, section.overlap_frames)
         assert out is not None
@@ -475,10 +505,11 @@ class StabilityProvider:
         files: dict[str, tuple[str, bytes, str]],
         what: str,
         counter: _Counter,
+        needed_s: float,
     ) -> AudioBuffer:
         body = self._post(path, fields, files, what, counter)
         counter.generations += 1
-        audio, sample_rate = self._decode(body, float(fields["duration"]))
+        audio, sample_rate = self._decode(body, needed_s)
         return to_stem_format(audio, sample_rate)
 
     def _reference_clip(self, reference: bytes) -> bytes:
@@ -491,15 +522,16 @@ class StabilityProvider:
         clip = to_stem_format(audio[:, : int(MAX_DURATION_S * sample_rate)], sample_rate)
         return encode_wav(clip, SAMPLE_RATE, subtype="PCM_16")
 
-    def _decode(self, body: bytes, duration_s: float) -> tuple[AudioBuffer, int]:
+    def _decode(self, body: bytes, needed_s: float) -> tuple[AudioBuffer, int]:
+        """The answer's audio; shorter than 90% of the section it must cover is a truncated answer."""
         try:
             audio, sample_rate = decode_audio(body, what="Stability AI response")
         except InvalidAudio as error:
             raise ProviderUnavailable(f"Stability AI returned audio that does not decode: {error}") from None
         got_s = audio.shape[1] / sample_rate
-        if got_s < 0.9 * duration_s / REQUEST_HEADROOM:
+        if got_s < 0.9 * needed_s:
             raise ProviderUnavailable(
-                f"Stability AI returned truncated audio: {got_s:.1f} s of the {duration_s:g} s requested"
+                f"Stability AI returned truncated audio: {got_s:.1f} s for a {needed_s:.1f} s section"
             )
         return audio, sample_rate
 
