@@ -183,6 +183,7 @@ class FakeStability:
             float(SAMPLE_RATE),
             stretch_factor=1.0 / (1.0 + drift),
             pitch_shift_in_semitones=semitones,
+            high_quality=False,  # a third of the CPU; the model's artefacts are the point anyway
         )
         played = _new_timbre(np.asarray(played, dtype=np.float32), strength, rng)
         lead_in = np.zeros((2, int(rng.uniform(*self.behaviour.lead_in_s) * SAMPLE_RATE)), np.float32)
