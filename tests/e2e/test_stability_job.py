@@ -40,6 +40,7 @@ def _generate(out: Path, *extra: str) -> int:
     )
 
 
+@pytest.mark.slow
 def test_amp_generate_with_the_stability_provider_makes_one_conformed_song(
     fake_stability: FakeStability, tmp_path: Path
 ) -> None:
