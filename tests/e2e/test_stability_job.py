@@ -36,7 +36,19 @@ def fake_stability(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeStability]:
 
 def _generate(out: Path, *extra: str) -> int:
     return main(
-        ["generate", PROMPT, "--provider", "stability", "--duration", "8", "--seed", "3", "--out", str(out), *extra]
+        [
+            "generate",
+            PROMPT,
+            "--provider",
+            "stability",
+            "--duration",
+            "8",
+            "--seed",
+            "3",
+            "--out",
+            str(out),
+            *extra,
+        ]
     )
 
 
@@ -72,14 +84,19 @@ def test_amp_generate_with_the_stability_provider_makes_one_conformed_song(
 
 
 def test_a_job_over_the_credit_budget_fails_before_any_request(
-    fake_stability: FakeStability, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    fake_stability: FakeStability,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.setenv("AMP_STABILITY_MAX_CREDITS", "40")
     get_settings.cache_clear()
     application.reset_application()
     assert _generate(tmp_path / "refused") == 1
     message = capsys.readouterr().err
-    assert "at stage generate" in message and "over the per-job budget AMP_STABILITY_MAX_CREDITS=40" in message
+    assert (
+        "at stage generate" in message and "over the per-job budget AMP_STABILITY_MAX_CREDITS=40" in message
+    )
     assert fake_stability.requests == []
 
 

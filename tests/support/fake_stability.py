@@ -81,7 +81,7 @@ class FakeStability:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+            def do_POST(self) -> None:
                 length = int(self.headers.get("content-length", "0"))
                 body = self.rfile.read(length)
                 status, headers, payload = fake.handle(self.path, dict(self.headers.items()), body)
@@ -92,7 +92,7 @@ class FakeStability:
                 self.end_headers()
                 self.wfile.write(payload)
 
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: Any) -> None:
                 return
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
@@ -177,7 +177,9 @@ class FakeStability:
         if init.shape[0] == 1:
             init = np.repeat(init, 2, axis=0)
         drift = float(rng.uniform(*self.behaviour.drift)) * float(rng.choice([-1.0, 1.0]))
-        semitones = float(rng.choice([-1.0, 1.0])) if rng.random() < self.behaviour.pitch_shift_probability else 0.0
+        semitones = (
+            float(rng.choice([-1.0, 1.0])) if rng.random() < self.behaviour.pitch_shift_probability else 0.0
+        )
         played = pedalboard.time_stretch(
             np.ascontiguousarray(init, dtype=np.float32),
             float(SAMPLE_RATE),
@@ -221,7 +223,13 @@ _ERROR_NAMES = {
 
 
 def _error(status: int, name: str, *errors: str) -> tuple[int, dict[str, str], bytes]:
-    body = json.dumps({"id": hashlib.md5(name.encode(), usedforsecurity=False).hexdigest(), "name": name, "errors": list(errors)})
+    body = json.dumps(
+        {
+            "id": hashlib.md5(name.encode(), usedforsecurity=False).hexdigest(),
+            "name": name,
+            "errors": list(errors),
+        }
+    )
     headers = {"content-type": "application/json"}
     if status == 429:
         headers["retry-after"] = "1"

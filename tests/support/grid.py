@@ -17,7 +17,9 @@ def energy_rise(audio: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:
     return np.maximum(0.0, np.diff(level, prepend=level[:1]))
 
 
-def beat_phase_ms(audio: npt.NDArray[np.float32], bpm: float, start_s: float = 0.0, end_s: float | None = None) -> tuple[float, float]:
+def beat_phase_ms(
+    audio: npt.NDArray[np.float32], bpm: float, start_s: float = 0.0, end_s: float | None = None
+) -> tuple[float, float]:
     """(where the beats fall after each grid beat in ms, pulse strength 0..1) between start_s and
     end_s: the circular mean of onset energy at the beat period."""
     rise = energy_rise(audio)

@@ -87,7 +87,9 @@ def test_without_conforming_the_same_answer_is_off_the_grid() -> None:
         provider = _provider(fake, conformer=lambda clip, **kw: _cut(clip, kw["frames"]))
         raw = provider.render_stem(spec, Role.DRUMS).audio
     late = [
-        phase_difference_ms(beat_phase_ms(guided, spec.bpm, s, e)[0], beat_phase_ms(raw, spec.bpm, s, e)[0], spec.bpm)
+        phase_difference_ms(
+            beat_phase_ms(guided, spec.bpm, s, e)[0], beat_phase_ms(raw, spec.bpm, s, e)[0], spec.bpm
+        )
         for s, e in _windows(spec.duration_s)
     ]
     assert max(late) > 2 * GRID_TOLERANCE_MS
@@ -100,7 +102,9 @@ def _cut(clip: np.ndarray, frames: int) -> object:
     out[:, : min(frames, clip.shape[1])] = clip[:, :frames]
     return Conformed(
         out,
-        Corrections(measured_bpm=None, target_bpm=0.0, tempo_ratio=1.0, stretched=False, lead_in_s=0.0, method="none"),
+        Corrections(
+            measured_bpm=None, target_bpm=0.0, tempo_ratio=1.0, stretched=False, lead_in_s=0.0, method="none"
+        ),
     )
 
 
@@ -149,7 +153,7 @@ def test_base_url_is_a_setting_and_plain_http_is_for_loopback_only() -> None:
     )
     assert settings_from_env({"AMP_STABILITY_BASE_URL": "http://localhost:9"}).stability_base_url
     assert settings_from_env({"AMP_STABILITY_BASE_URL": "https://gw.example.com/stability"})
-    with pytest.raises(InvalidInput, match="AMP_STABILITY_BASE_URL: .*loopback"):
+    with pytest.raises(InvalidInput, match=r"AMP_STABILITY_BASE_URL: .*loopback"):
         settings_from_env({"AMP_STABILITY_BASE_URL": "http://gw.example.com"})
     with pytest.raises(InvalidInput, match="AMP_STABILITY_BASE_URL"):
         settings_from_env({"AMP_STABILITY_BASE_URL": "ftp://127.0.0.1"})

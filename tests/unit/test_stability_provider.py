@@ -4,6 +4,7 @@ budget, and the key kept out of errors; guided requests carry the guide as init 
 are requested section by section, credits are estimated and capped, requests are paced. Nothing
 reaches the network (the audio behaviour against a model-like server: test_stability_guided.py)."""
 
+import itertools
 import random
 
 import httpx
@@ -225,7 +226,7 @@ def test_long_songs_are_requested_section_by_section_on_bar_lines_each_continuin
     sections = plan_sections(spec)
     assert len(sections) == 2 and sections[0].start_frame == 0 and sections[-1].end_frame == stem_frames(spec)
     bar = 2 * SAMPLE_RATE
-    for previous, section in zip(sections, sections[1:], strict=False):
+    for previous, section in itertools.pairwise(sections):
         assert section.overlap_frames == bar and section.start_frame == previous.end_frame - bar
         assert previous.end_frame % bar == 0  # cut on a bar line
     assert all((s.end_frame - s.start_frame) / SAMPLE_RATE <= 170 for s in sections)
@@ -253,7 +254,9 @@ def test_crossfade_join_is_equal_power_and_keeps_length() -> None:
 def test_a_job_over_the_credit_budget_is_refused_before_any_request() -> None:
     recorder = Recorder()
     provider = _provider(lambda r: _audio_response(), recorder, max_credits=30.0)
-    with pytest.raises(ProviderRejected, match=r"needs about 40 Stability AI credits .*AMP_STABILITY_MAX_CREDITS=30"):
+    with pytest.raises(
+        ProviderRejected, match=r"needs about 40 Stability AI credits .*AMP_STABILITY_MAX_CREDITS=30"
+    ):
         provider.render_stem(_spec(), Role.BASS)  # 2 roles x 1 section x 20
     assert recorder.requests == []
 

@@ -23,10 +23,13 @@ class RenderedStem:
 
 class StemProvider(Protocol):
     name: str
-    uses_reference: bool
-    """Whether `render_stem` wants the reference track's bytes; the generate stage reads them from the
-    store only for a provider that says so (the procedural one follows the analysed features in the
-    spec instead)."""
+
+    @property
+    def uses_reference(self) -> bool:
+        """Whether `render_stem` wants the reference track's bytes; the generate stage reads them
+        from the store only for a provider that says so (the procedural one follows the analysed
+        features in the spec instead)."""
+        ...
 
     def render_stem(self, spec: MusicSpec, role: Role, *, reference: bytes | None = None) -> RenderedStem:
         """Render one role of the song; every role of one spec yields the same length."""

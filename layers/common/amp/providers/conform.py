@@ -53,9 +53,13 @@ class Corrections(BaseModel):
     target_bpm: float
     tempo_ratio: float = Field(description="Clip tempo / song tempo before conforming (1.03 = 3% fast).")
     stretched: bool
-    lead_in_s: float = Field(description="Seconds the clip's grid started after the song's (negative: early).")
+    lead_in_s: float = Field(
+        description="Seconds the clip's grid started after the song's (negative: early)."
+    )
     pitch_shift_semitones: int = 0
-    match: float | None = Field(default=None, description="Envelope correlation with the guide after conforming.")
+    match: float | None = Field(
+        default=None, description="Envelope correlation with the guide after conforming."
+    )
     method: Literal["guide", "beats", "none"]
     """guide: aligned to the guide stem; beats: to the analysis module's beat grid; none: unmeasurable."""
     note: str | None = None
@@ -158,7 +162,7 @@ def fit_to_guide(clip_env: FloatArray, guide_env: FloatArray) -> tuple[float, fl
         if piece.size < window // 2 or float(np.std(piece)) < 1e-6:
             continue
         predicted = ratio * start + lead
-        begin = int(round(predicted)) - window // 8
+        begin = round(predicted) - window // 8
         if begin < 0 or begin + piece.size + window // 4 > clip_env.size:
             continue
         local = clip_env[begin : begin + int(ratio * piece.size) + window // 4]
@@ -252,14 +256,32 @@ def conform(
     tempo, measured_key = _measured(clip_mono)
     measured_bpm = float(tempo.bpm) if tempo.bpm else None
     if guide is not None:
-        return _conform_to_guide(clip, clip_mono, guide, bpm, frames, pitched, measured_bpm, measured_key)
-    return _conform_to_beats(clip, tempo, bpm, frames, beats_per_bar, measured_bpm, measured_key)
+        return _conform_to_guide(
+            clip,
+            clip_mono,
+            guide,
+            bpm=bpm,
+            frames=frames,
+            pitched=pitched,
+            measured_bpm=measured_bpm,
+            measured_key=measured_key,
+        )
+    return _conform_to_beats(
+        clip,
+        tempo,
+        bpm=bpm,
+        frames=frames,
+        beats_per_bar=beats_per_bar,
+        measured_bpm=measured_bpm,
+        measured_key=measured_key,
+    )
 
 
 def _conform_to_guide(
     clip: AudioBuffer,
     clip_mono: npt.NDArray[np.float32],
     guide: AudioBuffer,
+    *,
     bpm: float,
     frames: int,
     pitched: bool,
@@ -301,7 +323,7 @@ def _conform_to_guide(
     stretched_env = feature(_mono(stretched, SAMPLE_RATE))
     max_lag = int(MAX_LEAD_IN_S * ENVELOPE_RATE / ENVELOPE_HOP)
     lag, final_match = _best_lag(stretched_env, guide_env, max_lag)
-    lead_in_frames = int(round(lag * ENVELOPE_HOP * SAMPLE_RATE / ENVELOPE_RATE))
+    lead_in_frames = round(lag * ENVELOPE_HOP * SAMPLE_RATE / ENVELOPE_RATE)
     corrections = Corrections(
         measured_bpm=measured_bpm,
         measured_key=measured_key,
@@ -319,6 +341,7 @@ def _conform_to_guide(
 def _conform_to_beats(
     clip: AudioBuffer,
     tempo: Any,
+    *,
     bpm: float,
     frames: int,
     beats_per_bar: int,
@@ -348,7 +371,7 @@ def _conform_to_beats(
         speed = 1.0
     stretched = _stretch(clip, speed, 0)
     first_beat_s = float(beats[0]) / speed
-    lead_in_frames = int(round(first_beat_s * SAMPLE_RATE))
+    lead_in_frames = round(first_beat_s * SAMPLE_RATE)
     corrections = Corrections(
         measured_bpm=measured_bpm,
         measured_key=measured_key,

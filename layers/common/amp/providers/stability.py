@@ -29,6 +29,7 @@ Contract followed (https://platform.stability.ai/docs/api-reference, Stable Audi
   parallel stems (at most MAP_CONCURRENCY Lambdas or worker threads) stay under the account's limit.
 """
 
+import itertools
 import json
 import random
 import threading
@@ -84,6 +85,8 @@ UNPITCHED_ROLES = frozenset({Role.DRUMS, Role.PERCUSSION, Role.FX})
 StabilityMode = Literal["guided", "mix"]
 GuideSource = Callable[[MusicSpec, Role], RenderedStem]
 """Renders the procedural stem a guided request starts from (the procedural provider)."""
+
+
 class Conformer(Protocol):
     """`amp.providers.conform.conform`'s shape: a returned clip -> the clip on the song's grid."""
 
@@ -184,8 +187,6 @@ def _error_detail(response: httpx.Response) -> str:
     return f"{name}: {detail}{reference}".strip(": ")[:400]
 
 
-
-
 class SectionReport(BaseModel):
     start_s: float
     end_s: float
@@ -242,7 +243,7 @@ def plan_sections(spec: MusicSpec, limit_s: float = SECTION_LIMIT_S) -> list[Sec
             cuts.append(cuts[-1] + ceil(remaining / pieces))
     cuts.append(total_bars)
     sections = []
-    for index, (first, last) in enumerate(zip(cuts, cuts[1:], strict=False)):
+    for index, (first, last) in enumerate(itertools.pairwise(cuts)):
         start = round(first * bar)
         end = min(total, round(last * bar))
         overlap = round(bar) if index else 0
@@ -414,7 +415,12 @@ class StabilityProvider:
             fields["strength"] = f"{strength:g}"
             files = {"audio": ("init.wav", encode_wav(init, SAMPLE_RATE, subtype="PCM_16"), "audio/wav")}
             clip = self._generate(
-                AUDIO_TO_AUDIO_PATH, fields, files, role.value, counter, guide_part.shape[1] / SAMPLE_RATE
+                AUDIO_TO_AUDIO_PATH,
+                fields,
+                files,
+                role.value,
+                counter=counter,
+                needed_s=guide_part.shape[1] / SAMPLE_RATE,
             )
             conformed = self.conformer(
                 clip,
@@ -425,7 +431,11 @@ class StabilityProvider:
                 beats_per_bar=spec.beats_per_bar,
             )
             reports.append(_section_report(section, conformed.corrections))
-            out = conformed.audio if out is None else crossfade_join(out, conformed.audio, section.overlap_frames)
+            out = (
+                conformed.audio
+                if out is None
+                else crossfade_join(out, conformed.audio, section.overlap_frames)
+            )
         assert out is not None
         audio = np.ascontiguousarray(out[:, : stem_frames(spec)], dtype=np.float32)
         midi, midi_source = self._midi(audio, spec, role, guide)
@@ -440,7 +450,9 @@ class StabilityProvider:
         )
         return RenderedStem(audio=audio, midi=midi, report=report.model_dump(mode="json"))
 
-    def render_mix(self, spec: MusicSpec, *, reference: bytes | None = None) -> tuple[AudioBuffer, StemReport]:
+    def render_mix(
+        self, spec: MusicSpec, *, reference: bytes | None = None
+    ) -> tuple[AudioBuffer, StemReport]:
         """Whole-mix mode: the song from text (or from the reference track), section by section,
         each conformed to the beat grid the analysis module finds in it, the measurements kept."""
         self.check_budget(spec)
@@ -459,10 +471,14 @@ class StabilityProvider:
             else:
                 path = TEXT_TO_AUDIO_PATH
                 files = {"none": ("", b"", "application/octet-stream")}
-            clip = self._generate(path, fields, files, "mix", counter, length / SAMPLE_RATE)
+            clip = self._generate(path, fields, files, "mix", counter=counter, needed_s=length / SAMPLE_RATE)
             conformed = self.conformer(clip, bpm=spec.bpm, frames=length, beats_per_bar=spec.beats_per_bar)
             reports.append(_section_report(section, conformed.corrections))
-            out = conformed.audio if out is None else crossfade_join(out, conformed.audio, section.overlap_frames)
+            out = (
+                conformed.audio
+                if out is None
+                else crossfade_join(out, conformed.audio, section.overlap_frames)
+            )
         assert out is not None
         report = StemReport(
             mode="mix",
@@ -504,6 +520,7 @@ class StabilityProvider:
         fields: dict[str, str],
         files: dict[str, tuple[str, bytes, str]],
         what: str,
+        *,
         counter: _Counter,
         needed_s: float,
     ) -> AudioBuffer:
@@ -607,9 +624,6 @@ class StabilityProvider:
         ceiling = min(self.retry.max_delay_s, self.retry.base_delay_s * 2 ** (attempt - 1))
         delay = self.jitter.uniform(0.0, ceiling)
         return max(delay, retry_after_s) if retry_after_s is not None else delay
-
-
-
 
 
 def _section_report(section: Section, corrections: Corrections) -> SectionReport:

@@ -2,7 +2,6 @@
 (the prompt parser, the stem providers). `amp.application` builds one per process; stages never pick
 adapters or clients themselves."""
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 

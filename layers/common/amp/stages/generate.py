@@ -44,6 +44,4 @@ def run(payload: GenerateInput, ctx: StageContext) -> GenerateOutput:
         "stem generated",
         extra={"role": role.value, "provider": provider.name, "frames": int(stem.audio.shape[1])},
     )
-    return GenerateOutput(
-        role=role.value, stem_key=stem_key, midi_key=midi_key, provider_report=stem.report
-    )
+    return GenerateOutput(role=role.value, stem_key=stem_key, midi_key=midi_key, provider_report=stem.report)
