@@ -28,12 +28,16 @@ from amp.providers.stability import estimate_credits, estimate_requests  # noqa:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--prompt", default="driving house at 124 bpm in A minor with 909 drums, bass and piano")
+    parser.add_argument(
+        "--prompt", default="driving house at 124 bpm in A minor with 909 drums, bass and piano"
+    )
     parser.add_argument("--duration", type=float, default=20.0)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--strength", type=float, default=None, help="0.1..0.9 (default 0.35)")
     parser.add_argument("--max-credits", type=float, default=None, help="refuse a job estimated over this")
-    parser.add_argument("--out", type=Path, default=None, help="where to write the song (default: a temp dir)")
+    parser.add_argument(
+        "--out", type=Path, default=None, help="where to write the song (default: a temp dir)"
+    )
     args = parser.parse_args()
     if not os.environ.get("STABILITY_API_KEY"):
         print("STABILITY_API_KEY is not set: nothing sent (this script spends real credits)", file=sys.stderr)
@@ -64,8 +68,12 @@ def main() -> int:
     reports = job.get("stem_reports", {})
     credits = sum(report["credits"] for report in reports.values())
     attempts = sum(report["attempts"] for report in reports.values())
-    print(f"done in {elapsed:.0f} s: {credits:g} credits (${credits / 100:.2f}), {attempts} HTTP requests; {out}")
-    print(f"{'stem':<11}{'tempo x':>9}{'measured bpm':>14}{'lead-in s':>11}{'semitones':>11}{'match':>7}  midi")
+    print(
+        f"done in {elapsed:.0f} s: {credits:g} credits (${credits / 100:.2f}), {attempts} HTTP requests; {out}"
+    )
+    print(
+        f"{'stem':<11}{'tempo x':>9}{'measured bpm':>14}{'lead-in s':>11}{'semitones':>11}{'match':>7}  midi"
+    )
     for role, report in sorted(reports.items()):
         for section in report["sections"]:
             c = section["corrections"]
@@ -74,8 +82,10 @@ def main() -> int:
                 f"{c['pitch_shift_semitones']:>11d}{c['match'] or 0:>7.2f}  {report['midi']}"
             )
     qa = job.get("qa") or {}
-    print(f"QA {'passed' if qa.get('passed') else 'FAILED'}: {qa.get('integrated_lufs')} LUFS, "
-          f"{qa.get('true_peak_dbtp')} dBTP")
+    print(
+        f"QA {'passed' if qa.get('passed') else 'FAILED'}: {qa.get('integrated_lufs')} LUFS, "
+        f"{qa.get('true_peak_dbtp')} dBTP"
+    )
     for check in qa.get("checks", []):
         print(f"  {check.get('name')}: {'ok' if check.get('passed') else 'FAIL'} {check.get('message', '')}")
     return 0

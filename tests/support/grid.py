@@ -1,6 +1,7 @@
-"""Where a stem's beats fall, measured independently of `amp.providers.conform` (which aligns with
-librosa's spectral flux against the guide): the half-wave rectified rise of log energy at a 1.5 ms
-hop, folded onto the beat period. Tests use it to check that conformed stems share one grid."""
+"""Where a stem's hits fall relative to another's, measured independently of
+`amp.providers.conform` (which aligns librosa's spectral flux at 5.8 ms): the half-wave rectified
+rise of log energy at a 1.5 ms hop, cross-correlated window by window. Tests and bench/conform.py
+use it to check that conformed stems sit on the guide's grid."""
 
 import numpy as np
 import numpy.typing as npt
@@ -17,24 +18,28 @@ def energy_rise(audio: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:
     return np.maximum(0.0, np.diff(level, prepend=level[:1]))
 
 
-def beat_phase_ms(
-    audio: npt.NDArray[np.float32], bpm: float, start_s: float = 0.0, end_s: float | None = None
-) -> tuple[float, float]:
-    """(where the beats fall after each grid beat in ms, pulse strength 0..1) between start_s and
-    end_s: the circular mean of onset energy at the beat period."""
-    rise = energy_rise(audio)
-    times = np.arange(rise.size) * HOP / SAMPLE_RATE
-    inside = (times >= start_s) & (times < (end_s if end_s is not None else times[-1] + 1))
-    period_s = 60.0 / bpm
-    angles = 2 * np.pi * np.mod(times[inside], period_s) / period_s
-    weights = rise[inside]
-    vector = np.sum(weights * np.exp(1j * angles)) / max(float(np.sum(weights)), 1e-12)
-    phase = float(np.angle(vector)) % (2 * np.pi)
-    return phase / (2 * np.pi) * period_s * 1000.0, float(np.abs(vector))
-
-
-def phase_difference_ms(a_ms: float, b_ms: float, bpm: float) -> float:
-    """The shortest distance between two beat phases, in ms (wrapping at the beat period)."""
-    period_ms = 60_000.0 / bpm
-    difference = (a_ms - b_ms) % period_ms
-    return min(difference, period_ms - difference)
+def local_lags_ms(
+    reference: npt.NDArray[np.float32],
+    other: npt.NDArray[np.float32],
+    *,
+    window_s: float = 2.0,
+    search_ms: float = 60.0,
+    min_match: float = 0.3,
+) -> list[float]:
+    """Per window of `window_s`: how late (ms) `other` runs behind `reference`, from the peak of the
+    cross-correlation of their energy-rise envelopes (1.5 ms resolution) within +-search_ms.
+    Windows where the envelopes do not match (normalised peak < min_match: no hits) are left out."""
+    a, b = energy_rise(reference), energy_rise(other)
+    size = int(window_s * SAMPLE_RATE / HOP)
+    search = int(search_ms / 1000.0 * SAMPLE_RATE / HOP)
+    lags: list[float] = []
+    for start in range(search, min(a.size, b.size) - size - search, size):
+        piece = a[start : start + size] - a[start : start + size].mean()
+        region = b[start - search : start + size + search]
+        region = region - region.mean()
+        full = np.correlate(region, piece, mode="valid")
+        norm = np.sqrt(np.sum(piece**2) * np.sum(region**2) * size / region.size)
+        if norm <= 0 or float(full.max()) / norm < min_match:
+            continue
+        lags.append((int(np.argmax(full)) - search) * HOP / SAMPLE_RATE * 1000.0)
+    return lags

@@ -192,7 +192,7 @@ def test_whole_mix_mode_is_one_text_to_audio_request_and_no_stems() -> None:
     body = request.content.decode("latin-1")
     assert "drum and bass, 174 bpm, D minor, with reese bass, breakbeat" in body
     assert report.stem_available is False and report.requests == 1
-    with pytest.raises(ProviderRejected, match="one mix, not stems"):
+    with pytest.raises(ProviderRejected, match="one whole-mix request, no stems"):
         provider.render_stem(_spec(), Role.BASS)
 
 

@@ -34,8 +34,10 @@ ENVELOPE_HOP = 128
 """Onset envelope at 22.05 kHz / 128: 5.8 ms frames (parabolic peaks give ~1 ms lags)."""
 MAX_TEMPO_ERROR = 0.07
 """Ratios searched: the clip may be up to 7% faster or slower than the guide."""
-MAX_LEAD_IN_S = 2.5
-"""Lead-in (or early start) searched either side of the guide's start."""
+MAX_LEAD_IN_S = 1.0
+MAX_EARLY_S = 0.3
+"""Lags searched: a lead-in of up to 1 s, or a start up to 0.3 s early. Wider would let a repeating
+pattern lock a bar off (at 124 bpm a bar is 1.9 s and correlates with itself nearly as well)."""
 MAX_KEY_SHIFT = 2
 """Semitones: a larger apparent offset is a different harmony, not a transposition; left alone."""
 MIN_MATCH = 0.25
@@ -121,12 +123,16 @@ def _stretched(envelope: FloatArray, ratio: float, frames: int) -> FloatArray:
     return np.interp(positions, np.arange(envelope.size, dtype=np.float64), envelope, right=0.0)
 
 
-def _best_lag(clip: FloatArray, reference: FloatArray, max_lag: int) -> tuple[float, float]:
+def _best_lag(
+    clip: FloatArray, reference: FloatArray, max_lag: int, min_lag: int | None = None
+) -> tuple[float, float]:
     """The lag (frames, sub-frame by a parabola through the peak) at which `clip` best matches
-    `reference` delayed, and the normalised correlation there. Positive: the clip is late."""
+    `reference` delayed, searched from -min_lag (default -max_lag) to +max_lag, and the normalised
+    correlation there. Positive: the clip is late."""
     full = signal.correlate(clip, reference, mode="full", method="fft")
     zero = reference.size - 1
-    low, high = max(0, zero - max_lag), min(full.size, zero + max_lag + 1)
+    early = max_lag if min_lag is None else min_lag
+    low, high = max(0, zero - early), min(full.size, zero + max_lag + 1)
     window = full[low:high]
     if window.size == 0:
         return 0.0, 0.0
@@ -147,9 +153,10 @@ def fit_to_guide(clip_env: FloatArray, guide_env: FloatArray) -> tuple[float, fl
     over ratios (0.2% apart) and lags, then a least-squares line through the local lags of ~2 s
     windows, which sharpens the ratio by an order of magnitude."""
     max_lag = int(MAX_LEAD_IN_S * ENVELOPE_RATE / ENVELOPE_HOP)
+    min_lag = int(MAX_EARLY_S * ENVELOPE_RATE / ENVELOPE_HOP)
     best = (1.0, 0.0, -np.inf)
     for ratio in np.arange(1.0 - MAX_TEMPO_ERROR, 1.0 + MAX_TEMPO_ERROR + 1e-9, 0.002):
-        lag, score = _best_lag(clip_env, _stretched(guide_env, float(ratio), clip_env.size), max_lag)
+        lag, score = _best_lag(clip_env, _stretched(guide_env, float(ratio), clip_env.size), max_lag, min_lag)
         if score > best[2]:
             best = (float(ratio), lag, score)
     ratio, lead, score = best
@@ -322,7 +329,9 @@ def _conform_to_guide(
     # Re-measure the lead-in on the stretched audio: it absorbs the stretcher's own latency.
     stretched_env = feature(_mono(stretched, SAMPLE_RATE))
     max_lag = int(MAX_LEAD_IN_S * ENVELOPE_RATE / ENVELOPE_HOP)
-    lag, final_match = _best_lag(stretched_env, guide_env, max_lag)
+    lag, final_match = _best_lag(
+        stretched_env, guide_env, max_lag, int(MAX_EARLY_S * ENVELOPE_RATE / ENVELOPE_HOP)
+    )
     lead_in_frames = round(lag * ENVELOPE_HOP * SAMPLE_RATE / ENVELOPE_RATE)
     corrections = Corrections(
         measured_bpm=measured_bpm,

@@ -397,7 +397,10 @@ class StabilityProvider:
         check_role(spec, role)
         self.check_budget(spec)
         if self.mode == "mix":
-            raise ProviderRejected("stability_mode 'mix' makes one mix, not stems (render_mix)")
+            raise ProviderRejected(
+                "stability_mode 'mix' (one whole-mix request, no stems) is not wired into the "
+                "pipeline yet; use stability_mode 'guided'"
+            )
         strength = self.strength if self.strength is not None else DEFAULT_STRENGTH
         guide = self.guide(spec, role)
         counter = _Counter()
