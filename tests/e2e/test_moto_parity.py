@@ -20,7 +20,7 @@ from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda
 from amp import application
 from amp.config import get_settings
 from amp.domain.errors import InvalidInput
-from amp.domain.job import Job, JobOptions, JobStatus
+from amp.domain.job import Job, JobOptions, JobStatus, ProviderName
 from amp.domain.stage_io import ParseOutput
 from amp.orchestration.asl import ExecutionResult, lambda_error_payload
 from amp.orchestration.local_pipeline import (
@@ -31,6 +31,7 @@ from amp.orchestration.local_pipeline import (
     substitute,
 )
 from amp.stages import STAGES
+from tests.support.fake_stability import FakeStability
 from tests.support.template_resources import create_template_resources
 
 MOTO_CONFIG: Any = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
@@ -234,12 +235,12 @@ def test_both_engines_take_the_same_path_to_the_same_output(
 # -- one real short job, both ways ------------------------------------------------------------------
 
 
-def new_job() -> Job:
+def new_job(provider: ProviderName = "procedural") -> Job:
     return Job(
         id=JOB_ID,
         owner="parity-user",
         prompt="Dark techno at 128 bpm in A minor",
-        options=JobOptions(duration_s=6.0, seed=11),
+        options=JobOptions(duration_s=6.0, seed=11, provider=provider),
     )
 
 
@@ -249,9 +250,11 @@ def audio_bytes(job: Job, kinds: set[str]) -> dict[tuple[str, str | None], bytes
 
 
 def real_job(
-    handlers: dict[str, Handler], run: Callable[[str, dict[str, Handler]], Run]
+    handlers: dict[str, Handler],
+    run: Callable[[str, dict[str, Handler]], Run],
+    provider: ProviderName = "procedural",
 ) -> tuple[Run, list[str], Job]:
-    job = new_job()
+    job = new_job(provider)
     application.stage_context().jobs.create(job)
     statuses: list[str] = []
     result = run(job.id, observing(handlers, statuses, job.id))
@@ -284,6 +287,30 @@ def test_a_real_job_gives_the_same_statuses_artifacts_and_stem_bytes_on_both_eng
     assert local_audio.keys() == cloud_audio.keys()
     assert local_audio == cloud_audio, "same seed, different bytes"
     assert local_job.spec == cloud_job.spec
+    assert local_job.qa is not None and cloud_job.qa is not None
+    assert local_job.qa.passed and cloud_job.qa.passed
+
+
+@pytest.mark.slow
+def test_a_stability_job_against_the_fake_server_is_the_same_on_both_engines(
+    moto_engine: Callable[[str, dict[str, Handler]], Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with FakeStability() as fake:
+        monkeypatch.setenv("STABILITY_API_KEY", fake.api_key)
+        monkeypatch.setenv("AMP_STABILITY_BASE_URL", fake.base_url)
+        with local_backend():
+            local, local_statuses, local_job = real_job(stage_handlers(), local_run, "stability")
+            local_audio = audio_bytes(local_job, {"stem", "midi", "mix"})
+            local_requests = len(fake.requests)
+        cloud, cloud_statuses, cloud_job = real_job(stage_handlers(), moto_engine, "stability")
+        cloud_audio = audio_bytes(cloud_job, {"stem", "midi", "mix"})
+    assert local.status == cloud.status == "SUCCEEDED"
+    assert local.same_as(cloud), (local, cloud)
+    assert local_statuses == cloud_statuses
+    roles = {a.role for a in local_job.artifacts if a.kind == "stem"}
+    assert local_requests == len(roles) and len(fake.requests) == 2 * len(roles)
+    assert local_job.stem_reports == cloud_job.stem_reports and set(local_job.stem_reports) == roles
+    assert local_audio == cloud_audio, "same seed and the same fake answers, different bytes"
     assert local_job.qa is not None and cloud_job.qa is not None
     assert local_job.qa.passed and cloud_job.qa.passed
 

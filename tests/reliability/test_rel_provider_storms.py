@@ -28,7 +28,8 @@ from amp.domain.spec import Mode, MusicSpec, Role
 from amp.observability import logger as amp_logger
 from amp.orchestration.asl import ExecutionStatus
 from amp.orchestration.local_pipeline import run_job_locally
-from amp.providers.stability import GenerationSettings, RetryPolicy, StabilityProvider
+from amp.providers.base import RenderedStem, stem_frames
+from amp.providers.stability import GenerationSettings, RequestPacer, RetryPolicy, StabilityProvider
 from tests.support.reliability import context, real
 
 KEY = "sk-reliability-SECRET-0123456789abcdef"
@@ -156,7 +157,7 @@ def test_a_provider_storm_is_retried_a_bounded_number_of_times_then_fails_the_jo
     fake_time = FakeTime()
     requests: list[httpx.Request] = []
 
-    def storming_provider(api_key: str) -> StabilityProvider:
+    def storming_provider(api_key: str, **settings: Any) -> StabilityProvider:
         def answer(request: httpx.Request) -> httpx.Response:
             requests.append(request)
             return storm.answer(request)
@@ -168,6 +169,8 @@ def test_a_provider_storm_is_retried_a_bounded_number_of_times_then_fails_the_jo
             clock=fake_time.clock,
             jitter=random.Random(len(requests)),
             retry=PROVIDER_RETRY,
+            pacer=RequestPacer(max_requests=1000, clock=fake_time.clock, sleep=fake_time.sleep),
+            **settings,
         )
 
     monkeypatch.setattr(stability, "StabilityProvider", storming_provider)  # what the registry builds
@@ -238,6 +241,10 @@ class _SlowHandler(BaseHTTPRequestHandler):
         return None
 
 
+def _silent_guide(spec: MusicSpec, role: Role) -> RenderedStem:
+    return RenderedStem(audio=np.zeros((2, stem_frames(spec)), np.float32), midi=None)
+
+
 def test_answers_slower_than_the_timeout_are_cut_off_and_retried_a_bounded_number_of_times(
     logs: Logs,
 ) -> None:
@@ -258,6 +265,8 @@ def test_answers_slower_than_the_timeout_are_cut_off_and_retried_a_bounded_numbe
         sleep=fake_time.sleep,
         clock=fake_time.clock,
         jitter=random.Random(5),
+        pacer=RequestPacer(max_requests=1000, clock=fake_time.clock, sleep=fake_time.sleep),
+        guide=_silent_guide,  # the timing under test is the HTTP timeout, not composing a guide
     )
     spec = MusicSpec.model_validate(
         {"genre": "techno", "bpm": 130.0, "key": "A", "mode": Mode.MINOR, "duration_s": 6.0, "seed": 1}

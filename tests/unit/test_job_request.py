@@ -16,7 +16,7 @@ from amp.batch.manifest import parse_line
 from amp.cli import generate_cmd
 from amp.cli.main import main
 from amp.domain.errors import InvalidAudio, InvalidInput
-from amp.domain.job import MASTER_PRESETS, Job, JobRequest
+from amp.domain.job import MASTER_PRESETS, Job, JobOptions, JobRequest
 from amp.domain.spec import SEED_LIMIT, Instrument, Mode, MusicSpec, Role
 from amp.domain.stage_io import GenerateInput
 from amp.providers.base import RenderedStem
@@ -74,6 +74,8 @@ def _args(**changes: Any) -> argparse.Namespace:
         "bpm": None,
         "key": None,
         "genre": None,
+        "stability_strength": None,
+        "stability_mode": None,
     }
     values.update(changes)
     return argparse.Namespace(**values)
@@ -180,7 +182,7 @@ class ReferenceReader:
 @pytest.mark.parametrize("uses_reference", [True, False])
 def test_the_reference_reaches_only_a_provider_that_declares_it_uses_one(uses_reference: bool) -> None:
     provider = ReferenceReader(uses_reference)
-    ctx = replace(stage_context(), providers=lambda name: provider)
+    ctx = replace(stage_context(), providers=lambda name, options=None: provider)
     reference = _wav(2.0)
     ctx.audio.put_bytes("uploads/tester/ref.wav", reference, "audio/wav")
     spec = MusicSpec(
@@ -204,7 +206,11 @@ def test_the_shipped_providers_declare_their_reference_use() -> None:
     from amp.providers.stability import StabilityProvider
 
     assert ProceduralProvider.uses_reference is False
-    assert StabilityProvider(api_key="k").uses_reference is True
-    assert provider_for("stability", stability_key=lambda: "sk-x").uses_reference is True
+    # Guided Stability stems start from the composed stems (the reference shaped their spec); the
+    # whole-mix mode sends the reference track itself as init audio.
+    assert StabilityProvider(api_key="k").uses_reference is False
+    assert StabilityProvider(api_key="k", mode="mix").uses_reference is True
+    mix = JobOptions(provider="stability", stability_mode="mix")
+    assert provider_for("stability", stability_key=lambda: "sk-x", options=mix).uses_reference is True
     with pytest.raises(InvalidInput, match="unknown provider 'suno'"):
         provider_for("suno")

@@ -1,7 +1,10 @@
 """The Stability AI provider against httpx.MockTransport following the documented Stable Audio 2
 contract: multipart request fields, audio answers, every error code, retries with backoff inside a
-budget, and the key kept out of errors. Nothing reaches the network."""
+budget, and the key kept out of errors; guided requests carry the guide as init audio, long songs
+are requested section by section, credits are estimated and capped, requests are paced. Nothing
+reaches the network (the audio behaviour against a model-like server: test_stability_guided.py)."""
 
+import itertools
 import random
 
 import httpx
@@ -18,13 +21,19 @@ from amp.domain.errors import (
     ProviderUnavailable,
 )
 from amp.domain.spec import Instrument, Mode, MusicSpec, Role
+from amp.providers.base import RenderedStem, stem_frames
+from amp.providers.conform import Conformed, Corrections
 from amp.providers.stability import (
     AUDIO_TO_AUDIO_PATH,
+    CREDITS_PER_REQUEST,
     MODEL,
     TEXT_TO_AUDIO_PATH,
+    RequestPacer,
     RetryPolicy,
     StabilityProvider,
-    fit_length,
+    crossfade_join,
+    estimate_credits,
+    plan_sections,
     stem_prompt,
 )
 
@@ -72,10 +81,39 @@ class Recorder:
         return self.now
 
 
+GUIDE_MIDI = b"MThd guide"
+
+
+def _tone_guide(spec: MusicSpec, role: Role) -> RenderedStem:
+    """A stand-in for the procedural stem: a 220 Hz tone of the stem's exact length."""
+    t = np.arange(stem_frames(spec)) / SAMPLE_RATE
+    tone = (0.3 * np.sin(2 * np.pi * 220.0 * t)).astype(np.float32)
+    return RenderedStem(audio=np.tile(tone, (2, 1)), midi=GUIDE_MIDI)
+
+
+def _trim_only(
+    clip: np.ndarray,
+    *,
+    bpm: float,
+    frames: int,
+    guide: np.ndarray | None = None,
+    pitched: bool = True,
+    beats_per_bar: int = 4,
+) -> Conformed:
+    """The contract tests need no audio analysis: cut to length, report nothing corrected."""
+    out = np.zeros((2, frames), np.float32)
+    out[:, : min(frames, clip.shape[1])] = clip[:, :frames]
+    corrections = Corrections(
+        measured_bpm=None, target_bpm=bpm, tempo_ratio=1.0, stretched=False, lead_in_s=0.0, method="none"
+    )
+    return Conformed(out, corrections)
+
+
 def _provider(
     handler: "callable[[httpx.Request], httpx.Response]",
     recorder: Recorder,  # type: ignore[valid-type]
     retry: RetryPolicy | None = None,
+    **options: object,
 ) -> StabilityProvider:
     def record(request: httpx.Request) -> httpx.Response:
         request.read()
@@ -89,6 +127,11 @@ def _provider(
         clock=recorder.clock,
         jitter=random.Random(0),
         retry=retry or RetryPolicy(max_attempts=4, base_delay_s=1.0, budget_s=60.0),
+        guide=_tone_guide,
+        transcriber=None,
+        pacer=RequestPacer(max_requests=1000, clock=recorder.clock, sleep=recorder.sleep),
+        conformer=_trim_only,
+        **options,  # type: ignore[arg-type]
     )
 
 
@@ -104,13 +147,13 @@ def _error(status: int, name: str, *errors: str) -> httpx.Response:
     return httpx.Response(status, json={"id": "a1b2c3", "name": name, "errors": list(errors)})
 
 
-def test_text_to_audio_request_follows_the_contract_and_returns_a_stem_of_exact_length() -> None:
+def test_guided_request_follows_the_contract_and_returns_a_stem_of_exact_length() -> None:
     recorder = Recorder()
     stem = _provider(lambda r: _audio_response(8.0), recorder).render_stem(_spec(7.5), Role.BASS)
     assert stem.audio.shape == (2, round(7.5 * SAMPLE_RATE)) and stem.audio.dtype == np.float32
-    assert stem.midi is None
+    assert stem.midi is None and stem.report is not None and stem.report["midi"] == "none"
     (request,) = recorder.requests
-    assert request.method == "POST" and request.url.path == TEXT_TO_AUDIO_PATH
+    assert request.method == "POST" and request.url.path == AUDIO_TO_AUDIO_PATH
     assert request.url.host == "api.stability.ai"
     assert request.headers["authorization"] == f"Bearer {KEY}"
     assert request.headers["accept"] == "audio/*"
@@ -118,7 +161,8 @@ def test_text_to_audio_request_follows_the_contract_and_returns_a_stem_of_exact_
     body = request.content.decode("latin-1")
     for name, value in (
         ("model", MODEL),
-        ("duration", "8"),
+        ("duration", "9"),  # 7.5 s of guide, room for a model that plays slow
+        ("strength", "0.35"),
         ("seed", "42"),
         ("steps", "8"),
         ("cfg_scale", "1"),
@@ -126,12 +170,36 @@ def test_text_to_audio_request_follows_the_contract_and_returns_a_stem_of_exact_
     ):
         assert f'name="{name}"\r\n\r\n{value}\r\n' in body
     assert "isolated reese bass (bassline) stem, 174 bpm, D minor, drum and bass" in body
+    assert 'name="audio"; filename="init.wav"' in body
+    assert stem.report["requests"] == 1 and stem.report["credits"] == CREDITS_PER_REQUEST
+    assert stem.report["sections"][0]["corrections"]["target_bpm"] == 174.0
+
+
+def test_guided_strength_is_the_jobs_and_drum_midi_is_the_guides() -> None:
+    recorder = Recorder()
+    stem = _provider(lambda r: _audio_response(9.0), recorder, strength=0.8).render_stem(_spec(), Role.DRUMS)
+    assert 'name="strength"\r\n\r\n0.8\r\n' in recorder.requests[0].content.decode("latin-1")
+    assert stem.midi == GUIDE_MIDI and stem.report is not None and stem.report["midi"] == "guide"
+
+
+def test_whole_mix_mode_is_one_text_to_audio_request_and_no_stems() -> None:
+    recorder = Recorder()
+    provider = _provider(lambda r: _audio_response(9.0), recorder, mode="mix")
+    audio, report = provider.render_mix(_spec(7.5))
+    assert audio.shape == (2, round(7.5 * SAMPLE_RATE))
+    (request,) = recorder.requests
+    assert request.url.path == TEXT_TO_AUDIO_PATH
+    body = request.content.decode("latin-1")
+    assert "drum and bass, 174 bpm, D minor, with reese bass, breakbeat" in body
+    assert report.stem_available is False and report.requests == 1
+    with pytest.raises(ProviderRejected, match="one whole-mix request, no stems"):
+        provider.render_stem(_spec(), Role.BASS)
 
 
 def test_reference_uses_audio_to_audio_with_the_reference_as_a_file_part() -> None:
     recorder = Recorder()
-    _provider(lambda r: _audio_response(8.0), recorder).render_stem(
-        _spec(), Role.DRUMS, reference=_wav(7.0, 48_000)
+    _provider(lambda r: _audio_response(8.0), recorder, mode="mix").render_mix(
+        _spec(), reference=_wav(7.0, 48_000)
     )
     (request,) = recorder.requests
     assert request.url.path == AUDIO_TO_AUDIO_PATH
@@ -142,7 +210,7 @@ def test_reference_uses_audio_to_audio_with_the_reference_as_a_file_part() -> No
 def test_too_short_reference_is_invalid_audio_before_any_request() -> None:
     recorder = Recorder()
     with pytest.raises(InvalidAudio, match="at least 6"):
-        _provider(lambda r: _audio_response(), recorder).render_stem(_spec(), Role.DRUMS, reference=_wav(2.0))
+        _provider(lambda r: _audio_response(), recorder, mode="mix").render_mix(_spec(), reference=_wav(2.0))
     assert recorder.requests == []
 
 
@@ -153,19 +221,54 @@ def test_other_rates_and_mono_are_resampled_to_stereo_44k1() -> None:
     assert abs(int(np.argmax(spectrum)) - 220) <= 1  # 1 s window: bin = Hz, pitch kept
 
 
-def test_long_songs_loop_a_190_s_clip_to_length() -> None:
+def test_long_songs_are_requested_section_by_section_on_bar_lines_each_continuing_the_last() -> None:
+    spec = _spec(250.0, bpm=120.0)  # 2 s bars
+    sections = plan_sections(spec)
+    assert len(sections) == 2 and sections[0].start_frame == 0 and sections[-1].end_frame == stem_frames(spec)
+    bar = 2 * SAMPLE_RATE
+    for previous, section in itertools.pairwise(sections):
+        assert section.overlap_frames == bar and section.start_frame == previous.end_frame - bar
+        assert previous.end_frame % bar == 0  # cut on a bar line
+    assert all((s.end_frame - s.start_frame) / SAMPLE_RATE <= 170 for s in sections)
+    assert estimate_credits(spec, "guided") == 2 * len(spec.roles()) * CREDITS_PER_REQUEST
+    assert estimate_credits(spec, "mix") == 2 * CREDITS_PER_REQUEST
+
     recorder = Recorder()
-    stem = _provider(lambda r: _audio_response(190.0, 22_050), recorder).render_stem(_spec(250.0), Role.PAD)
-    assert stem.audio.shape[1] == 250 * SAMPLE_RATE
-    assert 'name="duration"\r\n\r\n190\r\n' in recorder.requests[0].content.decode("latin-1")
-    assert float(np.sqrt(np.mean(stem.audio[:, 200 * SAMPLE_RATE : 240 * SAMPLE_RATE] ** 2))) > 0.1
+    provider = _provider(lambda r: _audio_response(9.0), recorder, section_limit_s=4.0)
+    stem = provider.render_stem(_spec(10.0, bpm=120.0), Role.PAD)
+    assert stem.audio.shape[1] == 10 * SAMPLE_RATE
+    assert len(recorder.requests) == 3  # 5 bars, at most 2 new bars per request
+    assert stem.report is not None and len(stem.report["sections"]) == 3
+    # bars 0-1, then (bar 1 again) 2-3, then (bar 3 again) 4: each request starts a bar back
+    assert [s["start_s"] for s in stem.report["sections"]] == [0.0, 2.0, 6.0]
 
 
-def test_loop_crossfade_has_no_gap() -> None:
-    clip = np.ones((2, 1000), dtype=np.float32)
-    looped = fit_length(clip, 2500, 100)
-    assert looped.shape == (2, 2500)
-    assert float(looped[:, :-2205].min()) > 0.7
+def test_crossfade_join_is_equal_power_and_keeps_length() -> None:
+    head = np.ones((2, 1000), dtype=np.float32)
+    tail = np.ones((2, 800), dtype=np.float32)
+    joined = crossfade_join(head, tail, 100)
+    assert joined.shape == (2, 1700)
+    assert float(joined.min()) > 0.99  # cos + sin >= 1 on correlated material: no dip at the seam
+
+
+def test_a_job_over_the_credit_budget_is_refused_before_any_request() -> None:
+    recorder = Recorder()
+    provider = _provider(lambda r: _audio_response(), recorder, max_credits=30.0)
+    with pytest.raises(
+        ProviderRejected, match=r"needs about 40 Stability AI credits .*AMP_STABILITY_MAX_CREDITS=30"
+    ):
+        provider.render_stem(_spec(), Role.BASS)  # 2 roles x 1 section x 20
+    assert recorder.requests == []
+
+
+def test_pacer_keeps_requests_under_the_window_limit() -> None:
+    recorder = Recorder()
+    pacer = RequestPacer(max_requests=3, window_s=10.0, clock=recorder.clock, sleep=recorder.sleep)
+    sent = []
+    for _ in range(7):
+        pacer.wait()
+        sent.append(recorder.now)
+    assert sent == [0.0, 0.0, 0.0, 10.0, 10.0, 10.0, 20.0]
 
 
 @pytest.mark.parametrize(

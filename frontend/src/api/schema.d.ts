@@ -284,6 +284,16 @@ export type components = {
              * @description Same seed + prompt, same song.
              */
             seed?: number | null;
+            /**
+             * Stability Mode
+             * @description Stability provider: 'guided' (default) re-renders each composed stem; 'mix' asks for the whole song in one request (mix only, no stems).
+             */
+            stability_mode?: ("guided" | "mix") | null;
+            /**
+             * Stability Strength
+             * @description Stability provider, guided mode: how far the model may move from the composed stems, 0.1 (keeps their timing and harmony, changes the sound) to 0.9 (reinterprets them); default 0.35.
+             */
+            stability_strength?: number | null;
         };
         /**
          * CreateUploadRequest
@@ -460,6 +470,10 @@ export type components = {
             provider: "procedural" | "stability";
             /** Seed */
             seed?: number | null;
+            /** Stability Mode */
+            stability_mode?: ("guided" | "mix") | null;
+            /** Stability Strength */
+            stability_strength?: number | null;
         };
         /**
          * JobResponse

@@ -144,7 +144,11 @@ class Application:
                 audio=self.audio,
                 settings=self.settings,
                 parser=self.parse_prompt,
-                providers=ProviderRegistry(stability_key=self.stability_key),
+                providers=ProviderRegistry(
+                    stability_key=self.stability_key,
+                    stability_base_url=self.settings.stability_base_url,
+                    stability_max_credits=self.settings.stability_max_credits,
+                ),
             ),
         )
 

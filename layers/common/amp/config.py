@@ -1,13 +1,15 @@
 """One typed settings model, read from the environment on first use (never at import time), and the
 environment each kind of Lambda handler needs, checked when the process first serves (cold start)."""
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from amp.domain.errors import AmpError, InvalidInput
 from amp.domain.job import MasterPreset
@@ -17,6 +19,15 @@ def default_data_dir() -> Path:
     """Per-user data dir (XDG), so jobs survive across runs and checkouts."""
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "amp"
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 class Settings(BaseModel):
@@ -33,6 +44,13 @@ class Settings(BaseModel):
     stability_api_key_secret: str | None = Field(
         default=None, description="Secrets Manager secret name or SSM parameter holding the Stability key."
     )
+    stability_base_url: str = Field(
+        default="https://api.stability.ai",
+        description="Stability AI API root: a proxy, gateway or test server; http:// only on loopback.",
+    )
+    stability_max_credits: float | None = Field(
+        default=None, gt=0, description="Per-job Stability AI budget; a job estimated over it is refused."
+    )
     default_master_preset: MasterPreset = "streaming"
     presigned_url_expiry_s: int = Field(default=900, ge=60, le=900)
     # --- SoundFont (sampled instruments): the file, and in the cloud its key in the audio bucket ---
@@ -43,6 +61,17 @@ class Settings(BaseModel):
         default=None,
         description="Audio-bucket key the generate function copies to `soundfont` at cold start (cloud).",
     )
+
+    @field_validator("stability_base_url")
+    @classmethod
+    def _base_url_is_https_or_loopback(cls, value: str) -> str:
+        """The key travels in every request: plain http only where it cannot leave the machine."""
+        url = urlsplit(value)
+        if url.scheme not in ("http", "https") or not url.hostname:
+            raise ValueError("must be an http(s) URL such as https://api.stability.ai")
+        if url.scheme == "http" and not _is_loopback(url.hostname):
+            raise ValueError("plain http:// is accepted only for loopback addresses; use https://")
+        return value.rstrip("/")
 
     @model_validator(mode="after")
     def _aws_needs_resources(self) -> "Settings":
@@ -63,6 +92,8 @@ _ENV_NAMES = {
     "parser": "AMP_PARSER",
     "bedrock_model_id": "AMP_BEDROCK_MODEL_ID",
     "stability_api_key_secret": "AMP_STABILITY_API_KEY_SECRET",  # nosec B105: a variable name
+    "stability_base_url": "AMP_STABILITY_BASE_URL",
+    "stability_max_credits": "AMP_STABILITY_MAX_CREDITS",
     "default_master_preset": "AMP_DEFAULT_MASTER_PRESET",
     "presigned_url_expiry_s": "AMP_PRESIGNED_URL_EXPIRY_S",
     "soundfont": "AMP_SOUNDFONT",

@@ -73,16 +73,21 @@ class JobTransitions(ABC):
             refused_from=TERMINAL_STATUSES,
         )
 
-    def succeed(self, job_id: str, artifacts: Sequence[Artifact]) -> Job:
-        return self._write(
-            job_id,
-            {
-                "artifacts": [artifact.model_dump(mode="json") for artifact in artifacts],
-                "status": JobStatus.SUCCEEDED.value,
-                "progress": 1.0,
-            },
-            refused_from=TERMINAL_STATUSES,
-        )
+    def succeed(
+        self,
+        job_id: str,
+        artifacts: Sequence[Artifact],
+        *,
+        stem_reports: Mapping[str, Mapping[str, Any]] | None = None,
+    ) -> Job:
+        changes: dict[str, Any] = {
+            "artifacts": [artifact.model_dump(mode="json") for artifact in artifacts],
+            "status": JobStatus.SUCCEEDED.value,
+            "progress": 1.0,
+        }
+        if stem_reports:
+            changes["stem_reports"] = {role: dict(report) for role, report in stem_reports.items()}
+        return self._write(job_id, changes, refused_from=TERMINAL_STATUSES)
 
 
 def _require_running(status: JobStatus, transition: str) -> None:

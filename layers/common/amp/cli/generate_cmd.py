@@ -54,6 +54,17 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
         help="mastering preset: -14, -9 or -23 LUFS (default: streaming)",
     )
     parser.add_argument("--provider", choices=PROVIDER_NAMES, default="procedural")
+    parser.add_argument(
+        "--stability-strength",
+        type=float,
+        metavar="0.1..0.9",
+        help="--provider stability: how far the model may move from the composed stems (default 0.35)",
+    )
+    parser.add_argument(
+        "--stability-mode",
+        choices=("guided", "mix"),
+        help="--provider stability: re-render each composed stem (guided, default) or one whole mix",
+    )
     parser.add_argument("--bpm", type=float, help="override the tempo")
     parser.add_argument("--key", help="override the key, e.g. F# or Bb")
     parser.add_argument("--genre", help="override the genre")
@@ -106,6 +117,8 @@ def request_from_args(args: argparse.Namespace) -> JobRequest:
         "seed": args.seed,
         "master_preset": args.master,
         "provider": args.provider,
+        "stability_strength": args.stability_strength,
+        "stability_mode": args.stability_mode,
         "overrides": {"bpm": args.bpm, "key": args.key, "genre": args.genre},
         "plan": read_plan_file(getattr(args, "plan", None)),
         "loop": bool(getattr(args, "loop", False)),

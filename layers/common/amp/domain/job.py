@@ -66,6 +66,9 @@ PROVIDER_NAMES: tuple[ProviderName, ...] = get_args(ProviderName)
 
 DurationS = Annotated[float | None, Field(ge=MIN_DURATION_S, le=MAX_DURATION_S)]
 """A requested song length; None lets the prompt (or the default) decide."""
+StabilityStrength = Annotated[float | None, Field(ge=0.1, le=0.9)]
+"""Stable Audio audio-to-audio strength for guided generation; None: the provider's default."""
+StabilityModeName = Literal["guided", "mix"]
 Seed = Annotated[int | None, Field(ge=0, lt=SEED_LIMIT)]
 """A requested seed; None derives one from the job."""
 
@@ -83,6 +86,8 @@ class JobOptions(BaseModel):
     overrides: SpecOverrides = Field(default_factory=SpecOverrides)
     plan: Plan | None = None
     loop: bool = False
+    stability_strength: StabilityStrength = None
+    stability_mode: StabilityModeName | None = None
 
 
 class JobRequest(BaseModel):
@@ -141,6 +146,22 @@ class JobRequest(BaseModel):
             raise ValueError("parent_id and edit go together: name the job to edit and the edit")
         return self
 
+    stability_strength: StabilityStrength = Field(
+        default=None,
+        description=(
+            "Stability provider, guided mode: how far the model may move from the composed stems, "
+            "0.1 (keeps their timing and harmony, changes the sound) to 0.9 (reinterprets them); "
+            "default 0.35."
+        ),
+    )
+    stability_mode: StabilityModeName | None = Field(
+        default=None,
+        description=(
+            "Stability provider: 'guided' (default) re-renders each composed stem; 'mix' asks for the "
+            "whole song in one request (mix only, no stems)."
+        ),
+    )
+
     @classmethod
     def from_values(cls, values: Mapping[str, Any]) -> "JobRequest":
         """Validate plain values (CLI flags, a manifest line); InvalidInput says `field: problem; ...`."""
@@ -167,6 +188,8 @@ class JobRequest(BaseModel):
             overrides=self.overrides,
             plan=self.plan,
             loop=self.loop,
+            stability_strength=self.stability_strength,
+            stability_mode=self.stability_mode,
         )
 
 
@@ -260,6 +283,13 @@ class Job(BaseModel):
     edit: Edit | None = Field(default=None, description="How this job changes its parent (`parent_id`).")
     created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
     updated_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+    stem_reports: dict[str, dict[str, Any]] = Field(
+        default_factory=dict,
+        description=(
+            "Per role, what a generative provider did: requests, credits, the corrections made to "
+            "conform its audio to the grid, and whether the MIDI is the composer's or transcribed."
+        ),
+    )
 
     def artifact(self, kind: ArtifactKind, role: str | None = None) -> Artifact | None:
         return next((a for a in self.artifacts if a.kind == kind and a.role == role), None)

@@ -1,8 +1,8 @@
 """The roles the stages need filled. Adapters (SQLite/filesystem, DynamoDB/S3, ...) implement them."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from amp.domain.job import Artifact, Job, JobError, JobStatus
 from amp.domain.qa import QAReport
@@ -49,8 +49,15 @@ class JobStore(Protocol):
         """End a job that has not ended: FAILED, or CANCELLED for a cancel, with the error saying which
         stage stopped and why. A job already terminal keeps its status and error (Conflict)."""
 
-    def succeed(self, job_id: str, artifacts: Sequence[Artifact]) -> Job:
-        """End a running job SUCCEEDED at progress 1.0 with its published artifacts."""
+    def succeed(
+        self,
+        job_id: str,
+        artifacts: Sequence[Artifact],
+        *,
+        stem_reports: Mapping[str, Mapping[str, Any]] | None = None,
+    ) -> Job:
+        """End a running job SUCCEEDED at progress 1.0 with its published artifacts (and what a
+        generative provider reported per stem)."""
 
     def list_by_owner(self, owner: str, *, limit: int = 20, cursor: str | None = None) -> JobPage:
         """Newest first."""

@@ -4,6 +4,8 @@ Audio never travels here: stages pass store keys. Field names are referenced by 
 so renaming one means editing the state machine too (tests/infra checks the two agree).
 """
 
+from typing import Any
+
 from pydantic import BaseModel, Field
 
 from amp.domain.qa import MasterAdjustments
@@ -52,6 +54,9 @@ class GenerateOutput(BaseModel):
     role: str
     stem_key: str
     midi_key: str | None = None
+    provider_report: dict[str, Any] | None = Field(
+        default=None, description="A generative provider's per-stem report (Stability: StemReport)."
+    )
 
 
 class ParseOutput(JobRef):

@@ -3,7 +3,7 @@ The choice of provider by job option lives in `amp.providers.registry` (which im
 this module imports none of them)."""
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from amp.audio_io import SAMPLE_RATE, AudioBuffer
 from amp.domain.errors import InvalidInput
@@ -16,14 +16,20 @@ class RenderedStem:
     """(2, frames) float32 at SAMPLE_RATE, frames == stem_frames(spec)."""
     midi: bytes | None
     """A Standard MIDI File of the part, when the provider knows the notes."""
+    report: dict[str, Any] | None = None
+    """What a generative provider did (requests, credits, corrections, MIDI source): JSON-ready,
+    carried in GenerateOutput and stored on the job record by Publish."""
 
 
 class StemProvider(Protocol):
     name: str
-    uses_reference: bool
-    """Whether `render_stem` wants the reference track's bytes; the generate stage reads them from the
-    store only for a provider that says so (the procedural one follows the analysed features in the
-    spec instead)."""
+
+    @property
+    def uses_reference(self) -> bool:
+        """Whether `render_stem` wants the reference track's bytes; the generate stage reads them
+        from the store only for a provider that says so (the procedural one follows the analysed
+        features in the spec instead)."""
+        ...
 
     def render_stem(self, spec: MusicSpec, role: Role, *, reference: bytes | None = None) -> RenderedStem:
         """Render one role of the song; every role of one spec yields the same length."""

@@ -2,7 +2,6 @@
 (the prompt parser, the stem providers). `amp.application` builds one per process; stages never pick
 adapters or clients themselves."""
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -29,11 +28,15 @@ def rule_parser(text: str, *, options: JobOptions | None = None, seed_source: st
     return parse_prompt(text, options=options, seed_source=seed_source)
 
 
-def default_providers(name: str) -> "StemProvider":
+def default_providers(name: str, options: JobOptions | None = None) -> "StemProvider":
     """The provider registry without a Stability key source (a StageContext built by hand)."""
     from amp.providers.registry import provider_for
 
-    return provider_for(name)
+    return provider_for(name, options=options)
+
+
+class ProviderSource(Protocol):
+    def __call__(self, name: str, options: JobOptions | None = None) -> "StemProvider": ...
 
 
 @dataclass(frozen=True)
@@ -43,8 +46,8 @@ class StageContext:
     settings: Settings
     parser: PromptParser = rule_parser
     """Prompt -> MusicSpec: the rules, or the Bedrock parser when AMP_PARSER=bedrock."""
-    providers: Callable[[str], "StemProvider"] = default_providers
-    """Provider name (a job option) -> the provider that renders its stems."""
+    providers: "ProviderSource" = default_providers
+    """Provider name (a job option) and the job's options -> the provider that renders its stems."""
 
     def begin(self, job_id: str, status: JobStatus, stage: str, progress: float) -> Job:
         """Move the job into a stage. A cancelled or finished job stops the stage here."""

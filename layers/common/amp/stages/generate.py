@@ -39,7 +39,7 @@ def run(payload: GenerateInput, ctx: StageContext) -> GenerateOutput:
     parent = edit_parent(ctx, job)
     if parent is not None and reuses(parent, job, role):
         return reuse_parent_stem(ctx, parent, job, role)
-    provider = ctx.providers(job.options.provider)
+    provider = ctx.providers(job.options.provider, job.options)
     reference = (
         ctx.audio.get_bytes(job.reference_key) if job.reference_key and provider.uses_reference else None
     )
@@ -59,7 +59,7 @@ def run(payload: GenerateInput, ctx: StageContext) -> GenerateOutput:
         "stem generated",
         extra={"role": role.value, "provider": provider.name, "frames": int(stem.audio.shape[1])},
     )
-    return GenerateOutput(role=role.value, stem_key=stem_key, midi_key=midi_key)
+    return GenerateOutput(role=role.value, stem_key=stem_key, midi_key=midi_key, provider_report=stem.report)
 
 
 def _spliced(

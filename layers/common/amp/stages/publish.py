@@ -42,7 +42,9 @@ def run(payload: PublishInput, ctx: StageContext) -> PublishOutput:
         with contextlib.suppress(Exception):
             ctx.audio.delete_prefix(keys.job_prefix(job.owner, job.id))
         raise
-    ctx.jobs.succeed(job.id, publisher.artifacts)
+    # What a generative provider did per stem (credits, corrections, MIDI source) goes on the record.
+    reports = {stem.role: stem.provider_report for stem in payload.stems if stem.provider_report}
+    ctx.jobs.succeed(job.id, publisher.artifacts, stem_reports=reports)
     ctx.audio.delete_prefix(keys.work_prefix(job.owner, job.id))
     return PublishOutput(job_id=job.id, artifact_count=len(publisher.artifacts))
 
