@@ -112,6 +112,8 @@ def test_a_running_job_is_409_and_another_owners_job_is_404(launcher: FakeLaunch
     theirs = finished_job(service, owner="mallory")
     status, body = post_edit(theirs.id, {"kind": "remaster", "master_preset": "club"})
     assert (status, body["error"]["code"]) == (404, "not_found")
+    status, body = post_edit("0", {"kind": "add", "role": "fx", "instrument": "strings"})
+    assert (status, body["error"]["code"]) == (404, "not_found")  # not a job id at all: not a 500
     assert launcher.started == []
 
 

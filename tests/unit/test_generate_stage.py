@@ -2,6 +2,7 @@
 prefix, exact length, deterministic by seed, excluded roles refused."""
 
 import io
+from typing import Any
 
 import mido
 import numpy as np
@@ -154,7 +155,7 @@ def test_stems_are_byte_identical_across_processes_whatever_else_the_process_ren
     assert there == here
 
 
-def test_stability_jobs_render_through_the_api_with_the_reference_and_no_midi(
+def test_stability_jobs_render_guided_through_the_api_with_drum_midi_from_the_guide(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import httpx
@@ -175,8 +176,10 @@ def test_stability_jobs_render_through_the_api_with_the_reference_and_no_midi(
             200, content=encode_wav(tone, 44_100, "PCM_16"), headers={"content-type": "audio/wav"}
         )
 
-    def offline(api_key: str) -> StabilityProvider:
-        return StabilityProvider(api_key=api_key, transport=httpx.MockTransport(api), sleep=lambda s: None)
+    def offline(api_key: str, **settings: Any) -> StabilityProvider:
+        return StabilityProvider(
+            api_key=api_key, transport=httpx.MockTransport(api), sleep=lambda s: None, **settings
+        )
 
     monkeypatch.setenv("STABILITY_API_KEY", "sk-stage-test")
     monkeypatch.setattr(stability, "StabilityProvider", offline)
@@ -194,6 +197,7 @@ def test_stability_jobs_render_through_the_api_with_the_reference_and_no_midi(
     )
     ctx.jobs.create(job)
     out = generate.run(GenerateInput(job_id=job.id, role="drums"), ctx)
-    assert seen == [AUDIO_TO_AUDIO_PATH] and out.midi_key is None
+    assert seen == [AUDIO_TO_AUDIO_PATH] and out.midi_key is not None
+    assert out.provider_report is not None and out.provider_report["midi"] == "guide"
     audio, _ = decode_audio(ctx.audio.get_bytes(out.stem_key))
     assert audio.shape == (2, round(6.0 * SAMPLE_RATE))

@@ -89,7 +89,7 @@ def test_a_loop_joins_without_a_click_and_its_seam_is_no_busier_than_its_own_bar
     assert np.max(np.abs(pad[:, :256])) > 1e-3
     # and the seam survives the mix bus and the master (their gain curves start from rest)
     mixed = mix_stems({role.value: audio for role, audio in stems.items()}, SAMPLE_RATE, spec.genre)
-    mastered, _ = master_mix(mixed, "streaming", MasterAdjustments())
+    mastered, _ = master_mix(mixed.mix, mixed.sample_rate, "streaming", MasterAdjustments())
     jump, typical_step, seam_flux, bar_flux = _seam_figures(mastered.audio)
     assert jump <= typical_step and seam_flux <= 1.25 * bar_flux
 

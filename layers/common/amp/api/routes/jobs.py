@@ -133,7 +133,8 @@ def create_edit(
     job_id: str, body: EditRequest, idempotency_key: IdempotencyKey = None
 ) -> Response[JobResponse]:
     service = job_service()
-    request = JobRequest(prompt=EDIT_PROMPT, parent_id=job_id, edit=body.root)
+    parent = service.get_job(_owner(), job_id)  # a malformed or foreign id is 404, as on GET
+    request = JobRequest(prompt=EDIT_PROMPT, parent_id=parent.id, edit=body.root)
     job = service.create(_owner(), request, idempotency_key=idempotency_key)
     count("JobEdited")
     return _accepted(job, service)
