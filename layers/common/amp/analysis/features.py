@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import signal
 
-from amp.analysis import levels
+from amp.analysis import frontend, levels
 from amp.analysis.decode import DecodedAudio
 from amp.analysis.models import ReferenceFeatures
 from amp.analysis.spectrum import spectral_balance_db
@@ -26,6 +26,7 @@ from amp.domain.spec import MAX_BPM, MIN_BPM, PITCH_CLASSES
 
 ANALYSIS_RATE = 22_050
 HOP = 512
+FRAME_RATE = ANALYSIS_RATE / HOP
 MAX_BEATS_STORED = 2048
 
 # Krumhansl-Kessler probe-tone profiles (1982) and Temperley's Kostka-Payne profiles (2001).
@@ -97,17 +98,16 @@ def analysis_mono(audio: AudioBuffer, sample_rate: int) -> AudioBuffer:
 
 
 def estimate_tempo(mono: AudioBuffer) -> TempoEstimate:
-    """Tempo (bpm) and beat grid from the onset envelope; None when the track has no pulse."""
-    librosa = librosa_module()
-    onset_env = librosa.onset.onset_strength(y=mono, sr=ANALYSIS_RATE, hop_length=HOP)
+    """Tempo (bpm) and beat grid from the onset envelope; None when the track has no pulse.
+
+    numpy/scipy only (amp.analysis.frontend): no librosa import, no numba kernels to load or compile."""
+    onset_env = frontend.onset_envelope(mono, ANALYSIS_RATE, HOP).astype(np.float64)
     if float(np.max(onset_env, initial=0.0)) <= 1e-6:
         return TempoEstimate(None, 0.0, [])
     bpm = choose_tempo(onset_env)
-    _, beats = librosa.beat.beat_track(
-        onset_envelope=onset_env, sr=ANALYSIS_RATE, hop_length=HOP, bpm=bpm, units="time"
-    )
-    bpm = refine_bpm(bpm, np.asarray(beats, dtype=np.float64))
-    autocorrelation = _autocorrelation(np.asarray(onset_env, dtype=np.float64))
+    beats = frontend.track_beats(onset_env, FRAME_RATE, bpm) * HOP / ANALYSIS_RATE
+    bpm = refine_bpm(bpm, beats)
+    autocorrelation = _autocorrelation(onset_env)
     confidence = round(max(0.0, min(1.0, _ac_at_bpm(autocorrelation, bpm))), 3)
     beat_times = [round(float(t), 3) for t in beats[:MAX_BEATS_STORED]]
     return TempoEstimate(round(bpm, 2), confidence, beat_times, autocorrelation)
@@ -131,10 +131,7 @@ def _ac_at_bpm(ac: FloatArray, bpm: float) -> float:
 def choose_tempo(onset_env: FloatArray) -> float:
     """librosa's tempo, then the half/double/triple relative that the onset autocorrelation and a
     broad prior (log-normal around 120 bpm, one octave wide) favour."""
-    librosa = librosa_module()
-    first = float(
-        librosa.feature.tempo(onset_envelope=onset_env, sr=ANALYSIS_RATE, hop_length=HOP, std_bpm=2.0)[0]
-    )
+    first = frontend.tempogram_bpm(onset_env, FRAME_RATE, std_bpm=2.0)
     ac = _autocorrelation(np.asarray(onset_env, dtype=np.float64))
     best_bpm, best_score = first, -math.inf
     for factor in (0.5, 2 / 3, 1.0, 1.5, 2.0):
