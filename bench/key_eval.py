@@ -304,7 +304,9 @@ def judge(found: tuple[str, str], truth: tuple[str, str]) -> str:
 WEIGHTS = {"correct": 1.0, "fifth": 0.5, "relative": 0.3, "parallel": 0.2, "other": 0.0}
 
 
-def corpus(only_fixtures: bool) -> list[tuple[str, tuple[str, str], np.ndarray]]:
+def corpus(only_fixtures: bool, opening_s: float | None = None) -> list[tuple[str, tuple[str, str], np.ndarray]]:
+    """(name, (key, mode), mono at 22.05 kHz) per piece; `opening_s` keeps only each new piece's
+    first seconds (no final cadence: how a clip cut from the middle of a song looks)."""
     items: list[tuple[str, tuple[str, str], np.ndarray]] = []
     if only_fixtures:
         for entry in json.loads((KEYS / "manifest.json").read_text()):
@@ -316,21 +318,23 @@ def corpus(only_fixtures: bool) -> list[tuple[str, tuple[str, str], np.ndarray]]
         items.append((entry["name"], (entry["key"], entry["mode"]), features.analysis_mono(decoded.audio, decoded.sample_rate)))
     for piece in PIECES:
         audio, rate = sf.read(render(piece), dtype="float32", always_2d=True)
+        if opening_s is not None:
+            audio = audio[: round(opening_s * rate)]
         items.append((piece.name, (piece.key, piece.mode), features.analysis_mono(audio.T, rate)))
     return items
 
 
 def write_fixtures() -> None:
-    """The FIXTURE_NAMES pieces as 16 s OGG files (< 300 KB each) plus their manifest."""
+    """The closing 16 s of the FIXTURE_NAMES pieces as OGG files (< 300 KB each) plus their manifest."""
     KEYS.mkdir(parents=True, exist_ok=True)
     manifest = []
     for piece in PIECES:
         if piece.name not in FIXTURE_NAMES:
             continue
         audio, rate = sf.read(render(piece), dtype="float32", always_2d=True)
-        audio = audio[: 16 * rate]
-        fade = rate // 2
-        audio[-fade:] *= np.linspace(1.0, 0.0, fade, dtype=np.float32)[:, None]
+        audio = audio[-16 * rate :]  # the closing 16 s: the cadence a whole piece ends with
+        fade = rate // 4
+        audio[:fade] *= np.linspace(0.0, 1.0, fade, dtype=np.float32)[:, None]
         audio *= 0.5 / max(float(np.max(np.abs(audio))), 1e-9)
         mono = audio.mean(axis=1)[: (audio.shape[0] // 2) * 2].reshape(-1, 2).mean(axis=1)
         target = KEYS / f"{piece.name}.ogg"
@@ -345,11 +349,15 @@ def main() -> int:
     parser.add_argument("--fixtures", action="store_true", help="only the committed tests/audio/keys pieces")
     parser.add_argument("--write-fixtures", action="store_true")
     parser.add_argument("--variants", action="store_true", help="also the chroma/profile variants")
+    parser.add_argument(
+        "--opening", type=float, default=None, metavar="SECONDS",
+        help="judge only the first SECONDS of each new piece (no final cadence)",
+    )  # fmt: skip
     args = parser.parse_args()
     if args.write_fixtures:
         write_fixtures()
         return 0
-    items = corpus(args.fixtures)
+    items = corpus(args.fixtures, args.opening)
     estimators: dict[str, Callable[[np.ndarray], Estimate]] = {
         "baseline KS chroma_cqt": baseline,
         "previous HPSS+cqt K+T": previous,
