@@ -17,6 +17,7 @@ parallel 0.2), and the confusions. Modal pieces are scored against their tonic a
 
 import argparse
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -160,7 +161,13 @@ def _events(piece: Piece) -> tuple[list[tuple[int, float, int, int, float]], dic
             for index, beat in enumerate(pattern):
                 pitch = bass + (7 if style in {"bossa", "march"} and index % 2 else 0)
                 notes.append((0, start + beat, pitch, 94, 0.45 if style != "ballad" else 1.9))
-            chord_beats = (0, 1, 2, 3) if style in {"rock", "blues", "march"} else (0, 1.5, 2.5) if style != "ballad" else (0,)
+            chord_beats = (
+                (0, 1, 2, 3)
+                if style in {"rock", "blues", "march"}
+                else (0, 1.5, 2.5)
+                if style != "ballad"
+                else (0,)
+            )
             length = 0.45 if style != "ballad" else beats - 0.1
             notes.extend((1, start + beat, p, 66, length) for beat in chord_beats for p in voicing)
         # Melody: mostly chord tones, some scale steps (passing notes), a beat or half beat each.
@@ -190,7 +197,9 @@ def _events(piece: Piece) -> tuple[list[tuple[int, float, int, int, float]], dic
 def midi_bytes(piece: Piece) -> bytes:
     notes, programs = _events(piece)
     midi = mido.MidiFile(ticks_per_beat=TICKS)
-    midi.tracks.append(mido.MidiTrack([mido.MetaMessage("set_tempo", tempo=mido.bpm2tempo(piece.bpm), time=0)]))
+    midi.tracks.append(
+        mido.MidiTrack([mido.MetaMessage("set_tempo", tempo=mido.bpm2tempo(piece.bpm), time=0)])
+    )
     for channel in sorted({n[0] for n in notes}):
         track = mido.MidiTrack()
         if channel != DRUMS:
@@ -208,10 +217,9 @@ def midi_bytes(piece: Piece) -> bytes:
             track.append(message.copy(time=tick - now))
             now = tick
         midi.tracks.append(track)
-    buffer = tempfile.SpooledTemporaryFile()
+    buffer = io.BytesIO()
     midi.save(file=buffer)
-    buffer.seek(0)
-    return buffer.read()
+    return buffer.getvalue()
 
 
 def render(piece: Piece) -> Path:
@@ -227,7 +235,19 @@ def render(piece: Piece) -> Path:
     CACHE.mkdir(parents=True, exist_ok=True)
     midi_path = CACHE / f"{piece.name}-{digest}.mid"
     midi_path.write_bytes(data)
-    argv = [fluidsynth, "-ni", "-q", "-g", "0.6", "-r", "44100", "-F", str(wav), str(SOUNDFONT), str(midi_path)]
+    argv = [
+        fluidsynth,
+        "-ni",
+        "-q",
+        "-g",
+        "0.6",
+        "-r",
+        "44100",
+        "-F",
+        str(wav),
+        str(SOUNDFONT),
+        str(midi_path),
+    ]
     subprocess.run(argv, check=True, capture_output=True)
     return wav
 
@@ -239,12 +259,18 @@ ALBRECHT = (features.ALBRECHT_MAJOR, features.ALBRECHT_MINOR)
 Estimate = tuple[str, str, float]
 
 
-def _best(profile: np.ndarray, profile_sets: tuple[tuple[tuple[float, ...], tuple[float, ...]], ...]) -> Estimate:
+def _best(
+    profile: np.ndarray, profile_sets: tuple[tuple[tuple[float, ...], tuple[float, ...]], ...]
+) -> Estimate:
     """Key by correlation with every rotation of each (major, minor) profile pair, averaged over sets."""
     best: Estimate = ("C", "major", -2.0)
     for tonic in range(12):
         for index, mode in enumerate(("major", "minor")):
-            r = float(np.mean([np.corrcoef(profile, np.roll(np.array(p[index]), tonic))[0, 1] for p in profile_sets]))
+            r = float(
+                np.mean(
+                    [np.corrcoef(profile, np.roll(np.array(p[index]), tonic))[0, 1] for p in profile_sets]
+                )
+            )
             if r > best[2]:
                 best = (PITCH_CLASSES[tonic], mode, r)
     return best
@@ -262,7 +288,9 @@ def previous(mono: np.ndarray) -> Estimate:
     librosa = features.librosa_module()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        harmonic = librosa.effects.harmonic(mono, margin=2.0, n_fft=4096, hop_length=2048, kernel_size=(9, 31))
+        harmonic = librosa.effects.harmonic(
+            mono, margin=2.0, n_fft=4096, hop_length=2048, kernel_size=(9, 31)
+        )
         chroma = librosa.feature.chroma_cqt(y=harmonic, sr=features.ANALYSIS_RATE, hop_length=2048)
     return _best(chroma.mean(axis=1), (KRUMHANSL, TEMPERLEY))
 
@@ -273,7 +301,10 @@ def current(mono: np.ndarray) -> Estimate:
 
 
 def variant(
-    profiles: tuple[tuple[tuple[float, ...], tuple[float, ...]], ...], *, bass: float = 0.0, final: float = 0.0
+    profiles: tuple[tuple[tuple[float, ...], tuple[float, ...]], ...],
+    *,
+    bass: float = 0.0,
+    final: float = 0.0,
 ) -> Callable[[np.ndarray], Estimate]:
     """The pitch-spectrogram chroma (frontend.pitch_spectrogram) with a bass weight and a final-chord
     weight, correlated with `profiles`."""
@@ -294,7 +325,9 @@ def judge(found: tuple[str, str], truth: tuple[str, str]) -> str:
     interval = (tonic_f - tonic_t) % 12
     if found[1] == truth[1] and interval in {5, 7}:
         return "fifth"
-    if found[1] != truth[1] and ((truth[1] == "major" and interval == 9) or (truth[1] == "minor" and interval == 3)):
+    if found[1] != truth[1] and (
+        (truth[1] == "major" and interval == 9) or (truth[1] == "minor" and interval == 3)
+    ):
         return "relative"
     if found[1] != truth[1] and interval == 0:
         return "parallel"
@@ -304,18 +337,32 @@ def judge(found: tuple[str, str], truth: tuple[str, str]) -> str:
 WEIGHTS = {"correct": 1.0, "fifth": 0.5, "relative": 0.3, "parallel": 0.2, "other": 0.0}
 
 
-def corpus(only_fixtures: bool, opening_s: float | None = None) -> list[tuple[str, tuple[str, str], np.ndarray]]:
+def corpus(
+    only_fixtures: bool, opening_s: float | None = None
+) -> list[tuple[str, tuple[str, str], np.ndarray]]:
     """(name, (key, mode), mono at 22.05 kHz) per piece; `opening_s` keeps only each new piece's
     first seconds (no final cadence: how a clip cut from the middle of a song looks)."""
     items: list[tuple[str, tuple[str, str], np.ndarray]] = []
     if only_fixtures:
         for entry in json.loads((KEYS / "manifest.json").read_text()):
             decoded = decode_any((KEYS / entry["file"]).read_bytes(), what=entry["file"])
-            items.append((entry["name"], (entry["key"], entry["mode"]), features.analysis_mono(decoded.audio, decoded.sample_rate)))
+            items.append(
+                (
+                    entry["name"],
+                    (entry["key"], entry["mode"]),
+                    features.analysis_mono(decoded.audio, decoded.sample_rate),
+                )
+            )
         return items
     for entry in json.loads((MUSIC / "manifest.json").read_text()):
         decoded = decode_any((MUSIC / entry["file"]).read_bytes(), what=entry["file"])
-        items.append((entry["name"], (entry["key"], entry["mode"]), features.analysis_mono(decoded.audio, decoded.sample_rate)))
+        items.append(
+            (
+                entry["name"],
+                (entry["key"], entry["mode"]),
+                features.analysis_mono(decoded.audio, decoded.sample_rate),
+            )
+        )
     for piece in PIECES:
         audio, rate = sf.read(render(piece), dtype="float32", always_2d=True)
         if opening_s is not None:
@@ -364,9 +411,18 @@ def main() -> int:
         "amp estimate_key (now)": current,
     }
     if args.variants:
-        for name, profiles in (("K", (KRUMHANSL,)), ("T", (TEMPERLEY,)), ("AS", (ALBRECHT,)), ("K+T", (KRUMHANSL, TEMPERLEY)), ("T+AS", (TEMPERLEY, ALBRECHT)), ("K+T+AS", (KRUMHANSL, TEMPERLEY, ALBRECHT))):
+        for name, profiles in (
+            ("K", (KRUMHANSL,)),
+            ("T", (TEMPERLEY,)),
+            ("AS", (ALBRECHT,)),
+            ("K+T", (KRUMHANSL, TEMPERLEY)),
+            ("T+AS", (TEMPERLEY, ALBRECHT)),
+            ("K+T+AS", (KRUMHANSL, TEMPERLEY, ALBRECHT)),
+        ):
             for bass, final in ((0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 1.0), (2.0, 1.0)):
-                estimators[f"pitchgram {name} bass{bass:g} final{final:g}"] = variant(profiles, bass=bass, final=final)
+                estimators[f"pitchgram {name} bass{bass:g} final{final:g}"] = variant(
+                    profiles, bass=bass, final=final
+                )
     print(f"{len(items)} pieces; load {os.getloadavg()[0]:.2f}")
     rows = []
     for name, estimate in estimators.items():
@@ -382,7 +438,9 @@ def main() -> int:
         cpu = time.process_time() - cpu
         score = sum(WEIGHTS[v] * n for v, n in verdicts.items()) / len(items)
         rows.append((name, verdicts, score, cpu, wrong))
-    print(f"{'estimator':<36}{'correct':>8}{'fifth':>7}{'relat':>7}{'paral':>7}{'other':>7}{'MIREX':>7}{'CPU s':>7}")
+    print(
+        f"{'estimator':<36}{'correct':>8}{'fifth':>7}{'relat':>7}{'paral':>7}{'other':>7}{'MIREX':>7}{'CPU s':>7}"
+    )
     for name, verdicts, score, cpu, _ in rows:
         print(
             f"{name:<36}{verdicts['correct']:>5}/{len(items):<2}{verdicts['fifth']:>7}{verdicts['relative']:>7}"

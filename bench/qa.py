@@ -43,14 +43,16 @@ def main() -> int:
         from amp.config import get_settings
         from amp.domain.job import LOCAL_OWNER, Job, JobOptions
         from amp.domain.stage_io import QAInput
-        from amp.orchestration.local_pipeline import stage_handlers, run_job_locally
+        from amp.orchestration.local_pipeline import run_job_locally, stage_handlers
         from amp.stages import qa
 
         get_settings.cache_clear()
         reset_application()
         ctx = stage_context()
         job = Job(
-            owner=LOCAL_OWNER, prompt=args.prompt, options=JobOptions(duration_s=args.duration, seed=args.seed)
+            owner=LOCAL_OWNER,
+            prompt=args.prompt,
+            options=JobOptions(duration_s=args.duration, seed=args.seed),
         )
         ctx.jobs.create(job)
         real_qa = stage_handlers()["qa"]
@@ -98,7 +100,7 @@ def main() -> int:
             profiler.enable()
             qa.run(payload, ctx)
             profiler.disable()
-            pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
+            pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
         passed = ctx.jobs.get(job.id).qa
         print(f"  report: {'passed' if passed and passed.passed else 'FAILED'}")
         status = "SUCCEEDED" if passed and passed.passed else "FAILED"

@@ -51,7 +51,10 @@ def test_the_key_follows_a_transposition() -> None:
 def test_tuning_a_third_of_a_semitone_sharp_keeps_the_pitch_classes() -> None:
     """An A at 440 * 2**(1/36) Hz still reads as A: the pitch grid follows the piece's tuning."""
     rate = features.ANALYSIS_RATE
-    tone = sine(440.0 * 2 ** (1 / 36), 3.0, sample_rate=rate)[0] + sine(660.0 * 2 ** (1 / 36), 3.0, sample_rate=rate)[0]
+    tone = (
+        sine(440.0 * 2 ** (1 / 36), 3.0, sample_rate=rate)[0]
+        + sine(660.0 * 2 ** (1 / 36), 3.0, sample_rate=rate)[0]
+    )
     spectrogram = frontend.pitch_spectrogram(tone.astype(np.float32), rate)
     profile = features.key_profile(spectrogram, bass_weight=0.0, final_weight=0.0)
     assert set(np.argsort(profile)[-2:]) == {9, 4}  # A and E

@@ -1,13 +1,14 @@
 """Reference-track features: tempo and beat grid, key and mode, time signature, loudness, dynamics,
 spectral balance, stereo image, onset density.
 
-librosa is imported lazily inside the functions (it is ~350 MB with llvmlite and only the analyze and
-qa container-image Lambdas ship it); NUMBA_CACHE_DIR is pointed at a writable path first."""
+Tempo, beats and key are numpy/scipy (amp.analysis.frontend): QA and generation call them on every
+job. librosa (~350 MB with llvmlite) is imported lazily only by the reference-analysis extras (time
+signature, onset density) and bench/key_eval.py's baselines; NUMBA_CACHE_DIR is pointed at a
+writable path first."""
 
 import math
 import os
 import tempfile
-import warnings
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -170,12 +171,20 @@ FINAL_S = 3.0
 """The last seconds of sound: most pieces end on the tonic chord."""
 
 
+def _ends_in_a_decay(loudness: FloatArray, sounding: npt.NDArray[np.bool_]) -> bool:
+    """Whether the audio ends (a last chord ringing out, a fade) rather than being cut off mid-bar:
+    the final frame is 20 dB under the typical sounding frame. A clip cut from the middle of a song
+    ends on any chord, and weighing that in costs more keys than it wins (bench/key_eval.py --opening)."""
+    return bool(loudness[-1] < 0.1 * float(np.median(loudness[sounding])))
+
+
 def key_profile(
     spectrogram: frontend.PitchSpectrogram, *, bass_weight: float = 1.0, final_weight: float = 1.0
 ) -> FloatArray:
     """The pitch-class profile a key is read from: mean per-frame chroma (each sounding frame scaled to
-    its loudest class, as chroma_cqt does), plus the bass line's chroma and the final chord's, each
-    scaled to the same peak and weighed."""
+    its loudest class, as chroma_cqt does), plus the bass line's chroma and, when the audio ends in
+    a decay, the final chord's (most pieces end on the tonic), each scaled to the same peak and
+    weighed."""
     energy = spectrogram.energy.astype(np.float64)
     if energy.size == 0:
         return np.zeros(12)
@@ -199,7 +208,7 @@ def key_profile(
     if bass_weight:
         bass_rows = spectrogram.low_midi + np.arange(energy.shape[0]) < BASS_MIDI
         profile = profile + bass_weight * chroma(bass_rows, sounding)
-    if final_weight:
+    if final_weight and _ends_in_a_decay(loudness, sounding):
         last = int(np.flatnonzero(sounding)[-1])
         first = max(0, last + 1 - max(1, round(FINAL_S / spectrogram.frame_s)))
         final = np.zeros_like(sounding)
@@ -209,10 +218,11 @@ def key_profile(
 
 
 KEY_PROFILES: dict[Literal["major", "minor"], tuple[tuple[float, ...], ...]] = {
-    "major": (KRUMHANSL_MAJOR, TEMPERLEY_MAJOR, ALBRECHT_MAJOR),
-    "minor": (KRUMHANSL_MINOR, TEMPERLEY_MINOR, ALBRECHT_MINOR),
+    "major": (ALBRECHT_MAJOR,),
+    "minor": (ALBRECHT_MINOR,),
 }
-"""Correlations with the three are averaged: each alone misses a different piece (bench/key_eval.py)."""
+"""Albrecht-Shanahan alone: of Krumhansl, Temperley, their pairs and all three (bench/key_eval.py),
+it finds the most keys in clips without a cadence and, with the final chord, every whole piece."""
 
 
 @cache
@@ -230,14 +240,14 @@ def _key_templates() -> tuple[FloatArray, list[tuple[int, Literal["major", "mino
 
 def estimate_key(mono: AudioBuffer) -> KeyEstimate:
     """Key and mode by correlating the harmonic pitch-class profile (drums masked out, the final chord
-    weighed in: `key_profile`) with rotated Krumhansl, Temperley and Albrecht-Shanahan profiles.
+    weighed in when the audio ends: `key_profile`) with the rotated Albrecht-Shanahan profiles.
 
     numpy/scipy only (frontend.pitch_spectrogram): librosa's HPSS + chroma_cqt cost ~0.7 s per 30 s
     plus numba start-up; this costs a few hundredths. On 29 FluidSynth recordings (bench/key_eval.py)
-    it finds 29 keys, a Krumhansl-Schmuckler chroma_cqt baseline 27 and the HPSS estimator it
-    replaces 28. A bass-weighted chroma was measured too and lost pieces (dorian and aeolian vamps
-    pulled to a fifth), so the bass weight is 0."""
-    profile = key_profile(frontend.pitch_spectrogram(mono, ANALYSIS_RATE), bass_weight=0.0, final_weight=1.0)
+    it finds 29 keys where a Krumhansl-Schmuckler chroma_cqt baseline finds 27 and the HPSS estimator
+    it replaces 28; on their first 12 s (no cadence) 22 against 21 and 20. A bass-weighted chroma
+    was measured too and lost pieces (dorian and aeolian vamps pulled to a fifth): bass weight 0."""
+    profile = key_profile(frontend.pitch_spectrogram(mono, ANALYSIS_RATE), bass_weight=0.0, final_weight=0.5)
     if float(profile.max(initial=0.0)) <= 1e-6 or float(np.std(profile)) < 1e-6:
         return KeyEstimate(None, None, 0.0)
     templates, labels = _key_templates()

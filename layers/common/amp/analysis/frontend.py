@@ -53,7 +53,9 @@ def _mel_to_hz(mel: FloatArray) -> FloatArray:
 def mel_filters(sample_rate: int, n_fft: int, n_mels: int = 128) -> Float32Array:
     """Slaney-normalised triangular mel filterbank (n_mels x bins), 0 Hz to Nyquist."""
     fft_hz = np.linspace(0.0, sample_rate / 2, 1 + n_fft // 2)
-    mel_hz = _mel_to_hz(np.linspace(_hz_to_mel(np.array(0.0)), _hz_to_mel(np.array(sample_rate / 2)), n_mels + 2))
+    mel_hz = _mel_to_hz(
+        np.linspace(_hz_to_mel(np.array(0.0)), _hz_to_mel(np.array(sample_rate / 2)), n_mels + 2)
+    )
     widths = np.diff(mel_hz)
     ramps = mel_hz[:, None] - fft_hz[None, :]
     lower = -ramps[:-2] / widths[:-1, None]
@@ -133,7 +135,9 @@ def track_beats(onset_env: FloatArray, frame_rate: float, bpm: float, tightness:
     backlink[:first] = -1
     # The last beat: the latest local maximum of the cumulative score above half their median.
     inner = (cumulative[1:-1] > cumulative[:-2]) & (cumulative[1:-1] >= cumulative[2:])
-    maxima = np.flatnonzero(np.concatenate([[cumulative[0] > cumulative[1]], inner, [cumulative[-1] > cumulative[-2]]]))
+    maxima = np.flatnonzero(
+        np.concatenate([[cumulative[0] > cumulative[1]], inner, [cumulative[-1] > cumulative[-2]]])
+    )
     if maxima.size == 0:
         return np.zeros(0)
     threshold = 0.5 * float(np.median(cumulative[maxima]))
@@ -152,7 +156,7 @@ def track_beats(onset_env: FloatArray, frame_rate: float, bpm: float, tightness:
     if loud.size == 0:
         return np.zeros(0)
     kept = frames[(frames >= loud[0]) & (frames <= loud[-1])]
-    return kept.astype(np.float64)
+    return np.asarray(kept, dtype=np.float64)
 
 
 @dataclass(frozen=True)
@@ -177,13 +181,19 @@ def _pitch_filters(sample_rate: int, n_fft: int) -> Float32Array:
     fft_hz = np.linspace(0.0, sample_rate / 2, 1 + n_fft // 2)
     with np.errstate(divide="ignore"):
         midi = 69.0 + 12.0 * np.log2(np.maximum(fft_hz, 1e-9) / 440.0)
-    centres = LOW_MIDI - 1 / BINS_PER_SEMITONE + np.arange((HIGH_MIDI - LOW_MIDI + 1) * BINS_PER_SEMITONE) / BINS_PER_SEMITONE
+    centres = (
+        LOW_MIDI
+        - 1 / BINS_PER_SEMITONE
+        + np.arange((HIGH_MIDI - LOW_MIDI + 1) * BINS_PER_SEMITONE) / BINS_PER_SEMITONE
+    )
     distance = np.abs(midi[None, :] - centres[:, None]) * BINS_PER_SEMITONE
     weights = np.maximum(0.0, 1.0 - distance)
     return np.asarray(weights, dtype=np.float32)
 
 
-def pitch_spectrogram(mono: Float32Array, sample_rate: int, *, n_fft: int = 16384, hop: int = 4096) -> PitchSpectrogram:
+def pitch_spectrogram(
+    mono: Float32Array, sample_rate: int, *, n_fft: int = 16384, hop: int = 4096
+) -> PitchSpectrogram:
     """Magnitude on a 1/3-semitone grid (0.74 s frames: 1.3 Hz bins resolve the bass octave), drums
     removed by a median-filter harmonic/percussive soft mask on that small grid (~250 rows instead of
     8193 FFT bins, which is what made librosa's HPSS cost seconds), and tuning taken from whichever

@@ -2,11 +2,11 @@
 `hard`; `remasterable` marks what another mastering pass (louder/quieter, lower ceiling) can fix,
 which is what the ASL's remaster loop acts on. The advisory (style) checks are in `amp.qa.musical`."""
 
+import itertools
 from collections.abc import Iterable, Mapping
 
 import numpy as np
 import numpy.typing as npt
-
 from scipy import fft as scipy_fft
 
 from amp.analysis import levels
@@ -205,7 +205,9 @@ def stems_residual_db(
     bounds = [0, *_band_edges(block, sample_rate), mix_spectrum.shape[2]]
     parts = (mix_spectrum.real, mix_spectrum.imag, sum_spectrum.real, sum_spectrum.imag)
 
-    def dot(first: npt.NDArray[np.float32], second: npt.NDArray[np.float32], low: int, high: int) -> FloatArray:
+    def dot(
+        first: npt.NDArray[np.float32], second: npt.NDArray[np.float32], low: int, high: int
+    ) -> FloatArray:
         """Per block: sum over channels and bins low..high of first * second, with Parseval's
         weights (each bin above DC stands for two; the Nyquist bin of an even block counts once)."""
         total = 2.0 * np.einsum("cnk,cnk->n", first[:, :, low:high], second[:, :, low:high], dtype=np.float64)
@@ -217,7 +219,7 @@ def stems_residual_db(
 
     mix_re, mix_im, sum_re, sum_im = parts
     residual_energy = 0.0
-    for low, high in zip(bounds[:-1], bounds[1:], strict=True):
+    for low, high in itertools.pairwise(bounds):
         cross = dot(mix_re, sum_re, low, high) + dot(mix_im, sum_im, low, high)
         power = dot(sum_re, sum_re, low, high) + dot(sum_im, sum_im, low, high)
         own = dot(mix_re, mix_re, low, high) + dot(mix_im, mix_im, low, high)
