@@ -1,14 +1,16 @@
 """Reference-track features: tempo and beat grid, key and mode, time signature, loudness, dynamics,
 spectral balance, stereo image, onset density.
 
-librosa is imported lazily inside the functions (it is ~350 MB with llvmlite and only the analyze and
-qa container-image Lambdas ship it); NUMBA_CACHE_DIR is pointed at a writable path first."""
+Tempo, beats and key are numpy/scipy (amp.analysis.frontend): QA and generation call them on every
+job. librosa (~350 MB with llvmlite) is imported lazily only by the reference-analysis extras (time
+signature, onset density) and bench/key_eval.py's baselines; NUMBA_CACHE_DIR is pointed at a
+writable path first."""
 
 import math
 import os
 import tempfile
-import warnings
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from types import ModuleType
 from typing import Literal
@@ -17,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import signal
 
-from amp.analysis import levels
+from amp.analysis import frontend, levels
 from amp.analysis.decode import DecodedAudio
 from amp.analysis.models import ReferenceFeatures
 from amp.analysis.spectrum import spectral_balance_db
@@ -26,6 +28,7 @@ from amp.domain.spec import MAX_BPM, MIN_BPM, PITCH_CLASSES
 
 ANALYSIS_RATE = 22_050
 HOP = 512
+FRAME_RATE = ANALYSIS_RATE / HOP
 MAX_BEATS_STORED = 2048
 
 # Krumhansl-Kessler probe-tone profiles (1982) and Temperley's Kostka-Payne profiles (2001).
@@ -33,6 +36,11 @@ KRUMHANSL_MAJOR = (6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2
 KRUMHANSL_MINOR = (6.33, 2.68, 3.52, 5.38, 2.60, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17)
 TEMPERLEY_MAJOR = (0.748, 0.060, 0.488, 0.082, 0.670, 0.460, 0.096, 0.715, 0.104, 0.366, 0.057, 0.400)
 TEMPERLEY_MINOR = (0.712, 0.084, 0.474, 0.618, 0.049, 0.460, 0.105, 0.747, 0.404, 0.067, 0.133, 0.330)
+
+# Albrecht & Shanahan's profiles (2013), pitch-class distributions of a large corpus of major and
+# minor pieces: they tell relative keys apart better than the probe-tone ratings.
+ALBRECHT_MAJOR = (0.238, 0.006, 0.111, 0.006, 0.137, 0.094, 0.016, 0.214, 0.009, 0.080, 0.008, 0.081)
+ALBRECHT_MINOR = (0.220, 0.006, 0.104, 0.123, 0.019, 0.103, 0.012, 0.214, 0.062, 0.022, 0.061, 0.052)
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -97,17 +105,16 @@ def analysis_mono(audio: AudioBuffer, sample_rate: int) -> AudioBuffer:
 
 
 def estimate_tempo(mono: AudioBuffer) -> TempoEstimate:
-    """Tempo (bpm) and beat grid from the onset envelope; None when the track has no pulse."""
-    librosa = librosa_module()
-    onset_env = librosa.onset.onset_strength(y=mono, sr=ANALYSIS_RATE, hop_length=HOP)
+    """Tempo (bpm) and beat grid from the onset envelope; None when the track has no pulse.
+
+    numpy/scipy only (amp.analysis.frontend): no librosa import, no numba kernels to load or compile."""
+    onset_env = frontend.onset_envelope(mono, ANALYSIS_RATE, HOP).astype(np.float64)
     if float(np.max(onset_env, initial=0.0)) <= 1e-6:
         return TempoEstimate(None, 0.0, [])
     bpm = choose_tempo(onset_env)
-    _, beats = librosa.beat.beat_track(
-        onset_envelope=onset_env, sr=ANALYSIS_RATE, hop_length=HOP, bpm=bpm, units="time"
-    )
-    bpm = refine_bpm(bpm, np.asarray(beats, dtype=np.float64))
-    autocorrelation = _autocorrelation(np.asarray(onset_env, dtype=np.float64))
+    beats = frontend.track_beats(onset_env, FRAME_RATE, bpm) * HOP / ANALYSIS_RATE
+    bpm = refine_bpm(bpm, beats)
+    autocorrelation = _autocorrelation(onset_env)
     confidence = round(max(0.0, min(1.0, _ac_at_bpm(autocorrelation, bpm))), 3)
     beat_times = [round(float(t), 3) for t in beats[:MAX_BEATS_STORED]]
     return TempoEstimate(round(bpm, 2), confidence, beat_times, autocorrelation)
@@ -131,10 +138,7 @@ def _ac_at_bpm(ac: FloatArray, bpm: float) -> float:
 def choose_tempo(onset_env: FloatArray) -> float:
     """librosa's tempo, then the half/double/triple relative that the onset autocorrelation and a
     broad prior (log-normal around 120 bpm, one octave wide) favour."""
-    librosa = librosa_module()
-    first = float(
-        librosa.feature.tempo(onset_envelope=onset_env, sr=ANALYSIS_RATE, hop_length=HOP, std_bpm=2.0)[0]
-    )
+    first = frontend.tempogram_bpm(onset_env, FRAME_RATE, std_bpm=2.0)
     ac = _autocorrelation(np.asarray(onset_env, dtype=np.float64))
     best_bpm, best_score = first, -math.inf
     for factor in (0.5, 2 / 3, 1.0, 1.5, 2.0):
@@ -161,39 +165,101 @@ def refine_bpm(bpm: float, beat_times_s: FloatArray) -> float:
     return fitted if abs(fitted / bpm - 1.0) <= 0.05 else bpm
 
 
+BASS_MIDI = 52
+"""Notes below E3 are the bass line: the roots a key rests on."""
+FINAL_S = 3.0
+"""The last seconds of sound: most pieces end on the tonic chord."""
+
+
+def _ends_in_a_decay(loudness: FloatArray, sounding: npt.NDArray[np.bool_]) -> bool:
+    """Whether the audio ends (a last chord ringing out, a fade) rather than being cut off mid-bar:
+    the final frame is 20 dB under the typical sounding frame. A clip cut from the middle of a song
+    ends on any chord, and weighing that in costs more keys than it wins (bench/key_eval.py --opening)."""
+    return bool(loudness[-1] < 0.1 * float(np.median(loudness[sounding])))
+
+
+def key_profile(
+    spectrogram: frontend.PitchSpectrogram, *, bass_weight: float = 1.0, final_weight: float = 1.0
+) -> FloatArray:
+    """The pitch-class profile a key is read from: mean per-frame chroma (each sounding frame scaled to
+    its loudest class, as chroma_cqt does), plus the bass line's chroma and, when the audio ends in
+    a decay, the final chord's (most pieces end on the tonic), each scaled to the same peak and
+    weighed."""
+    energy = spectrogram.energy.astype(np.float64)
+    if energy.size == 0:
+        return np.zeros(12)
+    loudness = energy.sum(axis=0)
+    sounding = loudness > 1e-3 * float(loudness.max(initial=0.0))
+    if not sounding.any():
+        return np.zeros(12)
+    pitch_class = (spectrogram.low_midi + np.arange(energy.shape[0])) % 12
+
+    def chroma(rows: npt.NDArray[np.bool_], frames: npt.NDArray[np.bool_]) -> FloatArray:
+        folded = np.zeros((12, int(frames.sum())))
+        np.add.at(folded, pitch_class[rows], energy[rows][:, frames])
+        peak = folded.max(axis=0, keepdims=True)
+        folded = np.divide(folded, peak, out=np.zeros_like(folded), where=peak > 0)
+        mean = folded.mean(axis=1)
+        top = float(mean.max(initial=0.0))
+        return mean / top if top > 0 else mean
+
+    every_row = np.ones(energy.shape[0], dtype=bool)
+    profile = chroma(every_row, sounding)
+    if bass_weight:
+        bass_rows = spectrogram.low_midi + np.arange(energy.shape[0]) < BASS_MIDI
+        profile = profile + bass_weight * chroma(bass_rows, sounding)
+    if final_weight and _ends_in_a_decay(loudness, sounding):
+        last = int(np.flatnonzero(sounding)[-1])
+        first = max(0, last + 1 - max(1, round(FINAL_S / spectrogram.frame_s)))
+        final = np.zeros_like(sounding)
+        final[first : last + 1] = sounding[first : last + 1]
+        profile = profile + final_weight * chroma(every_row, final)
+    return profile
+
+
+KEY_PROFILES: dict[Literal["major", "minor"], tuple[tuple[float, ...], ...]] = {
+    "major": (ALBRECHT_MAJOR,),
+    "minor": (ALBRECHT_MINOR,),
+}
+"""Albrecht-Shanahan alone: of Krumhansl, Temperley, their pairs and all three (bench/key_eval.py),
+it finds the most keys in clips without a cadence and, with the final chord, every whole piece."""
+
+
+@cache
+def _key_templates() -> tuple[FloatArray, list[tuple[int, Literal["major", "minor"]]]]:
+    """Every rotation of every profile, z-scored, so one matrix product gives all Pearson r."""
+    rows, labels = [], []
+    for mode, profiles in KEY_PROFILES.items():
+        for tonic in range(12):
+            for profile in profiles:
+                rotated = np.roll(np.array(profile), tonic)
+                rows.append((rotated - rotated.mean()) / rotated.std())
+            labels.append((tonic, mode))
+    return np.array(rows), labels
+
+
 def estimate_key(mono: AudioBuffer) -> KeyEstimate:
-    """Key and mode by correlating the mean chroma of the harmonic part with rotated Krumhansl and
-    Temperley profiles. Drums are separated out first (HPSS, coarse hop: ~0.7 s per 30 s): a sampled
-    acoustic kit spreads energy over every pitch class and pulled a rock song in E minor to E major
-    and a funk song in E mixolydian to A major (bench/generate.py adherence: key 22/24 -> 24/24)."""
-    librosa = librosa_module()
-    with warnings.catch_warnings():
-        # Clips of a second or two make the lowest CQT octaves warn that n_fft exceeds the signal;
-        # the upper octaves still carry the pitch classes.
-        warnings.filterwarnings("ignore", message="n_fft=.* is too large", category=UserWarning)
-        harmonic = librosa.effects.harmonic(
-            mono, margin=2.0, n_fft=4096, hop_length=2048, kernel_size=(9, 31)
-        )
-        chroma = librosa.feature.chroma_cqt(y=harmonic, sr=ANALYSIS_RATE, hop_length=HOP * 4)
-    profile = chroma.mean(axis=1)
+    """Key and mode by correlating the harmonic pitch-class profile (drums masked out, the final chord
+    weighed in when the audio ends: `key_profile`) with the rotated Albrecht-Shanahan profiles.
+
+    numpy/scipy only (frontend.pitch_spectrogram): librosa's HPSS + chroma_cqt cost ~0.7 s per 30 s
+    plus numba start-up; this costs a few hundredths. On 29 FluidSynth recordings (bench/key_eval.py)
+    it finds 29 keys where a Krumhansl-Schmuckler chroma_cqt baseline finds 27 and the HPSS estimator
+    it replaces 28; on their first 12 s (no cadence) 22 against 21 and 20. A bass-weighted chroma
+    was measured too and lost pieces (dorian and aeolian vamps pulled to a fifth): bass weight 0."""
+    profile = key_profile(frontend.pitch_spectrogram(mono, ANALYSIS_RATE), bass_weight=0.0, final_weight=0.5)
     if float(profile.max(initial=0.0)) <= 1e-6 or float(np.std(profile)) < 1e-6:
         return KeyEstimate(None, None, 0.0)
-    scores: list[tuple[float, int, Literal["major", "minor"]]] = []
-    for tonic in range(12):
-        for mode, profiles in (
-            ("major", (KRUMHANSL_MAJOR, TEMPERLEY_MAJOR)),
-            ("minor", (KRUMHANSL_MINOR, TEMPERLEY_MINOR)),
-        ):
-            correlation = float(
-                np.mean([np.corrcoef(profile, np.roll(np.array(p), tonic))[0, 1] for p in profiles])
-            )
-            scores.append((correlation, tonic, mode))  # type: ignore[arg-type]
-    scores.sort(reverse=True)
-    best, runner_up = scores[0], scores[1]
+    templates, labels = _key_templates()
+    z = (profile - profile.mean()) / profile.std()
+    correlations = (templates @ z / 12.0).reshape(len(labels), -1).mean(axis=1)
+    order = np.argsort(-correlations)
+    best, runner_up = float(correlations[order[0]]), float(correlations[order[1]])
+    tonic, mode = labels[int(order[0])]
     # Confidence: the best fit's strength times its margin over the nearest rival (often the relative key).
-    margin = max(0.0, best[0] - runner_up[0])
-    confidence = max(0.0, min(1.0, best[0])) * min(1.0, margin * 5 + 0.3)
-    return KeyEstimate(PITCH_CLASSES[best[1]], best[2], round(confidence, 3))
+    margin = max(0.0, best - runner_up)
+    confidence = max(0.0, min(1.0, best)) * min(1.0, margin * 5 + 0.3)
+    return KeyEstimate(PITCH_CLASSES[tonic], mode, round(confidence, 3))
 
 
 MIN_PULSE_CLARITY = 0.3

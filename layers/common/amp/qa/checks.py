@@ -2,11 +2,12 @@
 `hard`; `remasterable` marks what another mastering pass (louder/quieter, lower ceiling) can fix,
 which is what the ASL's remaster loop acts on. The advisory (style) checks are in `amp.qa.musical`."""
 
+import itertools
 from collections.abc import Iterable, Mapping
 
 import numpy as np
 import numpy.typing as npt
-from scipy import signal
+from scipy import fft as scipy_fft
 
 from amp.analysis import levels
 from amp.analysis.spectrum import BANDS_HZ
@@ -163,16 +164,10 @@ def phase_check(audio: AudioBuffer) -> QACheck:
     )
 
 
-def _block_residual(mix: FloatArray, total: FloatArray, block: int) -> float:
-    """Energy left after fitting one least-squares gain per block of `total` to `mix`."""
-    count = mix.shape[1] // block
-    shaped_mix = mix[:, : count * block].reshape(mix.shape[0], count, block)
-    shaped_sum = total[:, : count * block].reshape(total.shape[0], count, block)
-    cross = np.sum(shaped_mix * shaped_sum, axis=(0, 2))
-    power = np.sum(shaped_sum * shaped_sum, axis=(0, 2))
-    gains = np.divide(cross, power, out=np.zeros_like(cross), where=power > 0)
-    residual = shaped_mix - gains[None, :, None] * shaped_sum
-    return float(np.sum(residual * residual))
+def _band_edges(block: int, sample_rate: int) -> list[int]:
+    """rfft bin indices where the balance bands meet (150 Hz, 600 Hz, 4 kHz) for one block."""
+    edges_hz = [low for low, _ in BANDS_HZ.values()][1:]
+    return [round(hz * block / sample_rate) for hz in edges_hz]
 
 
 def stems_residual_db(
@@ -183,9 +178,12 @@ def stems_residual_db(
 ) -> float:
     """How much of the mix its stems do not explain, in dB relative to the mix.
 
-    The stems are post-fader and pre-master. Both signals are split into the four balance bands and
-    the stem sum gets a least-squares gain per band per 50 ms block: that absorbs the master's gain,
-    limiter riding and reference EQ, and leaves clipper colour or a stem that is missing or extra."""
+    The stems are post-fader and pre-master. Both signals are cut into 50 ms blocks and each block
+    into the four balance bands, and the stem sum gets a least-squares gain per band per block: that
+    absorbs the master's gain, limiter riding and reference EQ, and leaves clipper colour or a stem
+    that is missing or extra. The bands are taken in the block's spectrum (Parseval: a band's energy,
+    and its cross-energy with the mix, are sums over its bins), one FFT per block instead of eight
+    IIR band filters over the whole song (3.7 s of CPU for 180 s; this costs ~0.3 s)."""
     stem_list = list(stems)
     frames = min([mix.shape[1], *(stem.shape[1] for stem in stem_list)])
     block = max(1, round(STEM_BLOCK_S * sample_rate))
@@ -195,25 +193,38 @@ def stems_residual_db(
     # that linear part of the chain on the stem sum.
     stem_sum = np.sum([stem[:, :frames] for stem in stem_list], axis=0, dtype=np.float32)
     total = pre_limiter(stem_sum, sample_rate, eq_gains_db)
-    reference = mix[:, :frames].astype(np.float64)
-    mix_energy = float(np.sum(reference * reference))
+    count = frames // block
+    channels = mix.shape[0]
+    mix_blocks = np.asarray(mix[:, : count * block], dtype=np.float32).reshape(channels, count, block)
+    sum_blocks = np.asarray(total[:, : count * block], dtype=np.float32).reshape(total.shape[0], count, block)
+    mix_energy = float(np.sum(np.square(mix_blocks, dtype=np.float64)))
     if mix_energy == 0.0:
         return 0.0
-    edges_hz = [low for low, _ in BANDS_HZ.values()][1:]
+    mix_spectrum = scipy_fft.rfft(mix_blocks, axis=2)  # float32 in, complex64 out
+    sum_spectrum = scipy_fft.rfft(sum_blocks, axis=2)
+    bounds = [0, *_band_edges(block, sample_rate), mix_spectrum.shape[2]]
+    parts = (mix_spectrum.real, mix_spectrum.imag, sum_spectrum.real, sum_spectrum.imag)
+
+    def dot(
+        first: npt.NDArray[np.float32], second: npt.NDArray[np.float32], low: int, high: int
+    ) -> FloatArray:
+        """Per block: sum over channels and bins low..high of first * second, with Parseval's
+        weights (each bin above DC stands for two; the Nyquist bin of an even block counts once)."""
+        total = 2.0 * np.einsum("cnk,cnk->n", first[:, :, low:high], second[:, :, low:high], dtype=np.float64)
+        if low == 0:
+            total -= np.einsum("cn,cn->n", first[:, :, 0], second[:, :, 0], dtype=np.float64)
+        if high == first.shape[2] and block % 2 == 0:
+            total -= np.einsum("cn,cn->n", first[:, :, -1], second[:, :, -1], dtype=np.float64)
+        return np.asarray(total, dtype=np.float64)
+
+    mix_re, mix_im, sum_re, sum_im = parts
     residual_energy = 0.0
-    for index in range(len(edges_hz) + 1):
-        if index == 0:
-            sos = signal.butter(4, edges_hz[0], btype="lowpass", fs=sample_rate, output="sos")
-        elif index == len(edges_hz):
-            sos = signal.butter(4, edges_hz[-1], btype="highpass", fs=sample_rate, output="sos")
-        else:
-            band = (edges_hz[index - 1], edges_hz[index])
-            sos = signal.butter(4, band, btype="bandpass", fs=sample_rate, output="sos")
-        residual_energy += _block_residual(
-            signal.sosfilt(sos, reference, axis=1),
-            signal.sosfilt(sos, total.astype(np.float64), axis=1),
-            block,
-        )
+    for low, high in itertools.pairwise(bounds):
+        cross = dot(mix_re, sum_re, low, high) + dot(mix_im, sum_im, low, high)
+        power = dot(sum_re, sum_re, low, high) + dot(sum_im, sum_im, low, high)
+        own = dot(mix_re, mix_re, low, high) + dot(mix_im, mix_im, low, high)
+        explained = np.divide(cross**2, power, out=np.zeros_like(cross), where=power > 0)
+        residual_energy += float(np.sum(np.maximum(own - explained, 0.0))) / block
     return float(10 * np.log10(max(residual_energy, 1e-30) / mix_energy))
 
 

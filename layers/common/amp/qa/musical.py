@@ -1,7 +1,7 @@
 """The advisory checks: they listen to the music rather than the meters (tempo and key of the mix
 against the spec, spectral balance within the bounds of the genre and the ensemble) and judge style,
-so they report with severity `advisory` and never fail a job. Tempo/key use librosa (lazily, via
-amp.analysis.features); the balance bounds live in amp.genres.qa_bounds."""
+so they report with severity `advisory` and never fail a job. Tempo/key come from
+amp.analysis.features (numpy/scipy); the balance bounds live in amp.genres.qa_bounds."""
 
 from amp.analysis.features import MIN_PULSE_CLARITY, KeyEstimate, TempoEstimate
 from amp.domain.qa import QACheck, Severity
