@@ -33,7 +33,7 @@ export type paths = {
         put?: never;
         /**
          * Queue a new song
-         * @description Returns at once with the QUEUED job; poll `status_url`. A repeat with the same `Idempotency-Key` returns the first job instead of creating another.
+         * @description Returns at once with the QUEUED job; poll `status_url`. A repeat with the same `Idempotency-Key` returns the first job instead of creating another. With `parent_id` + `edit` the body is an edit of that job (as `POST /jobs/{id}/edits`): 404 when the parent is not yours.
          */
         post: operations["create_job_jobs_post"];
         delete?: never;
@@ -1139,6 +1139,15 @@ export interface operations {
             };
             /** @description No valid identity: send Authorization: Bearer <API key>. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or it belongs to someone else. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -90,8 +90,11 @@ IdempotencyKey = Annotated[
     status_code=202,
     summary="Queue a new song",
     description="Returns at once with the QUEUED job; poll `status_url`. A repeat with the same "
-    "`Idempotency-Key` returns the first job instead of creating another.",
-    responses=responses(202, "Queued.", 400, 401, 409, 422, headers={"Location": "The job's status_url."}),
+    "`Idempotency-Key` returns the first job instead of creating another. With `parent_id` + `edit` "
+    "the body is an edit of that job (as `POST /jobs/{id}/edits`): 404 when the parent is not yours.",
+    responses=responses(
+        202, "Queued.", 400, 401, 404, 409, 422, headers={"Location": "The job's status_url."}
+    ),
     tags=["jobs"],
 )
 def create_job(
