@@ -69,20 +69,30 @@ class Song:
     invocations: dict[str, list[Invocation]] = field(default_factory=lambda: defaultdict(list))
 
 
-def template_memory() -> dict[str, int]:
-    """Stage name -> MemorySize in template.yaml (the Globals value where a function sets none)."""
+def template_limits() -> dict[str, tuple[int, int]]:
+    """Stage name -> (MemorySize MB, Timeout s) in template.yaml (the Globals value where a function
+    sets none): the limits the benches hold each stage to."""
     sys.path.insert(0, str(REPO))
     from amp.stages import STAGES
     from tests.support.template_resources import load_template
 
     template = load_template(REPO / "template.yaml")
-    default = int(template["Globals"]["Function"]["MemorySize"])
+    globals_ = template["Globals"]["Function"]
     resources = template["Resources"]
-    return {
-        name: int(resources[stage.function_id]["Properties"].get("MemorySize", default))
-        for name, stage in STAGES.items()
-        if stage.function_id in resources
-    }
+    limits: dict[str, tuple[int, int]] = {}
+    for name, stage in STAGES.items():
+        if stage.function_id in resources:
+            properties = resources[stage.function_id]["Properties"]
+            limits[name] = (
+                int(properties.get("MemorySize", globals_["MemorySize"])),
+                int(properties.get("Timeout", globals_["Timeout"])),
+            )
+    return limits
+
+
+def template_memory() -> dict[str, int]:
+    """Stage name -> MemorySize in template.yaml."""
+    return {name: memory for name, (memory, _) in template_limits().items()}
 
 
 def in_child(stage: str, lock: threading.Lock, song: Song) -> Any:

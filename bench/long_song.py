@@ -18,19 +18,13 @@ import time
 from pathlib import Path
 from typing import Any
 
+from cost import template_limits  # bench/cost.py, beside this file
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PROMPT = (
     "epic progressive house with drums, percussion, bass, piano chords, warm pad, synth lead, "
     "arpeggiator and risers"
 )
-LAMBDA_LIMITS = {
-    "parse": (512, 60),
-    "generate": (3008, 900),
-    "mix": (3008, 900),
-    "qa": (3008, 900),
-    "publish": (1024, 300),
-}
-"""(MemorySize MB, ASL/Lambda timeout s) a stage must stay inside, from template.yaml."""
 
 
 def _child(stage: str, payload: dict[str, Any]) -> None:
@@ -125,8 +119,9 @@ def main() -> int:
         f"{len(spec.plan.sections) if spec.plan else 0} sections; qa passed={qa['passed']}"
     )
     print(f"{'stage':<22}{'wall s':>9}{'cpu s':>9}{'peak MB':>10}{'limit MB':>10}{'limit s':>9}")
+    limits = template_limits()  # bench/cost.py: the template's MemorySize and Timeout per stage
     for name, figures in rows:
-        memory_mb, timeout_s = LAMBDA_LIMITS[name.split()[0]]
+        memory_mb, timeout_s = limits[name.split()[0]]
         print(
             f"{name:<22}{figures['wall_s']:>9.1f}{figures['cpu_s']:>9.1f}{figures['peak_mb']:>10.0f}"
             f"{memory_mb:>10}{timeout_s:>9}"
