@@ -286,13 +286,16 @@ def estimate_key(mono: AudioBuffer) -> KeyEstimate:
     z = (profile - profile.mean()) / profile.std()
     correlations = (templates @ z / 12.0).reshape(len(labels), -1).mean(axis=1)
     bass = bass_tonic_profile(spectrogram)
-    correlations = correlations + TONIC_BASS_WEIGHT * bass[[tonic for tonic, _ in labels]]
-    order = np.argsort(-correlations)
-    best, runner_up = float(correlations[order[0]]), float(correlations[order[1]])
-    tonic, mode = labels[int(order[0])]
-    # Confidence: the best fit's strength times its margin over the nearest rival (often the relative key).
-    margin = max(0.0, best - runner_up)
-    confidence = max(0.0, min(1.0, best)) * min(1.0, margin * 5 + 0.3)
+    voted = correlations + TONIC_BASS_WEIGHT * bass[[tonic for tonic, _ in labels]]
+    chosen = int(np.argmax(voted))
+    tonic, mode = labels[chosen]
+    # Confidence from the profile fit alone (the vote picks a key, it does not add certainty): the
+    # chosen key's fit times its margin over the best rival (often the relative key); when the vote
+    # overrode the profile's favourite, the margin is 0 and the estimate is a low-confidence one.
+    fit = float(correlations[chosen])
+    rival = float(np.max(np.delete(correlations, chosen)))
+    margin = max(0.0, fit - rival)
+    confidence = max(0.0, min(1.0, fit)) * min(1.0, margin * 5 + 0.3)
     return KeyEstimate(PITCH_CLASSES[tonic], mode, round(confidence, 3))
 
 
