@@ -67,6 +67,9 @@ def warm_numba_cache() -> None:
     estimate_key(mono)
     estimate_time_signature(mono, tempo)
     onset_density_per_s(mono)
+    # providers/conform.py's chroma (chroma_stft -> estimate_tuning -> piptrack -> localmax, a
+    # guvectorize kernel): a clean clone's parallel Stability tests segfaulted compiling it at once.
+    librosa_module().feature.chroma_stft(y=mono, sr=ANALYSIS_RATE, n_fft=4096, hop_length=1024)
 
 
 @dataclass(frozen=True)
