@@ -21,7 +21,9 @@ def default_data_dir() -> Path:
     return Path(base) / "amp"
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
+    """A loopback host: only there may `amp serve` map keyless requests to the local owner, and only
+    there may the Stability base URL be plain http (nobody else can reach or read it)."""
     if host == "localhost":
         return True
     try:
@@ -69,7 +71,7 @@ class Settings(BaseModel):
         url = urlsplit(value)
         if url.scheme not in ("http", "https") or not url.hostname:
             raise ValueError("must be an http(s) URL such as https://api.stability.ai")
-        if url.scheme == "http" and not _is_loopback(url.hostname):
+        if url.scheme == "http" and not is_loopback(url.hostname):
             raise ValueError("plain http:// is accepted only for loopback addresses; use https://")
         return value.rstrip("/")
 

@@ -7,7 +7,6 @@ again, jobs caught mid-stage resume at the state they were in (FAILED "interrupt
 crashes), so nothing stays stuck."""
 
 import argparse
-import ipaddress
 import os
 import signal
 import sys
@@ -18,7 +17,7 @@ from types import FrameType
 
 from amp.adapters.local.fs_audio import FilesystemAudioStore
 from amp.application import get_application, install_launcher
-from amp.config import get_settings
+from amp.config import get_settings, is_loopback
 from amp.domain.errors import InvalidInput
 
 WEB_DIR_ENV = "AMP_WEB_DIR"
@@ -38,16 +37,6 @@ def default_web_dir() -> Path | None:
         if (candidate / "index.html").is_file():
             return candidate
     return None
-
-
-def is_loopback(host: str) -> bool:
-    """Only a loopback bind may map keyless requests to the local owner (nobody else can reach it)."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def warm_up() -> None:
