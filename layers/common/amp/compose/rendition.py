@@ -12,6 +12,7 @@ Extend, before the start: the opening bars are played first with a crescendo fro
 lead-in that rises into the song as it was."""
 
 import dataclasses
+import threading
 from collections.abc import Callable
 from functools import lru_cache
 
@@ -25,8 +26,15 @@ LEAD_IN_START_VELOCITY = 0.6
 
 def performed_score(spec: MusicSpec) -> Score:
     """The score a spec's stems are rendered from: composed, then re-performed when the spec is an
-    edited song's. Cached per spec, since every role of a job renders from the same score."""
-    return _performed(spec.model_dump_json())
+    edited song's. Cached per spec, since every role of a job renders from the same score; the
+    lock makes the Map's concurrent roles wait for the one composition (lru_cache alone let each
+    thread compose the same song again: 4 extra compositions per 5-stem job)."""
+    spec_json = spec.model_dump_json()
+    with _COMPOSING:
+        return _performed(spec_json)
+
+
+_COMPOSING = threading.RLock()
 
 
 @lru_cache(maxsize=4)
