@@ -11,8 +11,15 @@ Run: .venv/bin/python bench/pipeline.py [--durations 30 180] [--prompt "..."] [-
 - peak RSS: the process's resident set sampled every 5 ms over the stage (its high-water mark),
   and "+rise" above the RSS when the stage began (what the stage itself added; earlier stages'
   memory and caches stay in this warm process).
+- warm process: before the measured jobs, one short job (--warmup-s, default 5 s) runs in the same
+  process, as a warm Lambda or a long-lived `amp serve` has run one: modules imported, SoundFont
+  loaded, numba kernels loaded from the cache. --warmup-s 0 measures the first job instead.
 - import s: the stage's Lambda handler imported in a fresh process (bench/stage_process.py), i.e.
   the cold start's own share, with that process's RSS after import.
+- cold `amp generate`: the CLI in a fresh process on the prompt at --cold-s seconds (default 30),
+  run with `python -X importtime`: its wall and CPU time, and per stage (CLI startup, then each ASL
+  state up to its exit line on stderr) the seconds spent importing modules for the first time
+  (top-level imports' cumulative time; -X importtime itself adds a few percent).
 - bytes: every file under the job's published prefix after the job, and its work prefix as Publish
   starts (the work files' high-water mark; publish deletes them).
 The `amp` imported is the one on sys.path: PYTHONPATH=<tree>/layers/common measures that tree.
@@ -21,6 +28,8 @@ The `amp` imported is the one on sys.path: PYTHONPATH=<tree>/layers/common measu
 import argparse
 import json
 import os
+import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -179,6 +188,80 @@ def cold_import(stage: str) -> dict[str, Any]:
     return report
 
 
+@dataclass
+class ColdCli:
+    wall_s: float
+    cpu_s: float
+    exit_code: int
+    stage_s: dict[str, float]
+    """state -> seconds, as the CLI's progress lines print them"""
+    import_s: dict[str, float]
+    """'startup' and each state -> seconds importing modules first needed there"""
+
+
+_STATE_LINE = re.compile(r"^\s+(\w+)\s+([0-9.]+) s$")
+_IMPORT_LINE = re.compile(r"^import time:\s+\d+ \|\s+(\d+) \| (\s*)\S")
+
+
+def cold_cli(prompt: str, duration_s: float, seed: int) -> ColdCli:
+    """`amp generate` in a fresh interpreter (-X importtime), into a throwaway data dir and out folder.
+
+    The import lines and the CLI's per-state progress lines both go to the child's stderr in the
+    order they happen, so the imports printed before a state's exit line (and after the previous
+    one) are that state's. Only top-level imports count (nested ones are inside their cumulative
+    time); imports from the Map's concurrent threads can nest oddly, so GenerateStems is the Map's."""
+    with tempfile.TemporaryDirectory(prefix="amp-cold-cli-") as scratch:
+        env = {
+            **os.environ,
+            "AMP_DATA_DIR": str(Path(scratch) / "data"),
+            "PYTHONPATH": os.pathsep.join(p for p in sys.path if p),
+        }
+        command = [sys.executable, "-X", "importtime", "-m", "amp.cli.main", "generate", prompt]
+        command += ["--duration", f"{duration_s:g}", "--seed", str(seed), "--out", str(Path(scratch) / "out")]
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        wall = time.perf_counter()
+        done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+        wall_s = time.perf_counter() - wall
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu_s = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    stage_s: dict[str, float] = {}
+    import_s: dict[str, float] = defaultdict(float)
+    current = "startup"
+    for line in done.stderr.splitlines():
+        if imported := _IMPORT_LINE.match(line):
+            if not imported.group(2):
+                import_s[current] += int(imported.group(1)) / 1e6
+        elif state := _STATE_LINE.match(line):
+            name = state.group(1)
+            if name in TASK_STATES:
+                stage_s[name] = float(state.group(2))
+                import_s[name] += import_s.pop("pending", 0.0)
+                current = "pending"
+        elif line.startswith("job "):
+            current = "pending"
+    import_s["after the job"] = import_s.pop("pending", 0.0)
+    if done.returncode != 0:
+        tail = "\n".join(line for line in done.stderr.splitlines() if not line.startswith("import time"))
+        print(f"cold amp generate failed ({done.returncode}):\n{tail[-2000:]}", file=sys.stderr)
+    return ColdCli(wall_s, cpu_s, done.returncode, stage_s, dict(import_s))
+
+
+def print_cold_cli(cold: ColdCli, duration_s: float) -> None:
+    total_import = sum(cold.import_s.values())
+    print(
+        f"\ncold `amp generate` ({duration_s:g} s track, fresh process, -X importtime): exit "
+        f"{cold.exit_code}, wall {cold.wall_s:.2f} s, CPU {cold.cpu_s:.2f} s, of which importing "
+        f"{total_import:.2f} s (load {os.getloadavg()[0]:.1f})"
+    )
+    print("| part | seconds (CLI's progress line) | first imports s |")
+    print("|---|---|---|")
+    print(f"| startup (parse args, build the app) | - | {cold.import_s.get('startup', 0.0):.2f} |")
+    for state in TASK_STATES:
+        if state in cold.stage_s:
+            print(f"| {state} | {cold.stage_s[state]:.2f} | {cold.import_s.get(state, 0.0):.2f} |")
+    print(f"| after the job (write the out folder) | - | {cold.import_s.get('after the job', 0.0):.2f} |")
+
+
 def mib(count: int) -> str:
     return f"{count / 2**20:.0f}"
 
@@ -204,18 +287,34 @@ def main() -> int:
     )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--no-imports", action="store_true", help="skip the cold import column")
+    parser.add_argument(
+        "--warmup-s", type=float, default=5.0, help="a job this long runs first, unmeasured (0: none)"
+    )
+    parser.add_argument(
+        "--cold-s", type=float, default=30.0, help="track seconds of the cold `amp generate` (0: skip)"
+    )
     args = parser.parse_args()
     import amp
 
     print(f"prompt: {args.prompt!r}  cores: {os.cpu_count()}  amp: {Path(amp.__file__).parent}")
     imports = {} if args.no_imports else {stage: cold_import(stage) for stage in STAGE_OF_STATE.values()}
     failed = False
+    if args.cold_s:
+        cold = cold_cli(args.prompt, args.cold_s, args.seed)
+        print_cold_cli(cold, args.cold_s)
+        failed |= cold.exit_code != 0
+    if args.warmup_s:
+        warm = bench_one(args.prompt, args.warmup_s, args.seed + 1)
+        print(
+            f"\nwarm-up: one {args.warmup_s:g} s job first ({warm.status}, {warm.wall_s:.2f} s), not measured"
+        )
+        failed |= warm.status != "SUCCEEDED"
     for duration_s in args.durations:
         load = os.getloadavg()[0]
         job = bench_one(args.prompt, duration_s, args.seed)
         total_cpu = sum(stage.cpu_s for stage in job.stages.values())
         print(
-            f"\n{duration_s:g} s track: {job.status}, whole job {job.wall_s:.2f} s = "
+            f"\n{duration_s:g} s track{' (warm process)' if args.warmup_s else ''}: {job.status}, whole job {job.wall_s:.2f} s = "
             f"{duration_s / job.wall_s:.1f}x real time (stages' CPU {total_cpu:.2f} s; load {load:.1f})"
         )
         print("| stage | seconds | x real time | CPU s | peak RSS MiB (+rise) | cold import s (RSS MiB) |")

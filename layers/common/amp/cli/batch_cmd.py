@@ -15,10 +15,8 @@ from amp.batch.manifest import (
     parse_manifest,
     render_report,
 )
-from amp.batch.runner import start_jobs
 from amp.domain.errors import InvalidInput
 from amp.domain.job import LOCAL_OWNER, JobStatus
-from amp.orchestration.local_launcher import LocalJobLauncher, workers_from_env
 
 
 def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -50,6 +48,11 @@ def batch(args: argparse.Namespace) -> int:
     data = path.read_bytes()
     lines = parse_manifest(data)
     out: Path = args.out or path.with_name(path.name + ".report.jsonl")
+    # Imported here, not at the top: every `amp` command's startup imports each *_cmd module, and the
+    # runner pulls in the whole pipeline.
+    from amp.batch.runner import start_jobs
+    from amp.orchestration.local_launcher import LocalJobLauncher, workers_from_env
+
     application = get_application()
     workers = max(1, min(args.workers, 32)) if args.workers is not None else workers_from_env()
     launcher = LocalJobLauncher(application.jobs, workers=workers)

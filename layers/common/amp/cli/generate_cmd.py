@@ -8,12 +8,11 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from amp.application import get_application
-from amp.audio_io import decode_audio
 from amp.cli.flags import flag_problems
 from amp.cli.plan_file import read_plan_file
 from amp.domain.errors import InvalidInput
@@ -22,8 +21,9 @@ from amp.domain.ports import AudioStore
 from amp.domain.spec import MAX_DURATION_S, MIN_DURATION_S
 from amp.domain.stems_zip import build_stems_zip, stems_zip_members
 from amp.orchestration.inprocess_launcher import InProcessLauncher
-from amp.qa.report import advisory_lines
-from amp.services.jobs import JobService
+
+if TYPE_CHECKING:
+    from amp.services.jobs import JobService
 
 OUTPUT_NAMES = {
     "mix": "mix.wav",
@@ -103,6 +103,8 @@ def generate(args: argparse.Namespace) -> int:
         else "no QA figures"
     )
     print(f"done: {args.out / 'mix.wav'} ({summary})", file=sys.stderr)
+    from amp.qa.report import advisory_lines  # QA's checks import scipy.signal: not at `amp` startup
+
     for line in advisory_lines(qa) if qa else []:
         print(line, file=sys.stderr)
     return 0
@@ -131,7 +133,7 @@ def request_from_args(args: argparse.Namespace) -> JobRequest:
     return request
 
 
-def _store_reference(service: JobService, path: Path) -> str:
+def _store_reference(service: "JobService", path: Path) -> str:
     """Refused before reading when missing or too large; refused before storing when it is not audio
     (it must decode, and pass the upload's type and magic-byte checks). Returns the upload id."""
     if not path.is_file():
@@ -141,6 +143,8 @@ def _store_reference(service: JobService, path: Path) -> str:
         data = path.read_bytes()
     except OSError as error:
         raise InvalidInput(f"reference file {path} cannot be read: {error.strerror}") from error
+    from amp.audio_io import decode_audio  # numpy + soundfile: only when a reference is given
+
     decode_audio(data, what=f"reference file {path}")
     return service.store_reference_file(LOCAL_OWNER, path.name, data)
 
