@@ -41,3 +41,23 @@ def test_flac_is_deterministic_smaller_than_wav_and_refuses_bad_levels() -> None
         encode_flac(audio, level=9)
     with pytest.raises(ValueError, match="channels, frames"):
         encode_flac(audio[0])
+
+
+def test_memfd_and_bytesio_encodes_are_the_same_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The encoders write into a Linux memfd (no Python callback per libFLAC frame); where there is
+    none they fall back to a BytesIO, and either way the file is the same."""
+    audio = _signal()
+    via_memfd = (encode_flac(audio), encode_flac(audio, level=0), encode_wav(audio))
+    monkeypatch.delattr("os.memfd_create", raising=False)
+    assert (encode_flac(audio), encode_flac(audio, level=0), encode_wav(audio)) == via_memfd
+
+
+def test_quantize_24_equals_the_plain_formula_and_leaves_its_input_alone() -> None:
+    audio = _signal() * np.float32(1.3)
+    before = audio.copy()
+    plain = (
+        np.clip(np.rint(audio.T.astype(np.float64) * 2.0**23), -(2.0**23), 2.0**23 - 1).astype(np.int32) << 8
+    )
+    assert np.array_equal(quantize_24(audio), plain)
+    assert np.array_equal(audio, before)
+    assert quantize_24(audio).flags.c_contiguous

@@ -1,7 +1,7 @@
 """WAV bytes in and out. Buffers are float32 arrays shaped (channels, frames), as in pedalboard."""
 
 import io
-from collections.abc import Iterator
+import os
 
 import numpy as np
 import numpy.typing as npt
@@ -20,31 +20,11 @@ encode CPU (the generate stage's largest cost); see README "Work files" for the 
 
 
 _FULL_SCALE_24 = 1 << 23
-_CHUNK_FRAMES = 1 << 15
-"""Frames quantised per step: a (32768, 2) float32 scratch (256 KiB) stays in cache across the
-round/clip/scale passes, where whole-buffer passes allocated and faulted in five 32-MB arrays per
-180 s stem (3x the CPU time)."""
 
 
 def _check_shape(audio: AudioBuffer) -> None:
     if audio.ndim != 2:
         raise ValueError(f"expected (channels, frames), got shape {audio.shape}")
-
-
-def _quantized_chunks(audio: AudioBuffer) -> Iterator[npt.NDArray[np.int32]]:
-    """`quantize_24`, one chunk of frames at a time, each (frames, channels) int32 and contiguous.
-
-    Scaling the rounded, clipped value by 2^8 in float32 is exact (an integer of at most 24 bits
-    times a power of two), so the cast gives the same int32 as shifting the int left by 8."""
-    channels, frames = audio.shape
-    scratch = np.empty((min(_CHUNK_FRAMES, frames), channels), dtype=np.float32)
-    for start in range(0, frames, _CHUNK_FRAMES):
-        block = scratch[: min(_CHUNK_FRAMES, frames - start)]
-        np.multiply(audio[:, start : start + len(block)].T, np.float32(_FULL_SCALE_24), out=block)
-        np.rint(block, out=block)
-        np.clip(block, -_FULL_SCALE_24, _FULL_SCALE_24 - 1, out=block)
-        block *= np.float32(1 << 8)
-        yield block.astype(np.int32)
 
 
 def quantize_24(audio: AudioBuffer) -> npt.NDArray[np.int32]:
@@ -53,26 +33,50 @@ def quantize_24(audio: AudioBuffer) -> npt.NDArray[np.int32]:
     One rounding rule for every 24-bit file: libsndfile's own float conversion floors for WAV but
     rounds for FLAC, so the same buffer would decode 1 LSB apart. Here: round to nearest, clip to
     [-1, 1 - 2^-23] (what libsndfile's clipping does too), shift into the int32 libsndfile writes
-    as PCM_24 without any further conversion. Decoding gives sample / 2^23 for either format."""
+    as PCM_24 without any further conversion. Decoding gives sample / 2^23 for either format.
+
+    Four whole-buffer passes in one allocation: the float work happens in the output's own memory
+    (a float32 view), and the last pass scales by 2^8 while casting in place, which is exact (an
+    integer of at most 24 bits times a power of two) and equals shifting the int left by 8. Few,
+    long numpy calls matter in the Map's threads: each call releases the GIL once for its whole
+    loop, where a chunked loop waited for the GIL again at every chunk."""
     _check_shape(audio)
     out = np.empty((audio.shape[1], audio.shape[0]), dtype=np.int32)
-    start = 0
-    for block in _quantized_chunks(audio):
-        out[start : start + len(block)] = block
-        start += len(block)
+    work = out.view(np.float32)
+    np.multiply(audio.T, np.float32(_FULL_SCALE_24), out=work)
+    np.rint(work, out=work)
+    np.clip(work, -_FULL_SCALE_24, _FULL_SCALE_24 - 1, out=work)
+    np.multiply(work, np.float32(1 << 8), out=out, casting="unsafe")
     return out
 
 
 def _encode_24(audio: AudioBuffer, sample_rate: int, file_format: str, **options: float) -> bytes:
-    """Stream `quantize_24`'s samples into libsndfile chunk by chunk: the same bytes as one write
-    of the whole int32 array (the encoder sees the same sample stream), without holding it."""
-    buffer = io.BytesIO()
-    with sf.SoundFile(
-        buffer, "w", sample_rate, audio.shape[0], "PCM_24", format=file_format, **options
-    ) as out:
-        for block in _quantized_chunks(audio):
-            out.write(block)
-    return buffer.getvalue()
+    """`quantize_24`'s samples as a 24-bit file, written by libsndfile into an anonymous in-memory
+    file (Linux memfd) rather than a BytesIO: through a BytesIO every one of libFLAC's ~2,000 frame
+    writes per 180 s stem is a Python callback that must take the GIL, which the Map's other threads
+    hold while they render. Same bytes either way (a test compares); BytesIO where memfd is missing."""
+    samples = quantize_24(audio)
+    memfd_create = getattr(os, "memfd_create", None)
+    if memfd_create is None:
+        buffer = io.BytesIO()
+        sf.write(buffer, samples, sample_rate, subtype="PCM_24", format=file_format, **options)
+        return buffer.getvalue()
+    descriptor = memfd_create("amp-encode", os.MFD_CLOEXEC)
+    try:
+        with sf.SoundFile(
+            descriptor,
+            "w",
+            sample_rate,
+            samples.shape[1],
+            "PCM_24",
+            format=file_format,
+            closefd=False,
+            **options,
+        ) as out:
+            out.write(samples)
+        return os.pread(descriptor, os.lseek(descriptor, 0, os.SEEK_END), 0)
+    finally:
+        os.close(descriptor)
 
 
 def encode_wav(audio: AudioBuffer, sample_rate: int = SAMPLE_RATE, subtype: str = "PCM_24") -> bytes:
