@@ -7,6 +7,7 @@ import pytest
 import soundfile as sf
 
 from amp.audio_io import SAMPLE_RATE, decode_audio, encode_flac, encode_wav, quantize_24
+from amp.domain.errors import InvalidAudio
 
 
 def _signal() -> np.ndarray:
@@ -48,8 +49,18 @@ def test_memfd_and_bytesio_encodes_are_the_same_bytes(monkeypatch: pytest.Monkey
     none they fall back to a BytesIO, and either way the file is the same."""
     audio = _signal()
     via_memfd = (encode_flac(audio), encode_flac(audio, level=0), encode_wav(audio))
+    decoded = [decode_audio(data)[0] for data in via_memfd]
+    with pytest.raises(InvalidAudio, match="not a readable audio file"):
+        decode_audio(b"RIFF" + bytes(60))
     monkeypatch.delattr("os.memfd_create", raising=False)
     assert (encode_flac(audio), encode_flac(audio, level=0), encode_wav(audio)) == via_memfd
+    assert all(
+        np.array_equal(decode_audio(data)[0], samples)
+        for data, samples in zip(via_memfd, decoded, strict=True)
+    )
+    assert np.array_equal(decoded[0], decoded[2])
+    with pytest.raises(InvalidAudio, match="not a readable audio file"):
+        decode_audio(b"RIFF" + bytes(60))
 
 
 def test_quantize_24_equals_the_plain_formula_and_leaves_its_input_alone() -> None:

@@ -105,7 +105,7 @@ def decode_audio(data: bytes, *, what: str = "audio") -> tuple[AudioBuffer, int]
     if not data:
         raise InvalidAudio(f"{what} is empty (0 bytes)")
     try:
-        samples, sample_rate = sf.read(io.BytesIO(data), dtype="float32", always_2d=True)
+        samples, sample_rate = _read(data)
     except sf.LibsndfileError as error:
         raise InvalidAudio(f"{what} is not a readable audio file ({error.error_string})") from error
     except (RuntimeError, TypeError, ValueError) as error:
@@ -115,3 +115,20 @@ def decode_audio(data: bytes, *, what: str = "audio") -> tuple[AudioBuffer, int]
     if not np.all(np.isfinite(samples)):
         raise InvalidAudio(f"{what} contains NaN or infinite samples")
     return np.ascontiguousarray(samples.T), int(sample_rate)
+
+
+def _read(data: bytes) -> tuple[npt.NDArray[np.float32], int]:
+    """(frames, channels) float32 and the rate. Read from a memfd holding a copy of the bytes, for
+    the reason `_encode_24` writes into one: libsndfile reading a BytesIO calls back into Python (and
+    waits for the GIL) for every block it reads. BytesIO where memfd is missing."""
+    memfd_create = getattr(os, "memfd_create", None)
+    if memfd_create is None:
+        return sf.read(io.BytesIO(data), dtype="float32", always_2d=True)  # type: ignore[no-any-return]
+    descriptor = memfd_create("amp-decode", os.MFD_CLOEXEC)
+    try:
+        with os.fdopen(descriptor, "wb", closefd=False) as out:
+            out.write(data)
+        os.lseek(descriptor, 0, os.SEEK_SET)
+        return sf.read(descriptor, dtype="float32", always_2d=True, closefd=False)  # type: ignore[no-any-return]
+    finally:
+        os.close(descriptor)
