@@ -51,13 +51,16 @@ def quantize_24(audio: AudioBuffer) -> npt.NDArray[np.int32]:
 
 
 def _encode_24(audio: AudioBuffer, sample_rate: int, file_format: str, **options: float) -> bytes:
-    """`quantize_24`'s samples as a 24-bit file, written by libsndfile into an anonymous in-memory
-    file (Linux memfd) rather than a BytesIO: through a BytesIO every one of libFLAC's ~2,000 frame
-    writes per 180 s stem is a Python callback that must take the GIL, which the Map's other threads
-    hold while they render. Same bytes either way (a test compares); BytesIO where memfd is missing."""
+    """`quantize_24`'s samples as a 24-bit file. FLAC is written by libsndfile into an anonymous
+    in-memory file (Linux memfd) rather than a BytesIO: through a BytesIO each of libFLAC's ~2,000
+    frame writes per 180 s stem is a Python callback that must take the GIL, which the Map's other
+    threads hold while they render (2 encodes beside a GIL-bound thread: 1.18 s -> 0.85 s wall). A
+    WAV is written in a few large blocks, so it stays on a BytesIO (a memfd costs it +0.03 CPU-s per
+    180 s stem in page allocation). Same bytes either way (a test compares); BytesIO where memfd is
+    missing."""
     samples = quantize_24(audio)
     memfd_create = getattr(os, "memfd_create", None)
-    if memfd_create is None:
+    if memfd_create is None or file_format != "FLAC":
         buffer = io.BytesIO()
         sf.write(buffer, samples, sample_rate, subtype="PCM_24", format=file_format, **options)
         return buffer.getvalue()
@@ -118,11 +121,12 @@ def decode_audio(data: bytes, *, what: str = "audio") -> tuple[AudioBuffer, int]
 
 
 def _read(data: bytes) -> tuple[npt.NDArray[np.float32], int]:
-    """(frames, channels) float32 and the rate. Read from a memfd holding a copy of the bytes, for
-    the reason `_encode_24` writes into one: libsndfile reading a BytesIO calls back into Python (and
-    waits for the GIL) for every block it reads. BytesIO where memfd is missing."""
+    """(frames, channels) float32 and the rate. A FLAC file is read from a memfd holding a copy of
+    the bytes, for the reason `_encode_24` writes into one: libsndfile decoding FLAC from a BytesIO
+    calls back into Python (and waits for the GIL) for every small block it reads. Other formats are
+    read in large blocks and stay on a BytesIO; so does everything where memfd is missing."""
     memfd_create = getattr(os, "memfd_create", None)
-    if memfd_create is None:
+    if memfd_create is None or not data.startswith(b"fLaC"):
         return sf.read(io.BytesIO(data), dtype="float32", always_2d=True)  # type: ignore[no-any-return]
     descriptor = memfd_create("amp-decode", os.MFD_CLOEXEC)
     try:
