@@ -153,15 +153,18 @@ def _pre_limiter_sos(sample_rate: int, eq_gains: tuple[tuple[str, float], ...]) 
     return np.array(sections, dtype=np.float64)
 
 
-def soft_clip(audio: AudioBuffer, knee_db: float, ceiling_db: float) -> AudioBuffer:
+def soft_clip(
+    audio: AudioBuffer, knee_db: float, ceiling_db: float, *, in_place: bool = False
+) -> AudioBuffer:
     """Linear below `knee_db`, tanh-rounded up to `ceiling_db` above it (slope 1 at the knee).
 
     Shaves the transient peaks the limiter would otherwise pump on, so loud presets reach their
     loudness with the limiter doing a few dB of work instead of 15. Only the samples over the knee
-    are shaped (a few percent of a master), so the pass costs little more than one comparison."""
+    are shaped (a few percent of a master), so the pass costs little more than one comparison.
+    `in_place` shapes a float32 `audio` the caller owns instead of a copy."""
     knee = db_to_amplitude(knee_db)
     span = db_to_amplitude(ceiling_db) - knee
-    out = np.array(audio, dtype=np.float32, copy=True)
+    out = audio if in_place and audio.dtype == np.float32 else np.array(audio, dtype=np.float32, copy=True)
     over = np.abs(out) > knee
     values = out[over]
     magnitude = np.abs(values)
@@ -297,7 +300,10 @@ def _patched_block_power(
     breaks = np.flatnonzero(np.diff(hot) > 2 * memory)
     starts = np.concatenate([[hot[0]], hot[breaks + 1]])
     stops = np.concatenate([hot[breaks], [hot[-1]]]) + 1
-    if (hot.size + starts.size * memory) * 2 > blocks:  # most of it: one pass over the whole audio
+    # Each run costs its frames plus a filter call (~1 ms, about a second of audio's filtering):
+    # when the runs would cost most of one pass over the whole audio, make that pass.
+    patched_frames = (hot.size + starts.size * memory) * CONTROL_BLOCK + starts.size * sample_rate
+    if patched_frames * 4 > audio.shape[1] * 3:
         return _block_power(k_weighted_power(audio, sample_rate), blocks)
     patched = base.copy()
     frames = audio.shape[1]
@@ -369,6 +375,7 @@ def master(
         prepared * np.float32(clip_gain),
         knee_db=limiter_ceiling_db - CLIP_KNEE_BELOW_DB,
         ceiling_db=limiter_ceiling_db + CLIP_ABOVE_DB,
+        in_place=True,
     )
     # Where the clip shaved nothing the drive only scales the power; where it did (loud presets),
     # the prediction needs the clipped signal's own power there, or it misses by tenths of an LU.
@@ -389,7 +396,10 @@ def master(
         drive_db = _find_drive_db(limiter, target_lufs - clipped_lufs, aim_lufs)
         drive = db_to_amplitude(drive_db)
         curve = limiter.gain_curve(drive)
-        out = clipped * (np.float32(drive) * limiter.per_sample(curve))
+        if float(curve.min()) >= ACTIVE_GAIN:  # the limiter never acts: one gain
+            out = clipped * np.float32(drive)
+        else:
+            out = clipped * (np.float32(drive) * limiter.per_sample(curve))
         # Measured where the limiter moved the gain; elsewhere `out` is `clipped` times the drive.
         active = ndimage.maximum_filter1d(curve < ACTIVE_GAIN, size=3, mode="nearest")
         out_power = _patched_block_power(out, sample_rate, limiter.block_power * drive**2, active)
