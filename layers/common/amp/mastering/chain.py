@@ -11,7 +11,13 @@ Why it is built this way (speed without giving up accuracy):
   by iterating on the cheap control-rate curve instead of re-limiting and re-measuring the audio.
 - The audio is rendered once, its loudness measured once (a second render only if the prediction
   missed by more than MAX_CORRECTION_LU), a tiny gain correction lands it on target, and the true
-  peak is measured once and trimmed if it ever sits over the ceiling."""
+  peak is measured once and trimmed if it ever sits over the ceiling.
+- Everything is measured once, and only where it can differ from what is known: the K-weighted
+  power of the pre-master is filtered once and scaled by the drives; after the soft clip and after
+  the limiter it is filtered again only around the blocks they changed (`_patched_block_power`);
+  the output's true peak is oversampled only in blocks whose bound can reach it. The detector is a
+  matrix product (amp/mastering/truepeak.py), the high-pass and reference EQ one sosfilt pass with
+  their sections designed once per gains. ~1 CPU-s per 180 s stereo master (it was ~3)."""
 
 import functools
 import math
