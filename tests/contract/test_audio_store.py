@@ -2,6 +2,7 @@
 the deployed stack's bucket. Backend-specific URL checks follow the shared ones."""
 
 import base64
+import errno
 import json
 import os
 import stat
@@ -11,6 +12,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -106,6 +108,22 @@ def test_copy_duplicates_and_leaves_the_source(audio_store: AudioStore, prefix: 
     audio_store.copy(f"{prefix}work/mix.wav", f"{prefix}published/mix.wav")
     assert audio_store.get_bytes(f"{prefix}published/mix.wav") == b"RIFF-mix"
     assert audio_store.get_bytes(f"{prefix}work/mix.wav") == b"RIFF-mix"
+
+
+def test_a_copy_replaces_its_destination_and_outlives_later_writes_to_the_source(
+    audio_store: AudioStore, prefix: str
+) -> None:
+    """What Publish relies on: the published copy keeps the bytes it was copied with, whatever
+    happens to the work file afterwards (rewritten by a retried stage, or deleted)."""
+    audio_store.put_bytes(f"{prefix}work/mix.wav", b"RIFF-first", "audio/wav")
+    audio_store.put_bytes(f"{prefix}published/mix.wav", b"RIFF-stale", "audio/wav")
+    audio_store.copy(f"{prefix}work/mix.wav", f"{prefix}published/mix.wav")
+    assert audio_store.get_bytes(f"{prefix}published/mix.wav") == b"RIFF-first"
+    audio_store.put_bytes(f"{prefix}work/mix.wav", b"RIFF-second", "audio/wav")
+    assert audio_store.get_bytes(f"{prefix}published/mix.wav") == b"RIFF-first"
+    audio_store.delete_prefix(f"{prefix}work/")
+    assert audio_store.get_bytes(f"{prefix}published/mix.wav") == b"RIFF-first"
+    assert audio_store.size_bytes(f"{prefix}published/mix.wav") == len(b"RIFF-first")
 
 
 def test_list_keys_is_sorted_and_bounded_by_prefix(audio_store: AudioStore, prefix: str) -> None:
@@ -238,6 +256,32 @@ def test_local_writes_leave_no_temp_files(fs_store: FilesystemAudioStore) -> Non
     assert sorted(path.name for path in (fs_store.root / "a").iterdir()) == ["b.wav", "c.wav"]
 
 
+def test_local_copy_is_a_hard_link_not_a_second_set_of_bytes(fs_store: FilesystemAudioStore) -> None:
+    fs_store.put_bytes("work/mix.wav", b"RIFF" + bytes(4096), "audio/wav")
+    fs_store.copy("work/mix.wav", "jobs/mix.wav")
+    source, copied = fs_store.path_for("work/mix.wav"), fs_store.path_for("jobs/mix.wav")
+    assert copied.stat().st_ino == source.stat().st_ino and copied.stat().st_nlink == 2
+    assert [path.name for path in (fs_store.root / "jobs").iterdir()] == ["mix.wav"]  # no temp left
+
+
+def test_local_copy_falls_back_to_bytes_where_no_link_can_be_made(
+    fs_store: FilesystemAudioStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another filesystem (EXDEV) or one without hard links: the bytes are copied, atomically."""
+
+    def no_links(source: object, destination: object) -> None:
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    fs_store.put_bytes("work/stem.wav", b"RIFF-stem", "audio/wav")
+    monkeypatch.setattr(os, "link", no_links)
+    fs_store.copy("work/stem.wav", "jobs/stem.wav")
+    assert fs_store.get_bytes("jobs/stem.wav") == b"RIFF-stem"
+    assert (
+        fs_store.path_for("jobs/stem.wav").stat().st_ino != fs_store.path_for("work/stem.wav").stat().st_ino
+    )
+    assert [path.name for path in (fs_store.root / "jobs").iterdir()] == ["stem.wav"]
+
+
 def test_local_path_for_missing_key_is_not_found(fs_store: FilesystemAudioStore) -> None:
     with pytest.raises(NotFound):
         fs_store.path_for("a/missing.wav")
@@ -249,6 +293,25 @@ def test_local_path_for_missing_key_is_not_found(fs_store: FilesystemAudioStore)
 @pytest.fixture
 def s3_store(moto_resources: TemplateResources) -> S3AudioStore:
     return S3AudioStore(moto_resources.buckets["AudioBucket"])
+
+
+def test_s3_copy_is_one_server_side_copy_object(s3_store: S3AudioStore) -> None:
+    """Publish's copies never bring the bytes through the Lambda: one CopyObject call, no Get/Put."""
+    key = f"work/owner/{uuid.uuid4().hex}/mix.wav"
+    s3_store.put_bytes(key, b"RIFF-mix", "audio/wav")
+    calls: list[str] = []
+
+    def record(model: Any, **_: Any) -> None:
+        calls.append(model.name)
+
+    events = s3_store._client.meta.events
+    events.register("before-call.s3", record)
+    try:
+        s3_store.copy(key, key.replace("work/", "jobs/"))
+    finally:
+        events.unregister("before-call.s3", record)
+    assert calls == ["CopyObject"]
+    assert s3_store.get_bytes(key.replace("work/", "jobs/")) == b"RIFF-mix"
 
 
 def test_s3_download_url_is_presigned_for_at_most_15_minutes(s3_store: S3AudioStore) -> None:

@@ -1,5 +1,6 @@
 """AudioStore on the local filesystem. Every write goes to a temp file in the target directory, is
-fsynced and then renamed over the key, so a crash leaves the old object or the new one, never half."""
+fsynced and then renamed over the key, so a crash leaves the old object or the new one, never half.
+Objects are never changed in place, so a copy is a hard link renamed over its key the same way."""
 
 import contextlib
 import hashlib
@@ -97,8 +98,31 @@ class FilesystemAudioStore:
         return self.path_for(key).stat().st_size
 
     def copy(self, source_key: str, destination_key: str) -> None:
-        with self.path_for(source_key).open("rb") as source:
-            self._write_atomically(destination_key, lambda out: shutil.copyfileobj(source, out))
+        """A hard link: every write makes a new file and renames it over its key (nothing is ever
+        changed in place), so a copy may share the source's inode. Linked under a temp name and
+        renamed over the destination, it is atomic like a write, durable once the directory is
+        synced (the data was fsynced when the source was written), and O(1) whatever the size:
+        Publish's ~340 MB for a 180 s job cost ~4.8 s as fsynced byte copies. Where a link cannot
+        be made (another filesystem, no link support, too many links) the bytes are copied."""
+        source = self.path_for(source_key)
+        target = self._parent_ready(destination_key)
+        temp = target.parent / f"{TEMP_PREFIX}{secrets.token_hex(8)}"
+        try:
+            os.link(source, temp)
+        except FileNotFoundError as error:  # deleted since path_for looked
+            raise NotFound(f"no object at key {source_key}") from error
+        except OSError:
+            with source.open("rb") as data:
+                self._write_atomically(destination_key, lambda out: shutil.copyfileobj(data, out))
+            return
+        try:
+            os.replace(temp, target)
+        except IsADirectoryError as error:
+            raise Conflict(f"cannot store {destination_key}: it is a prefix of other objects") from error
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temp)
+        _fsync_dir(target.parent)
 
     def list_keys(self, prefix: str) -> list[str]:
         return sorted(key for key, _ in self._files_under(validate_prefix(prefix)))
@@ -145,12 +169,17 @@ class FilesystemAudioStore:
             self._signing_key = _load_or_create_secret(self.root.parent / SIGNING_KEY_NAME)
         return self._signing_key
 
-    def _write_atomically(self, key: str, write: Callable[[BinaryIO], object]) -> None:
+    def _parent_ready(self, key: str) -> Path:
+        """The file behind a key to be written, its directory created."""
         target = self.root / validate_key(key)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
         except (FileExistsError, NotADirectoryError) as error:
             raise Conflict(f"cannot store {key}: a parent path is an object") from error
+        return target
+
+    def _write_atomically(self, key: str, write: Callable[[BinaryIO], object]) -> None:
+        target = self._parent_ready(key)
         descriptor, temp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=target.parent)
         try:
             with os.fdopen(descriptor, "wb") as out:
