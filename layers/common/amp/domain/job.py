@@ -89,6 +89,18 @@ class JobOptions(BaseModel):
     stability_strength: StabilityStrength = None
     stability_mode: StabilityModeName | None = None
 
+    @property
+    def whole_mix(self) -> bool:
+        """Stability whole-mix mode: one request makes the mix; the job has no stems (and no MIDI)."""
+        return self.provider == "stability" and self.stability_mode == "mix"
+
+
+WHOLE_MIX_STEMS_REASON = (
+    "stems unavailable (whole-mix mode): the model made the whole song in one request "
+    "(stability_mode 'mix'), so there are no separate stems or MIDI"
+)
+"""What the API, the CLI and the web app say where a whole-mix job's stems would be."""
+
 
 class JobRequest(BaseModel):
     """What a caller asks for: the one request model behind POST /jobs (`CreateJobRequest` adds the
