@@ -20,7 +20,7 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyValidationError,
 )
 from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePersistenceLayer
-from pydantic import TypeAdapter
+from pydantic import TypeAdapter, ValidationError
 
 from amp.config import Settings
 from amp.domain.edit import Edit, RemasterEdit
@@ -34,6 +34,7 @@ from amp.domain.job import (
     JobOptions,
     JobRequest,
     JobStatus,
+    validation_message,
 )
 from amp.domain.keys import (
     job_prefix,
@@ -275,7 +276,15 @@ class JobService:
         from amp.prompt.parser import parse_prompt
         from amp.providers.budget import check_budget, check_whole_mix_length
 
-        spec = parse_prompt(job.prompt, options=job.options, seed_source=job.id)
+        try:
+            spec = parse_prompt(job.prompt, options=job.options, seed_source=job.id)
+        except ValidationError as error:  # the parse stage would fail the job the same way
+            raise InvalidInput(validation_message(error)) from None
+        except InvalidInput:
+            raise
+        except Exception:  # never a 5xx for a check the generate stage makes again
+            logger.exception("stability estimate skipped: the prompt did not parse", extra={"job_id": job.id})
+            return
         if job.options.whole_mix:
             check_whole_mix_length(spec)
         credits = check_budget(
