@@ -108,6 +108,9 @@ def test_a_whole_mix_fits_a_budget_a_guided_song_does_not_and_a_long_whole_mix_i
     )
     assert status == 400 and answer["error"]["message"].startswith("duration_s: stability_mode 'mix'")
     assert "at most 190 s" in answer["error"]["message"]
+    looped = {**mix, "loop": True}
+    status, _, answer = call(load_event("api_create_job.json", body=looped, headers={"Idempotency-Key": "p"}))
+    assert status == 422 and "loop: a whole-mix song" in json.dumps(answer["error"]["details"])
     assert len(launcher.started) == 1
 
 

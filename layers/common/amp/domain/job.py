@@ -174,6 +174,15 @@ class JobRequest(BaseModel):
         ),
     )
 
+    @model_validator(mode="after")
+    def _whole_mix_is_not_a_loop(self) -> "JobRequest":
+        """A loop's seam is made from its composed stems' tails; a whole mix has none."""
+        if self.loop and self.provider == "stability" and self.stability_mode == "mix":
+            raise ValueError(
+                "loop: a whole-mix song (stability_mode 'mix') cannot be made loopable; use 'guided'"
+            )
+        return self
+
     @classmethod
     def from_values(cls, values: Mapping[str, Any]) -> "JobRequest":
         """Validate plain values (CLI flags, a manifest line); InvalidInput says `field: problem; ...`."""
