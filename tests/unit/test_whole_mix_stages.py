@@ -92,6 +92,8 @@ def test_the_clip_is_mastered_as_it_is_remastered_from_the_store_checked_and_pub
     assert set(names[6:]) == {"tempo", "key", "spectral_balance", "stems"}
     stems = next(check for check in report.checks if check.name == "stems")
     assert stems.threshold == "not applicable: whole-mix mode" and stems.advisory
+    tempo = next(check for check in report.checks if check.name == "tempo")
+    assert tempo.advisory and tempo.message.startswith("Measured in the model's whole mix (not conformed): ")
 
     publish.run(PublishInput(job_id=job.id, mix=first, stems=[clip]), ctx)
     done = ctx.jobs.get(job.id)

@@ -95,9 +95,12 @@ def whole_mix_checks(mix: AudioBuffer, sample_rate: int, spec: MusicSpec) -> lis
     mono = features.analysis_mono(mix, sample_rate)
     asked_roles = {role.value for role in spec.roles()}  # what the prompt asked the model to play
     duration_s = mix.shape[1] / sample_rate
-    return [
+    measured = [
         musical.tempo_check(spec, features.estimate_tempo(mono), asked_roles, duration_s),
         musical.key_check(spec, features.estimate_key(mono)),
+    ]
+    return [
+        *(whole_mix.as_measured(check) for check in measured),
         musical.spectral_balance_check(spec.genre, spectral_balance_db(mix, sample_rate)),
         whole_mix.stems_not_applicable(),
     ]

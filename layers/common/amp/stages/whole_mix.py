@@ -56,6 +56,14 @@ def premaster(ctx: StageContext, job: Job, clip: GenerateOutput) -> AudioBuffer:
     return audio
 
 
+def as_measured(check: QACheck) -> QACheck:
+    """A tempo or key check of the model's song: the value is what was measured, the threshold what
+    was asked; nothing conformed it, so the message says so."""
+    return check.model_copy(
+        update={"message": f"Measured in the model's whole mix (not conformed): {check.message}"}
+    )
+
+
 def stems_not_applicable() -> QACheck:
     """What QA says in place of its stem checks (sum, intact, excluded roles, downbeats per stem)."""
     return QACheck(
