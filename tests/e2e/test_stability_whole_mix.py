@@ -5,7 +5,7 @@ peak / clipping / silence checks, advisory tempo and key against what was asked,
 applicable: whole-mix mode"); Publish publishes the mix, preview, plots and report, no stems or MIDI.
 The record reports the tempo and key measured in the returned audio (amp.analysis), not the spec's;
 the API says the stems are unavailable and why (stems.zip 404 with the sentence), the web app's
-field is set, and edits that need stems are refused (409). A 14 s song keeps it short."""
+field is set, and edits that need stems are refused (409). A 12 s song keeps it short."""
 
 import json
 from collections.abc import Iterator
@@ -46,7 +46,7 @@ def _generate(out: Path) -> int:
     return main(
         [
             "generate", PROMPT, "--provider", "stability", "--stability-mode", "mix",
-            "--duration", "14", "--seed", "3", "--out", str(out),
+            "--duration", "12", "--seed", "3", "--out", str(out),
         ]
     )  # fmt: skip
 
@@ -77,7 +77,7 @@ def test_a_whole_mix_job_is_one_request_mastered_and_checked_as_a_mix_with_no_st
     measured = report["measured"]
     assert measured["bpm"] is not None and 0.015 <= abs(measured["bpm"] / 124.0 - 1.0) <= 0.05
     mix, rate = decode_audio((out / "mix.wav").read_bytes())
-    assert mix.shape[1] == 14 * rate
+    assert mix.shape[1] == 12 * rate
     heard = estimate_tempo(analysis_mono(mix, rate))
     assert heard.bpm is not None and abs(heard.bpm / measured["bpm"] - 1.0) <= 0.01  # mastering keeps time
     heard_key = estimate_key(analysis_mono(mix, rate))
