@@ -11,16 +11,19 @@ being the previous section's conformed last bar followed by the next section's g
 an equal-power crossfade over that shared bar: continuation, never a loop. Drum MIDI is the guide's;
 pitched MIDI is transcribed from the returned audio (basic-pitch) and labelled as such.
 
-Whole-mix mode (`stability_mode` "mix", `render_mix`): one text-to-audio request per section for
-the whole song (audio-to-audio over the reference track when there is one), conformed to the beat
-grid the analysis module measures; the tempo and key it measured are reported as they are.
+Whole-mix mode (`stability_mode` "mix", `render_mix`): one text-to-audio request for the whole song
+(audio-to-audio over the reference track when there is one), so at most MAX_DURATION_S long; the
+model's song is delivered as it played it (cut or padded to length, never conformed: there is no
+composed grid) and its tempo and key are measured with the analysis module and reported beside the
+asked ones. The pipeline runs it as one GenerateStems item (amp.stages.whole_mix).
 
 Contract followed (https://platform.stability.ai/docs/api-reference, Stable Audio 2):
 - POST {base}/v2beta/audio/stable-audio-2/text-to-audio, or .../audio-to-audio with an `audio` file
   part and `strength`; multipart/form-data; fields prompt, model, duration (1..190 s), seed, steps,
   cfg_scale, output_format; `Authorization: Bearer <key>`, `Accept: audio/*` returns the audio bytes.
 - Price: 20 credits per generation whatever its length (1 credit = $0.01); a job's credits are
-  estimated before it starts (`estimate_credits`) and refused over AMP_STABILITY_MAX_CREDITS.
+  estimated when it is requested (`amp.providers.budget`, by the job service) and refused over
+  AMP_STABILITY_MAX_CREDITS; `check_budget` here is the generate stage's backstop.
 - Errors are JSON {id, name, errors[]}: 400/413/422 bad request, 401 bad key, 402 no credits, 403
   content moderation (not retried: ProviderRejected); 429 rate limit (150 requests / 10 s, then a
   60 s lockout) and 5xx/timeouts are retried here with jittered exponential backoff inside a time
