@@ -34,6 +34,7 @@ def main() -> int:
     parser.add_argument("--duration", type=float, default=20.0)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--strength", type=float, default=None, help="0.1..0.9 (default 0.35)")
+    parser.add_argument("--mode", choices=("guided", "mix"), default="guided", help="stability_mode")
     parser.add_argument("--max-credits", type=float, default=None, help="refuse a job estimated over this")
     parser.add_argument(
         "--out", type=Path, default=None, help="where to write the song (default: a temp dir)"
@@ -44,7 +45,8 @@ def main() -> int:
         return 2
     spec = parse_prompt(args.prompt, options=JobOptions(duration_s=args.duration, seed=args.seed))
     print(
-        f"estimate: {estimate_requests(spec, 'guided')} requests, {estimate_credits(spec, 'guided'):g} credits "
+        f"estimate ({args.mode}): {estimate_requests(spec, args.mode)} requests, "
+        f"{estimate_credits(spec, args.mode):g} credits "
         f"for {len(spec.roles())} stems of {args.duration:g} s at {spec.bpm:g} bpm"
     )
     data_dir = tempfile.mkdtemp(prefix="amp-stability-live-")
@@ -58,6 +60,7 @@ def main() -> int:
     command += ["--seed", str(args.seed), "--out", str(out)]
     if args.strength is not None:
         command += ["--stability-strength", f"{args.strength:g}"]
+    command += ["--stability-mode", args.mode]
     started = time.perf_counter()
     code = amp_main(command)
     elapsed = time.perf_counter() - started
@@ -75,6 +78,8 @@ def main() -> int:
         f"{'stem':<11}{'tempo x':>9}{'measured bpm':>14}{'lead-in s':>11}{'semitones':>11}{'match':>7}  midi"
     )
     for role, report in sorted(reports.items()):
+        if report.get("measured"):  # whole-mix mode: nothing conformed; what the model played
+            print(f"{role:<11}asked {report['asked']}, measured {report['measured']}")
         for section in report["sections"]:
             c = section["corrections"]
             print(

@@ -20,7 +20,7 @@ from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda
 from amp import application
 from amp.config import get_settings
 from amp.domain.errors import InvalidInput
-from amp.domain.job import Job, JobOptions, JobStatus, ProviderName
+from amp.domain.job import Job, JobOptions, JobStatus, ProviderName, StabilityModeName
 from amp.domain.stage_io import ParseOutput
 from amp.orchestration.asl import ExecutionResult, lambda_error_payload
 from amp.orchestration.local_pipeline import (
@@ -235,12 +235,12 @@ def test_both_engines_take_the_same_path_to_the_same_output(
 # -- one real short job, both ways ------------------------------------------------------------------
 
 
-def new_job(provider: ProviderName = "procedural") -> Job:
+def new_job(provider: ProviderName = "procedural", stability_mode: StabilityModeName | None = None) -> Job:
     return Job(
         id=JOB_ID,
         owner="parity-user",
         prompt="Dark techno at 128 bpm in A minor",
-        options=JobOptions(duration_s=6.0, seed=11, provider=provider),
+        options=JobOptions(duration_s=6.0, seed=11, provider=provider, stability_mode=stability_mode),
     )
 
 
@@ -253,8 +253,9 @@ def real_job(
     handlers: dict[str, Handler],
     run: Callable[[str, dict[str, Handler]], Run],
     provider: ProviderName = "procedural",
+    stability_mode: StabilityModeName | None = None,
 ) -> tuple[Run, list[str], Job]:
-    job = new_job(provider)
+    job = new_job(provider, stability_mode)
     application.stage_context().jobs.create(job)
     statuses: list[str] = []
     result = run(job.id, observing(handlers, statuses, job.id))
@@ -313,6 +314,32 @@ def test_a_stability_job_against_the_fake_server_is_the_same_on_both_engines(
     assert local_audio == cloud_audio, "same seed and the same fake answers, different bytes"
     assert local_job.qa is not None and cloud_job.qa is not None
     assert local_job.qa.passed and cloud_job.qa.passed
+
+
+@pytest.mark.slow
+def test_a_whole_mix_stability_job_is_one_request_and_no_stems_on_both_engines(
+    moto_engine: Callable[[str, dict[str, Handler]], Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with FakeStability() as fake:
+        monkeypatch.setenv("STABILITY_API_KEY", fake.api_key)
+        monkeypatch.setenv("AMP_STABILITY_BASE_URL", fake.base_url)
+        with local_backend():
+            local, local_statuses, local_job = real_job(stage_handlers(), local_run, "stability", "mix")
+            local_audio = audio_bytes(local_job, {"mix"})
+        cloud, cloud_statuses, cloud_job = real_job(stage_handlers(), moto_engine, "stability", "mix")
+        cloud_audio = audio_bytes(cloud_job, {"mix"})
+        paths = [request.path for request in fake.requests]
+    assert local.status == cloud.status == "SUCCEEDED"
+    assert local.same_as(cloud), (local, cloud)
+    assert local_statuses == cloud_statuses
+    assert paths == ["/v2beta/audio/stable-audio-2/text-to-audio"] * 2  # one request per engine
+    for job in (local_job, cloud_job):
+        kinds = {a.kind for a in job.artifacts}
+        assert kinds == {"mix", "preview", "waveform", "spectrogram", "report"}, kinds
+        assert set(job.stem_reports) == {"mix"} and job.stem_reports["mix"]["stem_available"] is False
+        assert job.qa is not None and job.qa.passed
+    assert local_job.stem_reports == cloud_job.stem_reports
+    assert local_audio == cloud_audio and len(local_audio) == 1
 
 
 @pytest.mark.slow

@@ -89,11 +89,24 @@ def test_a_job_over_the_credit_budget_fails_before_any_request(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
+    """`amp generate` is refused before a job exists (exit 2, tests/unit/test_stability_budget.py);
+    a job that got past that (queued before the budget was lowered) fails at the generate stage's
+    backstop, before any request."""
+    from amp.domain.job import Job, JobOptions, JobStatus
+    from amp.orchestration.local_pipeline import run_job_locally
+
     monkeypatch.setenv("AMP_STABILITY_MAX_CREDITS", "40")
     get_settings.cache_clear()
     application.reset_application()
-    assert _generate(tmp_path / "refused") == 1
-    message = capsys.readouterr().err
+    assert _generate(tmp_path / "refused") == 2
+    assert "over the per-job budget AMP_STABILITY_MAX_CREDITS=40" in capsys.readouterr().err
+    jobs = application.stage_context().jobs
+    queued = Job(owner="local", prompt=PROMPT, options=JobOptions(duration_s=8, seed=3, provider="stability"))
+    jobs.create(queued)
+    run_job_locally(queued.id)
+    failed = jobs.get(queued.id)
+    assert failed.status is JobStatus.FAILED and failed.error is not None
+    message = f"at stage {failed.error.stage}: {failed.error.reason}"
     assert (
         "at stage generate" in message and "over the per-job budget AMP_STABILITY_MAX_CREDITS=40" in message
     )

@@ -57,8 +57,9 @@ def test_create_job_returns_202_with_the_web_app_job_shape(launcher: FakeLaunche
     assert set(body) == {
         "id", "prompt", "status", "stage", "progress", "options", "spec", "qa", "error",
         "created_at", "updated_at", "reference_key", "artifacts", "status_url", "parent_job_id",
-        "parent_id", "edit",
+        "parent_id", "edit", "stem_reports", "stems_unavailable",
     }  # fmt: skip
+    assert body["stems_unavailable"] is None and body["stem_reports"] == {}
     assert body["status"] == "QUEUED"
     assert body["options"]["duration_s"] == 6
     assert body["options"]["overrides"]["bpm"] == 100

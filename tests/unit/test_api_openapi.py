@@ -32,5 +32,5 @@ def test_job_response_has_the_fields_the_web_app_reads() -> None:
     assert {
         "id", "prompt", "status", "stage", "progress", "options", "spec", "qa", "error",
         "created_at", "updated_at", "reference_key", "artifacts", "status_url", "parent_job_id",
-        "parent_id", "edit",
+        "parent_id", "edit", "stem_reports", "stems_unavailable",
     } == set(job)  # fmt: skip

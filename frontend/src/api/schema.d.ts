@@ -523,6 +523,20 @@ export type components = {
              */
             status_url: string;
             /**
+             * Stem Reports
+             * @description Per role (whole-mix mode: under `mix`), what a generative provider did: requests, credits, corrections; in whole-mix mode the tempo and key `measured` in the returned song beside the `asked` ones.
+             */
+            stem_reports?: {
+                [key: string]: {
+                    [key: string]: unknown;
+                };
+            };
+            /**
+             * Stems Unavailable
+             * @description Why the job has no stems, MIDI or stems.zip (whole-mix mode); null when it has them.
+             */
+            stems_unavailable?: string | null;
+            /**
              * Updated At
              * Format: date-time
              */

@@ -109,6 +109,28 @@ describe("JobCard", () => {
     expect(calls[0]).toMatchObject({ method: "DELETE", url: `/jobs/${job.id}` });
   });
 
+  it("says a whole-mix job's stems are unavailable instead of showing stem players or edits", async () => {
+    const reason =
+      "stems unavailable (whole-mix mode): the model made the whole song in one request (stability_mode 'mix'), so there are no separate stems or MIDI";
+    const base = succeededJob();
+    const job = succeededJob({
+      id: base.id,
+      artifacts: base.artifacts.filter((artifact) => artifact.kind !== "stem" && artifact.kind !== "midi"),
+      stems_unavailable: reason,
+    });
+    const { user } = renderCard(job);
+    await user.click(screen.getByRole("button", { name: "Show result" }));
+    const result = screen.getByTestId("job-result");
+    const notice = within(result).getByTestId("stems-unavailable");
+    expect(notice).toHaveTextContent("Stems unavailable (whole-mix mode)");
+    expect(notice).toHaveTextContent(reason);
+    expect(within(result).getByTestId("mix-audio")).toBeInTheDocument();
+    const downloads = within(within(result).getByRole("region", { name: "Downloads" })).getAllByRole("link");
+    expect(downloads.map((link) => link.textContent)).toEqual(["Mix (WAV)", "Preview", "QA report (JSON)"]);
+    expect(screen.queryByRole("button", { name: /Swap stem/ })).not.toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: /Variation/ })).not.toBeInTheDocument();
+  });
+
   it("shows a finished job's spec, players, QA report and downloads", async () => {
     const job = succeededJob();
     const { user } = renderCard(job);

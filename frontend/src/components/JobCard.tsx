@@ -222,7 +222,8 @@ export function JobCard({ job, now, initiallyOpen = false, onChanged, onDeleted 
           <ErrorBoundary label="This job's result could not be shown">
             <JobResult job={job} />
             {job.parent_id ? <ABPlayer parentId={job.parent_id} child={job} /> : null}
-            <EditPanel job={job} onCreated={onChanged} />
+            {/* A whole-mix job has no stems or score to edit (the API refuses such edits). */}
+            {job.stems_unavailable ? null : <EditPanel job={job} onCreated={onChanged} />}
           </ErrorBoundary>
         </div>
       ) : null}

@@ -63,7 +63,15 @@ export const JobResult = memo(function JobResult({ job }: { job: Job }) {
         />
       ) : null}
       <ReusePlanButton job={job} />
-      {stems.length > 0 ? <StemMixer stems={stems} /> : null}
+      {stems.length > 0 ? (
+        <StemMixer stems={stems} />
+      ) : job.stems_unavailable ? (
+        // Whole-mix mode: the model made the song in one piece; say so where the stem players would be.
+        <section className="result-section" aria-label="Stems" data-testid="stems-unavailable">
+          <h4>Stems unavailable (whole-mix mode)</h4>
+          <p className="muted small">{job.stems_unavailable}</p>
+        </section>
+      ) : null}
       {job.spec ? <SpecView spec={job.spec} /> : null}
       {job.qa ? (
         <QAReportView

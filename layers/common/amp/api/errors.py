@@ -24,7 +24,8 @@ from amp.domain.errors import (
 )
 from amp.domain.job import field_path
 from amp.observability import logger
-from amp.services.jobs import IdempotencyKeyReused, UnsupportedUploadType, UploadTooLarge
+from amp.providers.budget import OverBudget
+from amp.services.jobs import IdempotencyKeyReused, StemsUnavailable, UnsupportedUploadType, UploadTooLarge
 
 
 class Unauthenticated(Exception):
@@ -95,6 +96,18 @@ def _not_found(error: Exception) -> Response[str]:
     return error_response(404, "not_found", "The resource was not found.")
 
 
+def _over_budget(error: Exception) -> Response[str]:
+    """422 naming the estimate and the budget, in words and as numbers."""
+    assert isinstance(error, OverBudget)
+    details = {
+        "field": "provider",
+        "estimate_credits": error.estimate_credits,
+        "budget_credits": error.budget_credits,
+        "requests": error.requests,
+    }
+    return error_response(422, "over_budget", str(error), details)
+
+
 def _throttled(error: Exception) -> Response[str]:
     message = "Too many requests; retry later."
     return error_response(429, "throttled", message, headers={"Retry-After": "5"})
@@ -134,10 +147,12 @@ ERROR_HANDLERS: list[tuple[type[Exception], Callable[[Exception], Response[str]]
     (RequestValidationError, _validation),
     (MalformedBody, _with_message(400, "bad_request")),
     (Unauthenticated, _unauthenticated),
+    (StemsUnavailable, _with_message(404, "stems_unavailable")),
     (NotFound, _not_found),
     (UploadTooLarge, _with_message(413, "payload_too_large")),
     (UnsupportedUploadType, _with_message(415, "unsupported_media_type")),
     (IdempotencyKeyReused, _with_message(422, "idempotency_key_reused")),
+    (OverBudget, _over_budget),
     (InvalidAudio, _with_message(400, "invalid_audio")),
     (InvalidInput, _with_message(400, "invalid_input")),
     (Conflict, _with_message(409, "conflict")),

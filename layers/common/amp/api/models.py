@@ -61,6 +61,16 @@ class JobResponse(BaseModel):
     parent_job_id: str | None = Field(default=None, description="The job this one retries.")
     parent_id: str | None = Field(default=None, description="The job this one is an edit of.")
     edit: Edit | None = Field(default=None, description="How this job changes its parent.")
+    stem_reports: dict[str, dict[str, Any]] = Field(
+        default_factory=dict,
+        description="Per role (whole-mix mode: under `mix`), what a generative provider did: requests, "
+        "credits, corrections; in whole-mix mode the tempo and key `measured` in the returned song beside "
+        "the `asked` ones.",
+    )
+    stems_unavailable: str | None = Field(
+        default=None,
+        description="Why the job has no stems, MIDI or stems.zip (whole-mix mode); null when it has them.",
+    )
 
 
 class EditRequest(RootModel[Edit]):

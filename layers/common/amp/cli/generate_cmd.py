@@ -16,9 +16,18 @@ from amp.application import get_application
 from amp.cli.flags import flag_problems
 from amp.cli.plan_file import read_plan_file
 from amp.domain.errors import InvalidInput
-from amp.domain.job import LOCAL_OWNER, MASTER_PRESETS, PROVIDER_NAMES, Job, JobRequest, JobStatus
+from amp.domain.job import (
+    LOCAL_OWNER,
+    MASTER_PRESETS,
+    PROVIDER_NAMES,
+    WHOLE_MIX_STEMS_REASON,
+    Job,
+    JobRequest,
+    JobStatus,
+)
 from amp.domain.ports import AudioStore
 from amp.domain.spec import MAX_DURATION_S, MIN_DURATION_S
+from amp.domain.stage_io import WHOLE_MIX_ROLE
 from amp.domain.stems_zip import build_stems_zip, stems_zip_members
 from amp.orchestration.inprocess_launcher import InProcessLauncher
 
@@ -107,7 +116,19 @@ def generate(args: argparse.Namespace) -> int:
 
     for line in advisory_lines(qa) if qa else []:
         print(line, file=sys.stderr)
+    if finished.options.whole_mix:
+        print(f"{WHOLE_MIX_STEMS_REASON}; {measured_line(finished)}", file=sys.stderr)
     return 0
+
+
+def measured_line(job: Job) -> str:
+    """A whole-mix job: the tempo and key measured in the model's song beside the asked ones."""
+    report = job.stem_reports.get(WHOLE_MIX_ROLE, {})
+    asked, measured = report.get("asked") or {}, report.get("measured") or {}
+    heard_bpm = f"{measured['bpm']:g} bpm" if measured.get("bpm") else "no clear tempo"
+    heard_key = f"{measured['key']} {measured['mode']}" if measured.get("key") else "no clear key"
+    wanted = f"{asked['bpm']:g} bpm, {asked['key']} {asked['mode']}" if asked else "not recorded"
+    return f"measured {heard_bpm}, {heard_key} (asked {wanted})"
 
 
 def request_from_args(args: argparse.Namespace) -> JobRequest:
@@ -179,6 +200,8 @@ def _write_outputs(job: Job, audio: AudioStore, out_dir: Path) -> None:
         )
     document = job.model_dump(mode="json")
     document["artifacts"] = files
+    if job.options.whole_mix:
+        document["stems_unavailable"] = WHOLE_MIX_STEMS_REASON
     (out_dir / "job.json").write_text(json.dumps(document, indent=2) + "\n")
 
 

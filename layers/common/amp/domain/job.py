@@ -89,6 +89,18 @@ class JobOptions(BaseModel):
     stability_strength: StabilityStrength = None
     stability_mode: StabilityModeName | None = None
 
+    @property
+    def whole_mix(self) -> bool:
+        """Stability whole-mix mode: one request makes the mix; the job has no stems (and no MIDI)."""
+        return self.provider == "stability" and self.stability_mode == "mix"
+
+
+WHOLE_MIX_STEMS_REASON = (
+    "stems unavailable (whole-mix mode): the model made the whole song in one request "
+    "(stability_mode 'mix'), so there are no separate stems or MIDI"
+)
+"""What the API, the CLI and the web app say where a whole-mix job's stems would be."""
+
 
 class JobRequest(BaseModel):
     """What a caller asks for: the one request model behind POST /jobs (`CreateJobRequest` adds the
@@ -161,6 +173,15 @@ class JobRequest(BaseModel):
             "whole song in one request (mix only, no stems)."
         ),
     )
+
+    @model_validator(mode="after")
+    def _whole_mix_is_not_a_loop(self) -> "JobRequest":
+        """A loop's seam is made from its composed stems' tails; a whole mix has none."""
+        if self.loop and self.provider == "stability" and self.stability_mode == "mix":
+            raise ValueError(
+                "loop: a whole-mix song (stability_mode 'mix') cannot be made loopable; use 'guided'"
+            )
+        return self
 
     @classmethod
     def from_values(cls, values: Mapping[str, Any]) -> "JobRequest":

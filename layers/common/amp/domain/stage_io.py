@@ -50,6 +50,10 @@ class GenerateInput(JobRef):
     )
 
 
+WHOLE_MIX_ROLE = "mix"
+"""The one item of a whole-mix job's GenerateStems Map (not a stem role): the model's whole song."""
+
+
 class GenerateOutput(BaseModel):
     role: str
     stem_key: str
@@ -57,6 +61,16 @@ class GenerateOutput(BaseModel):
     provider_report: dict[str, Any] | None = Field(
         default=None, description="A generative provider's per-stem report (Stability: StemReport)."
     )
+    whole_mix: bool = Field(
+        default=False,
+        description="True for a whole-mix job's one clip (role WHOLE_MIX_ROLE): the song, not a stem; "
+        "the mix stage masters it as it is and no stage looks for stems.",
+    )
+
+
+def is_whole_mix(stems: list[GenerateOutput]) -> bool:
+    """Whether the generated 'stems' are a whole-mix job's one clip."""
+    return len(stems) == 1 and stems[0].whole_mix
 
 
 class ParseOutput(JobRef):

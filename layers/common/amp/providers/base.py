@@ -5,9 +5,10 @@ this module imports none of them)."""
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from amp.audio_io import SAMPLE_RATE, AudioBuffer
+from amp.audio_io import AudioBuffer
 from amp.domain.errors import InvalidInput
 from amp.domain.spec import MusicSpec, Role
+from amp.providers.budget import stem_frames as stem_frames  # noqa: PLC0414 - the one definition
 
 
 @dataclass(frozen=True)
@@ -34,11 +35,6 @@ class StemProvider(Protocol):
     def render_stem(self, spec: MusicSpec, role: Role, *, reference: bytes | None = None) -> RenderedStem:
         """Render one role of the song; every role of one spec yields the same length."""
         ...
-
-
-def stem_frames(spec: MusicSpec) -> int:
-    """Every stem of a job has exactly this many frames, so the mixer can sum them."""
-    return round(spec.duration_s * SAMPLE_RATE)
 
 
 def check_role(spec: MusicSpec, role: Role) -> None:

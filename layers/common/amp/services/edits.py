@@ -99,6 +99,11 @@ def child_job(
         raise EditRefused(f"only a SUCCEEDED job can be edited; job {parent.id} is {parent.status.value}")
     if parent.spec is None:
         raise EditRefused(f"job {parent.id} has no spec to edit")
+    if parent.options.whole_mix:
+        raise EditRefused(
+            f"job {parent.id} was made in whole-mix mode (stability_mode 'mix'): it has no stems or "
+            f"score, so a {edit.kind} edit has nothing to reuse or re-perform; make a new job instead"
+        )
     parent_spec = parent.spec
 
     def resolve(role: Role) -> Instrument:

@@ -20,19 +20,21 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyValidationError,
 )
 from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePersistenceLayer
-from pydantic import TypeAdapter
+from pydantic import TypeAdapter, ValidationError
 
 from amp.config import Settings
 from amp.domain.edit import Edit, RemasterEdit
 from amp.domain.errors import Conflict, InvalidAudio, InvalidInput, NotFound
 from amp.domain.job import (
     JOB_ID_PATTERN,
+    WHOLE_MIX_STEMS_REASON,
     Artifact,
     Job,
     JobError,
     JobOptions,
     JobRequest,
     JobStatus,
+    validation_message,
 )
 from amp.domain.keys import (
     job_prefix,
@@ -99,6 +101,11 @@ class UploadTooLarge(InvalidAudio):
 
 class UnsupportedUploadType(InvalidAudio):
     """The declared content type is not one of UPLOAD_CONTENT_TYPES."""
+
+
+class StemsUnavailable(NotFound):
+    """The job has no stems by design (whole-mix mode); unlike other NotFounds its message is for the
+    caller (it names no key): the API answers 404 with it."""
 
 
 class _FixedBudget:
@@ -255,7 +262,35 @@ class JobService:
         )
         if job_id is not None:  # validated like a generated id (32 hex digits)
             job = Job.model_validate({**job.model_dump(), "id": job_id})
+        self._check_provider_limits(job)
         return self._store_and_launch(job)
+
+    def _check_provider_limits(self, job: Job) -> None:
+        """Refuse, before anything is stored or started, a Stability job its provider would refuse:
+        over the per-job credit budget (OverBudget, naming the estimate and the budget) or a whole
+        mix longer than one request (WholeMixTooLong). The spec is the rule parser's, with the job's
+        id as seed source: the spec the parse stage makes with the rule parser (with Bedrock or a
+        reference track the stage's spec may differ a little; the generate stage checks again)."""
+        if job.options.provider != "stability":
+            return
+        from amp.prompt.parser import parse_prompt
+        from amp.providers.budget import check_budget, check_whole_mix_length
+
+        try:
+            spec = parse_prompt(job.prompt, options=job.options, seed_source=job.id)
+        except ValidationError as error:  # the parse stage would fail the job the same way
+            raise InvalidInput(validation_message(error)) from None
+        except InvalidInput:
+            raise
+        except Exception:  # never a 5xx for a check the generate stage makes again
+            logger.exception("stability estimate skipped: the prompt did not parse", extra={"job_id": job.id})
+            return
+        if job.options.whole_mix:
+            check_whole_mix_length(spec)
+        credits = check_budget(
+            spec, job.options.stability_mode or "guided", self.settings.stability_max_credits
+        )
+        logger.info("stability estimate", extra={"job_id": job.id, "estimate_credits": credits})
 
     def _create_edit(self, owner: str, parent_id: str, edit: Edit, *, job_id: str | None = None) -> Job:
         """An edit's child job: the parent checked (yours, SUCCEEDED, its reused files there) and the
@@ -395,6 +430,8 @@ class JobService:
         published = job.artifact("stems_zip")
         if published is not None and self.audio.exists(published.key):
             return self.download_url(published, job)
+        if job.options.whole_mix:
+            raise StemsUnavailable(f"job {job.id} has no stems.zip: {WHOLE_MIX_STEMS_REASON}")
         members = stems_zip_members(job)
         if not any(artifact.kind == "stem" for _, artifact in members):
             raise NotFound("this job has no stems")

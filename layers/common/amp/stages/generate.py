@@ -15,9 +15,10 @@ from amp.domain.errors import InvalidInput
 from amp.domain.job import Job, JobStatus
 from amp.domain.keys import raw_midi_key, raw_stem_key
 from amp.domain.spec import MusicSpec, Role
-from amp.domain.stage_io import GenerateInput, GenerateOutput
+from amp.domain.stage_io import WHOLE_MIX_ROLE, GenerateInput, GenerateOutput
 from amp.observability import logger
 from amp.providers.base import parse_role
+from amp.stages import whole_mix
 from amp.stages.context import StageContext
 from amp.stages.reuse import edit_parent, parent_stem_key, reuse_parent_stem, reuses
 
@@ -32,6 +33,8 @@ def role_progress(role: Role) -> float:
 
 
 def run(payload: GenerateInput, ctx: StageContext) -> GenerateOutput:
+    if payload.role == WHOLE_MIX_ROLE:  # the one clip of a whole-mix job
+        return whole_mix.generate(ctx, ctx.begin(payload.job_id, JobStatus.GENERATING, "generate", 0.3))
     role = parse_role(payload.role)
     job = ctx.begin(payload.job_id, JobStatus.GENERATING, "generate", role_progress(role))
     if job.spec is None:

@@ -14,11 +14,12 @@ from amp.domain import keys
 from amp.domain.errors import InvalidAudio
 from amp.domain.job import Job, JobStatus, MasterPreset
 from amp.domain.qa import MasterAdjustments
-from amp.domain.stage_io import MixInput, MixOutput
+from amp.domain.stage_io import MixInput, MixOutput, is_whole_mix
 from amp.mastering.chain import MasterResult, master, reference_eq_gains_db
 from amp.mastering.presets import preset_target, reference_target_lufs
 from amp.mixing.mixer import mix_stems
 from amp.observability import logger
+from amp.stages import whole_mix
 from amp.stages.context import StageContext
 
 MIX_PASS = 1
@@ -79,7 +80,9 @@ def _stored_mix(payload: MixInput, ctx: StageContext, job: Job) -> tuple[AudioBu
     pass 2 run on its own, or work files expired): then the stage mixes again."""
     premaster_key = keys.premaster_key(job.owner, job.id)
     stem_keys = {
-        stem.role: keys.mixed_stem_key(job.owner, job.id, MIX_PASS, stem.role) for stem in payload.stems
+        stem.role: keys.mixed_stem_key(job.owner, job.id, MIX_PASS, stem.role)
+        for stem in payload.stems
+        if not stem.whole_mix
     }
     if not all(ctx.audio.exists(key) for key in [premaster_key, *stem_keys.values()]):
         return None
@@ -93,7 +96,12 @@ def run(payload: MixInput, ctx: StageContext) -> MixOutput:
     job = ctx.begin(payload.job_id, JobStatus.MIXING, "mix", 0.65)
     mastering_pass = payload.mastering.mastering_pass
     stored = _stored_mix(payload, ctx, job) if mastering_pass > 1 else None
-    premaster, stem_keys = stored if stored is not None else _mix(payload, ctx, job)
+    if stored is not None:
+        premaster, stem_keys = stored
+    elif is_whole_mix(payload.stems):  # no stems: the model's mix is mastered as it is
+        premaster, stem_keys = whole_mix.premaster(ctx, job, payload.stems[0]), {}
+    else:
+        premaster, stem_keys = _mix(payload, ctx, job)
 
     ctx.jobs.set_progress(job.id, 0.75, status=JobStatus.MASTERING)
     mastered, target_lufs = master_mix(

@@ -4,7 +4,7 @@ the rules as fallback) is the StageContext's: the application chose it from the 
 
 from amp.domain.job import Job, JobStatus
 from amp.domain.spec import MusicSpec
-from amp.domain.stage_io import JobRef, ParseOutput, StageTimeouts
+from amp.domain.stage_io import WHOLE_MIX_ROLE, JobRef, ParseOutput, StageTimeouts
 from amp.stages.context import StageContext
 from amp.stages.reuse import edit_parent, reuse_parent_stem, reuses
 
@@ -19,7 +19,8 @@ def run(payload: JobRef, ctx: StageContext) -> ParseOutput:
     return ParseOutput(
         job_id=job.id,
         has_reference=job.reference_key is not None,
-        roles=[role.value for role in spec.roles()],
+        # A whole-mix job generates one clip, the song (amp.stages.whole_mix), not one per role.
+        roles=[WHOLE_MIX_ROLE] if job.options.whole_mix else [role.value for role in spec.roles()],
         timeouts=StageTimeouts.for_length(spec.duration_s),
     )
 

@@ -71,6 +71,8 @@ def _copy_the_rest(publisher: "_Publisher", payload: PublishInput, job: Job) -> 
     for role, stem_key in sorted(payload.mix.stem_keys.items()):
         publisher.copy(stem_key, f"stems/{role}.wav", "stem", role)
     for stem in sorted(payload.stems, key=lambda s: s.role):
+        if stem.whole_mix:  # the model's raw clip: the song itself, not a stem an edit could reuse
+            continue
         # The rendered stem, kept for edits (optional: an edit that would reuse a missing one is refused)
         extension = stem.stem_key[stem.stem_key.rfind(".") :]
         publisher.copy(
@@ -86,7 +88,9 @@ def _copy_the_rest(publisher: "_Publisher", payload: PublishInput, job: Job) -> 
     )
     if job.qa is not None:
         publisher.put(json.dumps(job.qa.model_dump(mode="json"), indent=2).encode(), "qa.json", "report")
-    if job.spec is not None:  # the section list with start times (issue 16): markers for the web app
+    # The section list with start times (issue 16): markers for the web app. A whole-mix song is the
+    # model's own form, not the composer's sections, so it has none.
+    if job.spec is not None and not job.options.whole_mix:
         publisher.put(sections_json(job.spec), "sections.json", "sections")
 
 

@@ -15,12 +15,14 @@ from amp.audio_io import AudioBuffer, decode_audio
 from amp.domain import keys
 from amp.domain.job import Job, JobStatus
 from amp.domain.qa import QACheck, QAReport
-from amp.domain.stage_io import QAInput, QAOutput
+from amp.domain.spec import MusicSpec
+from amp.domain.stage_io import QAInput, QAOutput, is_whole_mix
 from amp.genres.qa_bounds import Ensemble
 from amp.mastering.chain import reference_eq_gains_db
 from amp.observability import logger
 from amp.qa import checks, musical, structure
 from amp.qa.report import build_report, next_mastering, should_remaster, summary
+from amp.stages import whole_mix
 from amp.stages.context import StageContext
 
 
@@ -45,6 +47,15 @@ def evaluate(
         checks.dc_offset_check(mix),
         checks.phase_check(mix),
     ]
+    if is_whole_mix(payload.stems) and job.spec is not None:
+        results.extend(whole_mix_checks(mix, sample_rate, job.spec))
+        return build_report(
+            results,
+            integrated_lufs=integrated,
+            true_peak_dbtp=peak,
+            target_lufs=target_lufs,
+            mastering=payload.mastering,
+        )
     if stems:
         eq = None
         if reference is not None:
@@ -76,6 +87,23 @@ def evaluate(
         target_lufs=target_lufs,
         mastering=payload.mastering,
     )
+
+
+def whole_mix_checks(mix: AudioBuffer, sample_rate: int, spec: MusicSpec) -> list[QACheck]:
+    """A whole-mix job's advisory checks: tempo and key as measured in the mix against what was asked
+    (the model is not held to our grid), spectral balance, and the stem checks marked not applicable."""
+    mono = features.analysis_mono(mix, sample_rate)
+    asked_roles = {role.value for role in spec.roles()}  # what the prompt asked the model to play
+    duration_s = mix.shape[1] / sample_rate
+    measured = [
+        musical.tempo_check(spec, features.estimate_tempo(mono), asked_roles, duration_s),
+        musical.key_check(spec, features.estimate_key(mono)),
+    ]
+    return [
+        *(whole_mix.as_measured(check) for check in measured),
+        musical.spectral_balance_check(spec.genre, spectral_balance_db(mix, sample_rate)),
+        whole_mix.stems_not_applicable(),
+    ]
 
 
 def run(payload: QAInput, ctx: StageContext) -> QAOutput:

@@ -19,7 +19,7 @@ from amp.api.models import (
 )
 from amp.api.routes import responses
 from amp.api.urls import absolute, base_url
-from amp.domain.job import EDIT_PROMPT, Job, JobRequest
+from amp.domain.job import EDIT_PROMPT, WHOLE_MIX_STEMS_REASON, Job, JobRequest
 from amp.observability import count
 from amp.services.jobs import MAX_LIST_LIMIT, JobService
 
@@ -71,6 +71,8 @@ def job_response(job: Job, service: JobService) -> JobResponse:
         parent_job_id=job.parent_job_id,
         parent_id=job.parent_id,
         edit=job.edit,
+        stem_reports=job.stem_reports,
+        stems_unavailable=WHOLE_MIX_STEMS_REASON if job.options.whole_mix else None,
     )
 
 
