@@ -81,4 +81,6 @@ def bar_seconds(bpm: float, time_signature: str) -> float:
 
 def whole_bars(duration_s: float, bpm: float, time_signature: str) -> int:
     """How many whole bars the composer writes into a duration (at least one)."""
-    return max(1, math.floor(duration_s / bar_seconds(bpm, time_signature) + 1e-9))
+    # 1e-6 of a bar: a whole-bar duration is stored to the microsecond (round(..., 6)), which may
+    # land a hair under the bar line it means
+    return max(1, math.floor(duration_s / bar_seconds(bpm, time_signature) + 1e-6))
