@@ -103,6 +103,8 @@ def generate(args: argparse.Namespace) -> int:
         else "no QA figures"
     )
     print(f"done: {args.out / 'mix.wav'} ({summary})", file=sys.stderr)
+    if finished.spec is not None:
+        print(f"length: {finished.spec.length_words()}", file=sys.stderr)
     for line in advisory_lines(qa) if qa else []:
         print(line, file=sys.stderr)
     return 0

@@ -194,6 +194,16 @@ class MusicSpec(BaseModel):
         """Whole bars the song spans (the composer's count), for an edit's bar numbers."""
         return whole_bars(self.duration_s, self.bpm, self.time_signature)
 
+    def length_words(self) -> str:
+        """Delivered vs asked length in one line, for the CLI: "30.345 s = 22 bars of 4/4 at 174 bpm
+        (asked 30 s)"."""
+        bars = f" = {self.total_bars} bar{'s' if self.total_bars != 1 else ''}" if self.total_bars else ""
+        asked = self.asked_duration_s
+        moved = asked is not None and abs(asked - self.duration_s) > 1e-3
+        return f"{self.duration_s:.3f} s{bars} of {self.time_signature} at {self.bpm:g} bpm" + (
+            f" (asked {asked:g} s)" if moved else ""
+        )
+
     @property
     def bar_s(self) -> float:
         return bar_seconds(self.bpm, self.time_signature)
