@@ -105,3 +105,46 @@ def test_a_job_without_a_plan_is_rounded_to_whole_bars_and_every_artifact_agrees
     assert job["qa"]["passed"] is True
     checks = {check["name"]: check for check in job["qa"]["checks"]}
     assert checks["downbeats_on_plan"]["passed"]
+
+
+@pytest.mark.slow
+def test_an_extend_edit_publishes_the_extended_section_list_everywhere() -> None:
+    """The child of an extend is published with its own plan: spec.plan, sections.json and every MIDI
+    file's markers list the added section, and QA holds the mix's downbeats to those bar lines."""
+    from amp.application import get_application
+    from amp.domain.edit import ExtendEdit
+    from amp.domain.job import LOCAL_OWNER
+    from tests.support.fakes import FakeLauncher
+
+    application = get_application()
+    service = application.job_service_with(FakeLauncher())
+    root = service.create(
+        LOCAL_OWNER,
+        JobRequest.model_validate({"prompt": "techno at 160 bpm in A minor", "seed": 5, "plan": PLAN}),
+    )
+    assert run_job_locally(root.id).status is ExecutionStatus.SUCCEEDED
+    child = service.create(
+        LOCAL_OWNER, JobRequest(prompt=root.prompt, parent_id=root.id, edit=ExtendEdit(bars=2))
+    )
+    result = run_job_locally(child.id)
+    assert result.status is ExecutionStatus.SUCCEEDED, (result.error, result.cause)
+    final = application.stage_context.jobs.get(child.id)
+    assert final.spec is not None and final.spec.plan is not None
+    names = ["intro", "build", "drop", "drop", "outro"]  # the 2 bars before the outro are the drop's
+    assert [(s.name, s.bars) for s in final.spec.plan.sections] == list(
+        zip(names, [1, 1, 4, 2, 2], strict=True)
+    )
+    assert final.spec.total_bars == BARS + 2
+    audio = application.stage_context.audio
+    document = json.loads(audio.get_bytes(final.artifact("sections").key))  # type: ignore[union-attr]
+    assert [s["name"] for s in document["sections"]] == names
+    assert document["sections"][3]["start_s"] == pytest.approx(6 * BAR_S)
+    assert document["sections"][-1]["end_s"] == pytest.approx((BARS + 2) * BAR_S)
+    for artifact in (a for a in final.artifacts if a.kind == "midi"):
+        midi = mido.MidiFile(file=io.BytesIO(audio.get_bytes(artifact.key)))
+        assert [m.text for m in midi.tracks[0] if m.type == "marker"] == names
+    mix, _ = decode_audio(audio.get_bytes(final.artifact("mix").key))  # type: ignore[union-attr]
+    assert mix.shape[1] == round((BARS + 2) * BAR_S * SAMPLE_RATE)
+    assert final.qa is not None
+    checks = {check.name: check for check in final.qa.checks}
+    assert checks["downbeats_on_plan"].passed, checks["downbeats_on_plan"].message

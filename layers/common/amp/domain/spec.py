@@ -114,6 +114,9 @@ class Plan(BaseModel):
         return sum(section.bars for section in self.sections)
 
 
+Rendition.model_rebuild(_types_namespace={"Plan": Plan})
+
+
 def bar_seconds(bpm: float, time_signature: str) -> float:
     """One bar's length at a steady tempo: beats per bar in quarter notes times the quarter's length."""
     beats, unit = (int(part) for part in time_signature.split("/"))
@@ -192,6 +195,8 @@ class MusicSpec(BaseModel):
 
     def bars(self) -> int:
         """Whole bars the song spans (the composer's count), for an edit's bar numbers."""
+        if self.total_bars is not None:
+            return self.total_bars
         return whole_bars(self.duration_s, self.bpm, self.time_signature)
 
     def length_words(self) -> str:
