@@ -771,6 +771,8 @@ export type components = {
             composed_duration_s: number;
             /** Composed Key */
             composed_key: string;
+            /** @description The sections the score was composed with (the edited song's own plan is its new section list); None in records from before it was kept: the spec's plan then. */
+            composed_plan?: components["schemas"]["Plan"] | null;
             /** Ops */
             ops?: (components["schemas"]["RetempoOp"] | components["schemas"]["TransposeOp"] | components["schemas"]["ExtendOp"] | components["schemas"]["ReplaceOp"])[];
         };
