@@ -31,7 +31,7 @@ async function waitFor(baseUrl, id, done, timeoutMs = 180_000) {
   }
 }
 
-const server = await startServer();
+const server = await startServer({ startupTimeoutMs: 180_000 }); // a loaded machine starts slowly
 const chrome = await launchBrowser();
 try {
   const base = server.baseUrl;
@@ -58,10 +58,20 @@ try {
   const desktop = await chrome.browser.newContext({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1, colorScheme: "light" });
   const page = await desktop.newPage();
   await page.goto(base, { waitUntil: "networkidle" });
+  // A planned song (16 bars, 29 s): the finished card's timeline shows these sections over the waveform.
   const running = await api(base, "POST", "/jobs", {
     prompt: "Dark techno at 132 bpm in A minor with a rolling bassline and airy pads",
-    duration_s: 30,
     seed: 3,
+    plan: {
+      sections: [
+        { name: "intro", bars: 2, energy: 0.3, mute_roles: ["drums"] },
+        { name: "build", bars: 2, energy: 0.55 },
+        { name: "drop", bars: 4, energy: 0.9 },
+        { name: "breakdown", bars: 2, energy: 0.25, text: "filtered" },
+        { name: "drop 2", bars: 4, energy: 1 },
+        { name: "outro", bars: 2, energy: 0.35, text: "fade out" },
+      ],
+    },
   });
   await waitFor(base, running.id, (job) => ["GENERATING", "MIXING", "MASTERING"].includes(job.status) && job.progress >= 0.3);
   await page.reload({ waitUntil: "networkidle" });
@@ -69,6 +79,21 @@ try {
   await page.getByLabel("Prompt").fill("Dreamy synthwave at 100 bpm with gated reverb drums and a saxophone lead");
   await page.waitForTimeout(1200);
   await page.screenshot({ path: join(OUT, "queue.png"), fullPage: true });
+
+  // The section-plan editor, prefilled with the default plan for the form's length and tempo, one
+  // section's energy raised; the form alone.
+  await page.getByLabel("Prompt").fill("Progressive house at 124 bpm with a long intro and a big breakdown");
+  await page.getByText("Options", { exact: true }).click();
+  await page.getByLabel("Duration (seconds)").fill("120");
+  await page.getByLabel("Tempo (BPM)").fill("124");
+  await page.getByText("Section plan", { exact: true }).click();
+  await page.getByRole("button", { name: "Write a section plan" }).click();
+  await page.getByLabel("Section 1 name").fill("long intro");
+  await page.mouse.move(0, 0);
+  await page.waitForTimeout(600);
+  await page.locator("form.prompt-form").screenshot({ path: join(OUT, "plan-editor.png") });
+  await page.getByRole("button", { name: "Let AMP choose the sections" }).click();
+  await page.getByText("Options", { exact: true }).click();
 
   const phone = await chrome.browser.newContext({
     viewport: { width: 375, height: 812 },
@@ -112,7 +137,7 @@ try {
   }
   await desktop.close();
   await phone.close();
-  console.log(`wrote queue.png, queue-phone.png, finished-job.png, finished-job-phone.png to ${OUT}`);
+  console.log(`wrote queue.png, plan-editor.png, queue-phone.png, finished-job.png, finished-job-phone.png to ${OUT}`);
 } finally {
   await chrome.close();
   await server.stop();

@@ -130,8 +130,8 @@ def test_add_and_remove_change_the_roles_and_render_at_most_the_added_one(parent
         (VariationEdit(roles=[Role.ARP]), "edit.roles: the song has no arp part"),
         (AddPartEdit(role=Role.BASS), "already has a bass part"),
         (
-            ReplaceBarsEdit(start_bar=9, end_bar=11),
-            "edit.end_bar: the song has 10 bars; bar 11 is outside it",
+            ReplaceBarsEdit(start_bar=9, end_bar=12),  # 20 s at 130 bpm: the nearest whole bars, 11
+            "edit.end_bar: the song has 11 bars; bar 12 is outside it",
         ),
         (RetempoEdit(bpm=130), "already at 130 bpm"),
         (TransposeEdit(semitones=0), "edit.semitones"),
@@ -145,7 +145,7 @@ def test_an_edit_the_song_cannot_take_is_refused_naming_the_field(
 
 
 def test_a_retempo_or_extension_past_the_longest_song_is_refused(parent: MusicSpec) -> None:
-    assert derive(parent, RetempoEdit(bpm=40)).duration_s == pytest.approx(65.0)
+    assert derive(parent, RetempoEdit(bpm=40)).duration_s == pytest.approx(11 * 4 * 60 / 40)  # 11 bars
     long = parent.model_copy(update={"duration_s": 200.0})
     with pytest.raises(InvalidInput, match=r"edit.bpm: the song would last 650.0 s"):
         derive(long, RetempoEdit(bpm=40))
@@ -155,7 +155,7 @@ def test_a_retempo_or_extension_past_the_longest_song_is_refused(parent: MusicSp
 
 def test_retempo_plays_the_same_quarter_notes_at_the_new_tempo(parent: MusicSpec) -> None:
     child = derive(parent, RetempoEdit(bpm=104))
-    assert child.bpm == 104 and child.duration_s == pytest.approx(20 * 130 / 104)
+    assert child.bpm == 104 and child.duration_s == pytest.approx(11 * 4 * 60 / 130 * 130 / 104)
     base, played = performed_score(parent), performed_score(child)
     assert played.bpm == 104 and played.total_bars == base.total_bars
     assert all(played.parts[r].notes == base.parts[r].notes for r in parent.roles())

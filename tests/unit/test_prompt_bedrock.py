@@ -16,6 +16,7 @@ from amp.domain.job import JobOptions
 from amp.domain.spec import Mode, Provenance, SpecOverrides
 from amp.prompt import parse_prompt
 from amp.prompt.bedrock import TOOL_NAME, BedrockPromptParser, tool_input_schema
+from tests.support.lengths import delivered_s
 
 MODEL_ID = "anthropic.claude-3-5-haiku-20241022-v1:0"
 JOB_ID = "0123456789abcdef0123456789abcdef"
@@ -107,7 +108,7 @@ def test_options_win_over_the_model(client: Any, stubber: Stubber) -> None:
     stubber.add_response("converse", _tool_response(LLM_SPEC), parser.request("x"))
     options = JobOptions(duration_s=20, overrides=SpecOverrides(genre="techno", bpm=131))
     spec = parser.parse("x", options=options)
-    assert (spec.genre, spec.bpm, spec.duration_s) == ("techno", 131, 20)
+    assert (spec.genre, spec.bpm, spec.duration_s) == ("techno", 131, delivered_s(spec, 20))
     assert spec.provenance["genre"] == Provenance.OVERRIDDEN
 
 

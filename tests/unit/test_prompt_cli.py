@@ -11,6 +11,7 @@ from amp.cli import parse_cmd
 from amp.cli.main import main
 from amp.domain.errors import InvalidInput
 from amp.domain.spec import MusicSpec
+from tests.support.lengths import delivered_s
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -37,7 +38,7 @@ def test_flags_override_the_text(capsys: pytest.CaptureFixture[str]) -> None:
     assert _run(argv) == 0
     spec = MusicSpec.model_validate_json(capsys.readouterr().out)
     assert (spec.bpm, spec.key, spec.mode.value, spec.genre) == (140, "F#", "minor", "drum and bass")
-    assert (spec.duration_s, spec.seed) == (20, 9)
+    assert (spec.duration_s, spec.seed) == (delivered_s(spec, 20), 9)
     assert spec.provenance["bpm"] == "overridden"
 
 
@@ -77,7 +78,8 @@ def test_all_good_batch_exits_zero(tmp_path: Path, capsys: pytest.CaptureFixture
     batch = tmp_path / "prompts.txt"
     batch.write_text("techno\nambient\n", encoding="utf-8")
     assert _run(["parse", "--batch", str(batch), "--duration", "30"]) == 0
-    assert [json.loads(line)["duration_s"] for line in capsys.readouterr().out.splitlines()] == [30, 30]
+    specs = [MusicSpec.model_validate_json(line) for line in capsys.readouterr().out.splitlines()]
+    assert [spec.duration_s for spec in specs] == [delivered_s(spec, 30) for spec in specs]
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ import pytest
 
 from amp.domain.spec import MusicSpec
 from amp.prompt import parse_prompt
+from tests.support.lengths import length_problems
 from tests.unit.prompt_cases import CASES, Case
 
 
@@ -19,9 +20,11 @@ def _check(case: Case, spec: MusicSpec) -> list[str]:
     for field in ("genre", "key", "mode", "time_signature", "seed"):
         if field in expect and getattr(spec, field) != expect[field]:
             problems.append(f"{field}={getattr(spec, field)!r}, want {expect[field]!r}")
-    for field in ("bpm", "duration_s", "energy"):
+    for field in ("bpm", "energy"):
         if field in expect and getattr(spec, field) != pytest.approx(expect[field], abs=0.01):
             problems.append(f"{field}={getattr(spec, field)!r}, want {expect[field]!r}")
+    if "duration_s" in expect:  # the length read, rounded to the nearest whole bars
+        problems += length_problems(spec, expect["duration_s"])
     checks: list[tuple[str, Callable[[Any], bool], str]] = [
         ("has", lambda v: v in names, "instrument missing"),
         ("lacks", lambda v: v not in names, "instrument present"),

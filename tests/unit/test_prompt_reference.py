@@ -64,3 +64,20 @@ def test_reference_tempo_outside_the_range_is_clamped_with_a_note() -> None:
 def test_values_that_are_not_music_raise_invalid_input(kwargs: dict[str, object]) -> None:
     with pytest.raises(InvalidInput):
         apply_reference(parse_prompt("house"), **kwargs)  # type: ignore[arg-type]
+
+
+def test_a_reference_tempo_refits_the_length_to_whole_bars_at_that_tempo() -> None:
+    # "techno" asks 30 s at the genre's tempo; the reference's 100 bpm makes a bar 2.4 s: 12.5 -> 13 bars
+    spec = parse_prompt("techno", options=JobOptions(duration_s=30))
+    moved = apply_reference(spec, bpm=100.0)
+    assert moved.bpm == 100 and moved.asked_duration_s == 30
+    assert moved.total_bars == 13 and moved.duration_s == pytest.approx(13 * 2.4)
+    assert moved.plan is not None and moved.plan.total_bars == 13
+    assert moved.provenance["plan"] == Provenance.DEFAULTED
+    # a plan the prompt's words shaped keeps its bars; the length is theirs at the new tempo
+    shaped = parse_prompt("techno with a long intro", options=JobOptions(duration_s=30))
+    assert shaped.provenance["plan"] == Provenance.INFERRED and shaped.plan is not None
+    refit = apply_reference(shaped, bpm=100.0)
+    assert refit.plan == shaped.plan and refit.total_bars == shaped.plan.total_bars
+    assert refit.duration_s == pytest.approx(shaped.plan.total_bars * 2.4)
+    assert refit.provenance["plan"] == Provenance.INFERRED

@@ -9,6 +9,7 @@ import pytest
 
 from amp.analysis.onsets import downbeat_offset
 from amp.audio_io import SAMPLE_RATE, AudioBuffer
+from amp.compose import compose_song
 from amp.compose.markers import sections_document
 from amp.domain.job import JobRequest
 from amp.domain.qa import MasterAdjustments, Severity
@@ -18,6 +19,8 @@ from amp.prompt import parse_prompt
 from amp.providers.procedural import ProceduralProvider
 from amp.qa.structure import downbeat_check, energy_check
 from amp.stages.mix import master_mix
+from amp.synth.performance import perform
+from amp.synth.sources import SoundFontProgram, source_for_part
 
 
 def spec_for(prompt: str, sections: list[dict[str, Any]], **options: Any) -> MusicSpec:
@@ -47,6 +50,49 @@ def test_a_section_starts_at_exactly_the_sample_its_bar_implies_in_the_rendered_
     bar_s = 4 * 60.0 / 124
     found = downbeat_offset(drums.mean(axis=0), SAMPLE_RATE, [(2 + k) * bar_s for k in range(4)])
     assert found is not None and abs(found.offset_s) <= 0.001
+
+
+def test_a_sampled_kit_plays_each_sections_first_downbeat_on_its_exact_sample() -> None:
+    # rock drums are the SoundFont kit, humanised by about 4 ms per hit; the first downbeat of every
+    # section is played on the grid, so the muted intro's stem sounds from exactly the drop's sample.
+    spec = spec_for(
+        "rock at 120 bpm",
+        [
+            {"name": "intro", "bars": 2, "energy": 0.4, "mute_roles": ["drums"]},
+            {"name": "drop", "bars": 4, "energy": 0.9},
+        ],
+    )
+    drums = render(spec, Role.DRUMS)
+    drop_start_s = sections_document(spec)["sections"][1]["start_s"]
+    expected = round(drop_start_s * SAMPLE_RATE)
+    sounding = np.flatnonzero(np.max(np.abs(drums), axis=0) > 1e-5)
+    assert sounding.size and expected <= sounding[0] <= expected + 2
+
+
+def test_sampled_parts_keep_their_groove_but_not_at_a_sections_first_downbeat() -> None:
+    spec = spec_for(
+        "rock at 120 bpm",
+        [
+            {"name": "intro", "bars": 4, "energy": 0.4},
+            {"name": "verse", "bars": 4, "energy": 0.6},
+            {"name": "chorus", "bars": 4, "energy": 0.9},
+        ],
+    )
+    score = compose_song(spec)
+    starts = {section.start_bar * score.bar_qn for section in score.sections}
+    on_start = moved = 0
+    for role, part in score.parts.items():
+        if not isinstance(source_for_part(part), SoundFontProgram):
+            continue
+        played = perform(score, part, spec.part_seed(role)).notes
+        written = perform(score, part, None).notes
+        for start in starts:
+            at_start = sorted(n.pitch for n in written if n.start_qn == start)
+            assert sorted(n.pitch for n in played if n.start_qn == start) == at_start, (role, start)
+            on_start += len(at_start)
+        written_starts = {n.start_qn for n in written}
+        moved += sum(n.start_qn not in written_starts for n in played)
+    assert on_start >= 6 and moved > 50  # drums, bass, keys on each downbeat; the rest humanised
 
 
 def _seam_figures(loop: AudioBuffer) -> tuple[float, float, float, float]:

@@ -607,9 +607,17 @@ export type components = {
          * @description The parsed request. Every generator, the mixer and QA read this and nothing else.
          */
         MusicSpec: {
+            /**
+             * Asked Duration S
+             * @description The length the request asked for (or the default it fell back on), before it was rounded to whole bars; None when a given plan's bars set the length and no duration was asked.
+             */
+            asked_duration_s?: number | null;
             /** Bpm */
             bpm: number;
-            /** Duration S */
+            /**
+             * Duration S
+             * @description The delivered length: whole bars (total_bars) at the tempo, through its tempo map.
+             */
             duration_s: number;
             /**
              * Energy
@@ -662,6 +670,11 @@ export type components = {
              * @default 4/4
              */
             time_signature: string;
+            /**
+             * Total Bars
+             * @description Whole bars the song is composed in (after parse always set).
+             */
+            total_bars?: number | null;
         };
         /**
          * Plan
@@ -772,6 +785,8 @@ export type components = {
             composed_duration_s: number;
             /** Composed Key */
             composed_key: string;
+            /** @description The sections the score was composed with (the edited song's own plan is its new section list); None in records from before it was kept: the spec's plan then. */
+            composed_plan?: components["schemas"]["Plan"] | null;
             /** Ops */
             ops?: (components["schemas"]["RetempoOp"] | components["schemas"]["TransposeOp"] | components["schemas"]["ExtendOp"] | components["schemas"]["ReplaceOp"])[];
         };

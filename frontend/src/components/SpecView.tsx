@@ -22,6 +22,15 @@ function round(value: number, digits = 1): string {
   return Number.isInteger(value) ? String(value) : value.toFixed(digits);
 }
 
+/** The delivered length in whole bars, and the length asked when rounding to the bar grid moved it
+ * ("30.3 s · 22 bars (asked 30 s)"). */
+export function durationText(spec: MusicSpec): string {
+  const bars = spec.total_bars ? ` · ${spec.total_bars} bar${spec.total_bars === 1 ? "" : "s"}` : "";
+  const asked = spec.asked_duration_s;
+  const moved = asked !== null && asked !== undefined && Math.abs(asked - spec.duration_s) > 0.05;
+  return `${round(spec.duration_s)} s${bars}${moved ? ` (asked ${round(asked)} s)` : ""}`;
+}
+
 /** The parsed request, each value marked with where it came from (stated in the prompt, inferred, ...). */
 export function SpecView({ spec }: { spec: MusicSpec }) {
   const provenance = spec.provenance ?? {};
@@ -30,7 +39,7 @@ export function SpecView({ spec }: { spec: MusicSpec }) {
     { field: "bpm", label: "Tempo", value: `${round(spec.bpm)} BPM`, from: provenance.bpm },
     { field: "key", label: "Key", value: `${spec.key} ${spec.mode}`, from: provenance.key ?? provenance.mode },
     { field: "time_signature", label: "Time signature", value: spec.time_signature, from: provenance.time_signature },
-    { field: "duration_s", label: "Duration", value: `${round(spec.duration_s)} s`, from: provenance.duration_s },
+    { field: "duration_s", label: "Duration", value: durationText(spec), from: provenance.duration_s },
     { field: "energy", label: "Energy", value: `${Math.round(spec.energy * 100)}%`, from: provenance.energy },
     {
       field: "mood",

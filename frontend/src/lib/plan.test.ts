@@ -6,6 +6,7 @@ import {
   draftsFrom,
   hasPlanErrors,
   moveSection,
+  nearestBars,
   parseSectionsFile,
   planErrorsFromServer,
   planFieldOf,
@@ -49,8 +50,19 @@ describe("section plan rules", () => {
       ["groove", 1, 0.6],
       ["drop", 2, 0.7],
     ]);
-    // 60 s at 124 BPM in 4/4 is 31 whole bars (30.99 rounds down).
+    // 60 s at 124 BPM in 4/4 is 31 whole bars (the float 30.99... is 31).
     expect(defaultPlan(60, 124, "4/4").sections.reduce((sum, section) => sum + section.bars, 0)).toBe(31);
+  });
+
+  it("rounds the length to the nearest whole bars inside 5 s..10 min, as the server does", () => {
+    const bars = (plan: ReturnType<typeof defaultPlan>) => plan.sections.reduce((sum, section) => sum + section.bars, 0);
+    expect(bars(defaultPlan(30, 174, "4/4"))).toBe(22); // 21.75 bars -> 22 (30.34 s)
+    expect(nearestBars(30, barSeconds(120, "4/4"))).toBe(15);
+    expect(nearestBars(31, barSeconds(120, "4/4"))).toBe(16); // a half bar rounds up
+    expect(nearestBars(30.9, barSeconds(120, "4/4"))).toBe(15);
+    expect(nearestBars(5, barSeconds(120, "4/4"))).toBe(3); // 2.5 -> 3 bars
+    expect(nearestBars(4.5, barSeconds(100, "4/4"))).toBe(3); // 2 bars would be 4.8 s, under 5 s
+    expect(nearestBars(600, barSeconds(173, "4/4"))).toBe(432); // 432.5 bars, but 433 would be 600.7 s
   });
 
   it("checks every limit the server checks and names the field", () => {

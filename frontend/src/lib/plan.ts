@@ -3,7 +3,7 @@
 // form starts from when the API has no parse preview, and the published sections.json.
 import type { components } from "../api/schema";
 import { formatDuration } from "./jobs";
-import { MAX_DURATION_S } from "./validation";
+import { MAX_DURATION_S, MIN_DURATION_S } from "./validation";
 
 export type Role = components["schemas"]["Role"];
 
@@ -236,11 +236,23 @@ function shapeEnergy(specEnergy: number, relative: number): number {
 }
 
 /**
- * The plan for a song of `durationS` at `bpm` in `timeSignature`: whole bars (rounded down, at least
- * one), whole phrases per section by largest remainder, leftover bars to the last section.
+ * The whole number of bars nearest `durationS` (a half bar rounds up), kept inside 5 s..10 min: the
+ * server's rounding of an asked length (amp.domain.spec.nearest_bars).
+ */
+export function nearestBars(durationS: number, barS: number): number {
+  let bars = Math.max(1, Math.floor(durationS / barS + 0.5));
+  while (bars > 1 && bars * barS > MAX_PLAN_S + 1e-6) bars -= 1;
+  while (bars * barS < MIN_DURATION_S - 1e-6) bars += 1;
+  return bars;
+}
+
+/**
+ * The plan for a song of `durationS` at `bpm` in `timeSignature`: the nearest whole bars (as the
+ * server rounds the length), whole phrases per section by largest remainder, leftover bars to the
+ * last section.
  */
 export function defaultPlan(durationS: number, bpm: number, timeSignature: string, energy = 0.6): Plan {
-  const total = Math.max(1, Math.floor(durationS / barSeconds(bpm, timeSignature) + 1e-9));
+  const total = nearestBars(durationS, barSeconds(bpm, timeSignature));
   let template = total >= 32 ? TEMPLATE : SHORT_TEMPLATE;
   const phrase = total >= 24 ? 4 : total >= 8 ? 2 : 1;
   const phrases = Math.floor(total / phrase);

@@ -112,6 +112,8 @@ def generate(args: argparse.Namespace) -> int:
         else "no QA figures"
     )
     print(f"done: {args.out / 'mix.wav'} ({summary})", file=sys.stderr)
+    if finished.spec is not None:
+        print(f"length: {finished.spec.length_words()}", file=sys.stderr)
     from amp.qa.report import advisory_lines  # QA's checks import scipy.signal: not at `amp` startup
 
     for line in advisory_lines(qa) if qa else []:

@@ -68,13 +68,14 @@ def compose_with_style(spec: MusicSpec, style: Style) -> Score:
     return dataclasses.replace(score, parts=shape_parts(score, parts))
 
 
-def song_form(spec: MusicSpec, style: Style) -> Score:
+def song_form(spec: MusicSpec, style: Style, *, bars: int | None = None) -> Score:
     """The score without parts: sections, chords and the tempo map. The parser derives the spec's
     plan from this same function, so a derived plan, sent back, composes the same form.
 
-    Without a plan the idiom sizes its sections to the whole bars of the duration (a ritardando that
-    would run past the duration costs bars). With a plan its bars are kept: a ritardando that does not
-    fit is dropped (rubato alone, then a steady tempo)."""
+    Without a plan the idiom sizes its sections to `bars` when given (the parser's rounding of the
+    asked length: the tempo map's length of those bars becomes the duration), else to the whole bars
+    of the duration (a ritardando that would run past the duration costs bars). With a plan its bars
+    are kept: a ritardando that does not fit is dropped (rubato alone, then a steady tempo)."""
     idiom = idiom_for(style.family)
     key_pc = key_to_pitch_class(spec.key)
     scale = scale_pitch_classes(key_pc, spec.mode)
@@ -89,7 +90,7 @@ def song_form(spec: MusicSpec, style: Style) -> Score:
         style.drum_feel,
     )
     planned = sections_from_plan(spec.plan) if spec.plan is not None else None
-    total_bars = planned[-1].end_bar if planned else song_bars(spec)
+    total_bars = planned[-1].end_bar if planned else bars if bars is not None else song_bars(spec)
     rubato, ritardando = idiom.tempo_feel(frame) if idiom is not None else (False, False)
     if spec.loop:
         rubato = ritardando = False  # a loop repeats: its last bar must lead straight into its first
@@ -121,7 +122,8 @@ def song_form(spec: MusicSpec, style: Style) -> Score:
             return score
         tempo = tempo_map(score, rng_for(spec.seed, "tempo"), rubato=rubato, ritardando=ritardando)
         timed = dataclasses.replace(score, tempo_changes=tempo)
-        if timed.time_s(total_bars * score.bar_qn) <= spec.duration_s + 1e-6 or total_bars <= 2:
+        fits = timed.time_s(total_bars * score.bar_qn) <= spec.duration_s + 1e-6
+        if fits or total_bars <= 2 or (planned is None and bars is not None):
             return timed
         if planned is None:
             total_bars -= 1  # the ritardando must end inside the duration

@@ -8,9 +8,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from amp.compose import song_form
+from amp.compose.rendition import performed_form
 from amp.compose.score import Score
-from amp.compose.style import style_for
 from amp.domain.spec import MusicSpec
 
 
@@ -42,8 +41,9 @@ def section_markers(score: Score) -> list[SectionMarker]:
 
 def sections_document(spec: MusicSpec) -> dict[str, Any]:
     """The `sections.json` artifact: {"bpm", "time_signature", "sections": [{"name", "bars", "energy",
-    "start_bar", "start_s", "end_s"}]} for the spec's form (the composer's own, without its parts)."""
-    score = song_form(spec, style_for(spec.genre, spec.beats_per_bar, spec.bpm))
+    "start_bar", "start_s", "end_s"}]} for the spec's form as performed (the composer's own, without
+    its parts; an edited song's after its score operations: an extension's added section)."""
+    score = performed_form(spec)
     return {
         "bpm": spec.bpm,
         "time_signature": spec.time_signature,

@@ -9,16 +9,26 @@ retempo or a transposition is played again, never a stretched or pitch-shifted r
 Extend, after the end: the bars just before the last section (the outro, when the form has one) are
 played again before it, so the song continues its material and still ends on its own ending.
 Extend, before the start: the opening bars are played first with a crescendo from 60 % velocity, a
-lead-in that rises into the song as it was."""
+lead-in that rises into the song as it was. Either way the added bars are one new section, named and
+shaped like the section they are copied from (its energy x 0.6 for a lead-in).
+Replace, with a text that implies an energy ("a quiet breakdown"): the replaced bars become sections
+of their own at that energy (the sections they cut are split at the edit's bar lines); without one
+they keep their sections.
+
+The edited song's plan is the performed form's sections (`performed_plan`), so the child's spec,
+sections.json, its MIDI markers and QA all read the new section list, and the score is still composed
+from the plan it was first composed with (`Rendition.composed_plan`)."""
 
 import dataclasses
+import itertools
 import threading
 from collections.abc import Callable
 from functools import lru_cache
 
+from amp.compose.arrangement import plan_from_sections
 from amp.compose.score import Chord, ControlEvent, NoteEvent, Part, Score, Section
-from amp.domain.rendition import ExtendOp, ReplaceOp, RetempoOp, ScoreOp, TransposeOp
-from amp.domain.spec import MusicSpec
+from amp.domain.rendition import ExtendOp, Rendition, ReplaceOp, RetempoOp, ScoreOp, TransposeOp
+from amp.domain.spec import MusicSpec, Plan
 
 LEAD_IN_START_VELOCITY = 0.6
 """An extension before the start begins at this fraction of the notes' velocity and rises to 1."""
@@ -45,11 +55,37 @@ def _performed(spec_json: str) -> Score:
     rendition = spec.rendition
     if rendition is None:
         return compose_song(spec)
+    return _replayed(spec, rendition, compose_song)
+
+
+def performed_form(spec: MusicSpec) -> Score:
+    """The performed score's form without its parts (sections, chords, tempo map): what sections.json,
+    the MIDI markers and QA measure an edited song against, at the cost of composing no notes."""
+    from amp.compose import song_form
+    from amp.compose.style import style_for
+
+    def form(of: MusicSpec) -> Score:
+        return song_form(of, style_for(of.genre, of.beats_per_bar, of.bpm))
+
+    rendition = spec.rendition
+    return form(spec) if rendition is None else _replayed(spec, rendition, form)
+
+
+def performed_plan(spec: MusicSpec) -> Plan:
+    """The edited song's section list as a plan (names, bars, energy, roles, text): the child's
+    `spec.plan`, which the user may edit and send back as a new job's plan."""
+    return plan_from_sections(performed_form(spec).sections)
+
+
+def _replayed(spec: MusicSpec, rendition: Rendition, make: Callable[[MusicSpec], Score]) -> Score:
+    """The composition the rendition names (its tempo, key, length and plan), its operations applied."""
     base = spec.model_copy(
         update={
             "bpm": rendition.composed_bpm,
             "key": rendition.composed_key,
             "duration_s": rendition.composed_duration_s,
+            "plan": rendition.composed_plan or spec.plan,
+            "total_bars": None,
             "rendition": None,
         }
     )
@@ -58,10 +94,9 @@ def _performed(spec_json: str) -> Score:
         changes: dict[str, object] = {"seed": seed, "part_seeds": {}}
         if energy is not None:
             changes["energy"] = energy
-        score = compose_song(base.model_copy(update=changes))
-        return apply_ops(score, ops, composed_with)
+        return apply_ops(make(base.model_copy(update=changes)), ops, composed_with)
 
-    score = apply_ops(compose_song(base), list(rendition.ops), composed_with)
+    score = apply_ops(make(base), list(rendition.ops), composed_with)
     return dataclasses.replace(score, duration_s=spec.duration_s)
 
 
@@ -79,7 +114,8 @@ def apply_ops(
             case ExtendOp(bars=bars, before=before):
                 score = extend(score, bars, before=before)
             case ReplaceOp(start_bar=start, end_bar=end, seed=seed, energy=energy):
-                score = replace_bars(score, composed_with(seed, energy, ops[:index]), start - 1, end)
+                other = composed_with(seed, energy, ops[:index])
+                score = replace_bars(score, other, start - 1, end, energy=energy)
     return score
 
 
@@ -176,8 +212,8 @@ def extend(score: Score, bars: int, *, before: bool) -> Score:
         return tuple(sorted(kept, key=lambda c: c.time_qn))
 
     template = score.section_at_bar(sources[0])
-    inserted = Section(
-        name=template.name,
+    inserted = dataclasses.replace(  # its name, roles and words: the bars are copies of that section's
+        template,
         start_bar=at_bar,
         bars=bars,
         energy=template.energy * (LEAD_IN_START_VELOCITY if before else 1.0),
@@ -213,8 +249,11 @@ def extend(score: Score, bars: int, *, before: bool) -> Score:
     )
 
 
-def replace_bars(score: Score, other: Score, first_bar: int, end_bar: int) -> Score:
-    """Bars first_bar..end_bar-1 (0-based, end exclusive) from `other`, the rest from `score`."""
+def replace_bars(
+    score: Score, other: Score, first_bar: int, end_bar: int, *, energy: float | None = None
+) -> Score:
+    """Bars first_bar..end_bar-1 (0-based, end exclusive) from `other`, the rest from `score`. With
+    an `energy` (the edit's text implied one) the replaced bars are sections of their own at it."""
     low, high = first_bar * score.bar_qn, end_bar * score.bar_qn
 
     def inside(qn: float) -> bool:
@@ -236,7 +275,28 @@ def replace_bars(score: Score, other: Score, first_bar: int, end_bar: int) -> Sc
             controls=tuple(sorted(controls, key=lambda c: c.time_qn)),
         )
 
-    return dataclasses.replace(score, parts={role: part_of(part) for role, part in score.parts.items()})
+    sections = score.sections if energy is None else _split(score.sections, first_bar, end_bar, energy)
+    return dataclasses.replace(
+        score, sections=sections, parts={role: part_of(part) for role, part in score.parts.items()}
+    )
+
+
+def _split(sections: tuple[Section, ...], first_bar: int, end_bar: int, energy: float) -> tuple[Section, ...]:
+    """The sections cut at first_bar and end_bar; the pieces inside take `energy`."""
+    pieces: list[Section] = []
+    for section in sections:
+        cuts = sorted(
+            {section.start_bar, section.end_bar}
+            | {b for b in (first_bar, end_bar) if section.start_bar < b < section.end_bar}
+        )
+        for start, end in itertools.pairwise(cuts):
+            inside = first_bar <= start and end <= end_bar
+            pieces.append(
+                dataclasses.replace(
+                    section, start_bar=start, bars=end - start, energy=energy if inside else section.energy
+                )
+            )
+    return tuple(pieces)
 
 
 def bar_span_s(spec: MusicSpec, first_bar: int, end_bar: int) -> tuple[float, float]:

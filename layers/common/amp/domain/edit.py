@@ -213,7 +213,10 @@ def splice_span_s(parent: MusicSpec, edit: ReplaceBarsEdit) -> tuple[float, floa
 
 def _with_op(parent: MusicSpec, op: ScoreOp) -> Rendition:
     base = parent.rendition or Rendition(
-        composed_bpm=parent.bpm, composed_key=parent.key, composed_duration_s=parent.duration_s
+        composed_bpm=parent.bpm,
+        composed_key=parent.key,
+        composed_duration_s=parent.duration_s,
+        composed_plan=parent.plan,
     )
     return base.model_copy(update={"ops": [*base.ops, op]})
 
@@ -309,6 +312,7 @@ def derive_spec(
         case RetempoEdit(bpm=bpm):
             update["bpm"] = bpm
             update["duration_s"] = _duration(parent.duration_s * parent.bpm / bpm, "edit.bpm")
+            update["asked_duration_s"] = None  # the length is the same bars at the new tempo
             update["rendition"] = _with_op(parent, RetempoOp(bpm=bpm))
             provenance["bpm"] = Provenance.OVERRIDDEN
         case TransposeEdit(semitones=semitones):
@@ -318,6 +322,8 @@ def derive_spec(
         case ExtendEdit(bars=bars, before=before):
             added_s = bars * bar_seconds(parent.bpm, parent.time_signature)
             update["duration_s"] = _duration(parent.duration_s + added_s, "edit.bars")
+            update["asked_duration_s"] = None  # the parent's bars and the added ones set it
+            update["total_bars"] = parent.bars() + bars
             update["rendition"] = _with_op(parent, ExtendOp(bars=bars, before=before))
         case ReplaceBarsEdit(start_bar=start, end_bar=end, seed=seed, text=text):
             chosen = (

@@ -11,9 +11,12 @@ Bars are counted the composer's way (`song_bars`): whole bars of the nominal tem
 duration; edit bodies number them from 1, inclusive."""
 
 import math
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+if TYPE_CHECKING:  # spec.py imports this module; it rebuilds Rendition once Plan exists
+    from amp.domain.spec import Plan
 
 MAX_SHIFT_SEMITONES = 12
 MAX_EXTEND_BARS = 64
@@ -70,6 +73,11 @@ class Rendition(BaseModel):
     composed_bpm: float = Field(gt=0)
     composed_key: str = Field(pattern=r"^(C|C#|D|Eb|E|F|F#|G|Ab|A|Bb|B)$")
     composed_duration_s: float = Field(gt=0)
+    composed_plan: "Plan | None" = Field(
+        default=None,
+        description="The sections the score was composed with (the edited song's own plan is its new "
+        "section list); None in records from before it was kept: the spec's plan then.",
+    )
     ops: list[ScoreOp] = Field(default_factory=list, max_length=64)
 
 
@@ -81,4 +89,6 @@ def bar_seconds(bpm: float, time_signature: str) -> float:
 
 def whole_bars(duration_s: float, bpm: float, time_signature: str) -> int:
     """How many whole bars the composer writes into a duration (at least one)."""
-    return max(1, math.floor(duration_s / bar_seconds(bpm, time_signature) + 1e-9))
+    # 1e-6 of a bar: a whole-bar duration is stored to the microsecond (round(..., 6)), which may
+    # land a hair under the bar line it means
+    return max(1, math.floor(duration_s / bar_seconds(bpm, time_signature) + 1e-6))

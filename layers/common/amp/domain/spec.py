@@ -1,5 +1,6 @@
 """`MusicSpec`: what the listener asked for, as numbers and names the generator can honour."""
 
+import math
 from enum import StrEnum
 from typing import Annotated
 
@@ -113,10 +114,26 @@ class Plan(BaseModel):
         return sum(section.bars for section in self.sections)
 
 
+Rendition.model_rebuild(_types_namespace={"Plan": Plan})
+
+
 def bar_seconds(bpm: float, time_signature: str) -> float:
     """One bar's length at a steady tempo: beats per bar in quarter notes times the quarter's length."""
     beats, unit = (int(part) for part in time_signature.split("/"))
     return beats * 4.0 / unit * 60.0 / bpm
+
+
+def nearest_bars(duration_s: float, bar_s: float) -> int:
+    """The whole number of bars nearest a duration (a half bar rounds up), kept inside the song's
+    MIN_DURATION_S..MAX_DURATION_S: a song is composed, rendered and checked in whole bars, so an
+    asked length becomes the closest length the bar grid allows (30 s at 174 bpm in 4/4: 21.75 bars
+    -> 22 bars, 30.345 s)."""
+    bars = max(1, math.floor(duration_s / bar_s + 0.5))
+    while bars > 1 and bars * bar_s > MAX_DURATION_S + 1e-6:
+        bars -= 1
+    while bars * bar_s < MIN_DURATION_S - 1e-6:
+        bars += 1
+    return bars
 
 
 class MusicSpec(BaseModel):
@@ -127,7 +144,20 @@ class MusicSpec(BaseModel):
     key: str = Field(pattern=r"^(C|C#|D|Eb|E|F|F#|G|Ab|A|Bb|B)$")
     mode: Mode
     time_signature: str = Field(default="4/4", pattern=r"^(2|3|4|5|6|7|9|12)/(2|4|8|16)$")
-    duration_s: float = Field(ge=MIN_DURATION_S, le=MAX_DURATION_S)
+    duration_s: float = Field(
+        ge=MIN_DURATION_S,
+        le=MAX_DURATION_S,
+        description="The delivered length: whole bars (total_bars) at the tempo, through its tempo map.",
+    )
+    asked_duration_s: float | None = Field(
+        default=None,
+        ge=0,
+        description="The length the request asked for (or the default it fell back on), before it was "
+        "rounded to whole bars; None when a given plan's bars set the length and no duration was asked.",
+    )
+    total_bars: int | None = Field(
+        default=None, ge=1, description="Whole bars the song is composed in (after parse always set)."
+    )
     instruments: list[Instrument] = Field(default_factory=list)
     mood: list[str] = Field(default_factory=list)
     energy: Energy = 0.5
@@ -165,7 +195,19 @@ class MusicSpec(BaseModel):
 
     def bars(self) -> int:
         """Whole bars the song spans (the composer's count), for an edit's bar numbers."""
+        if self.total_bars is not None:
+            return self.total_bars
         return whole_bars(self.duration_s, self.bpm, self.time_signature)
+
+    def length_words(self) -> str:
+        """Delivered vs asked length in one line, for the CLI: "30.345 s = 22 bars of 4/4 at 174 bpm
+        (asked 30 s)"."""
+        bars = f" = {self.total_bars} bar{'s' if self.total_bars != 1 else ''}" if self.total_bars else ""
+        asked = self.asked_duration_s
+        moved = asked is not None and abs(asked - self.duration_s) > 1e-3
+        return f"{self.duration_s:.3f} s{bars} of {self.time_signature} at {self.bpm:g} bpm" + (
+            f" (asked {asked:g} s)" if moved else ""
+        )
 
     @property
     def bar_s(self) -> float:

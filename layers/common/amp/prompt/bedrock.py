@@ -180,6 +180,8 @@ def merge_llm_output(rules: MusicSpec, tool_input: Mapping[str, Any], options: J
             value = profile_for(str(value)).name
         elif name == "key":
             value = parse_key_name(str(value))[0]
+        if name == "duration_s" and value != data["asked_duration_s"]:
+            data["asked_duration_s"] = value  # the model's reading of the length is what was asked
         if value != data[name]:
             data[name] = value
             provenance[name] = Provenance.STATED if name in stated else Provenance.INFERRED

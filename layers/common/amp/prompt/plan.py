@@ -6,10 +6,17 @@ or length may have changed), so `MusicSpec.plan` is always set and always what t
 - a given plan wins over durations: duration_s becomes its length at the tempo. When the tempo was
   not stated and the plan would not fit 5 s..10 min at the genre's tempo, the tempo moves as far as
   needed (said in the notes); a stated tempo that cannot hold it is an InvalidInput;
-- a derived plan is the composer's own form for the length (`amp.compose.song_form`), in whole bars,
-  reshaped by the prompt's words; provenance["plan"] is INFERRED when words shaped it, else DEFAULTED;
-- a loop (the request's `loop`; the word "loopable" stays a structure hint) is rounded to whole bars: its
-  duration is exactly its bars, or it would not loop on the beat.
+- without a plan the asked length is rounded to the nearest whole number of bars (a half bar rounds
+  up; kept inside 5 s..10 min: `nearest_bars`), and the derived plan is the composer's own form for
+  those bars (`amp.compose.song_form`), reshaped by the prompt's words; provenance["plan"] is INFERRED
+  when words shaped it, else DEFAULTED. duration_s is then exactly those bars as played (at a steady
+  tempo bars x bar length; through a rubato or ritardando, the tempo map's length of them), the
+  asked length stays in asked_duration_s and the notes say how it was rounded. A loop
+  (the request's `loop`; the word "loopable" stays a structure hint) is rounded alike, and its tempo
+  is steady, or it would not loop on the beat.
+
+Every path sets `total_bars`, so the spec, the job record, the API and the CLI report asked vs
+delivered length and the bars.
 """
 
 import math
@@ -35,6 +42,7 @@ from amp.domain.spec import (
     Provenance,
     Role,
     bar_seconds,
+    nearest_bars,
 )
 from amp.prompt.instruments import instrument_named
 
@@ -97,6 +105,26 @@ def settle_plan(spec: MusicSpec, options: JobOptions, lowered: str = "") -> Musi
     )
 
 
+def refit_length(spec: MusicSpec) -> MusicSpec:
+    """The spec after the reference track moved its tempo or metre: the length follows again. A
+    default plan is derived anew from the asked length at the new tempo (whole bars, as in parse); a
+    plan the request gave or the prompt's words shaped keeps its bars, and the length is theirs."""
+    plan = spec.plan
+    if plan is None:
+        return spec
+    notes = list(spec.notes)
+    provenance = dict(spec.provenance)
+    if provenance.get("plan") is Provenance.DEFAULTED:
+        spec = _derived(spec, spec.loop, "", notes, provenance)
+    else:
+        kept = provenance.get("plan", Provenance.STATED)
+        spec = _given(spec, plan, notes, provenance)
+        provenance["plan"] = kept
+    return spec.model_copy(
+        update={"notes": list(dict.fromkeys(notes)), "provenance": dict(sorted(provenance.items()))}
+    )
+
+
 def _given(spec: MusicSpec, plan: Plan, notes: list[str], provenance: dict[str, Provenance]) -> MusicSpec:
     bpm = spec.bpm
     bars = plan.total_bars
@@ -119,45 +147,65 @@ def _given(spec: MusicSpec, plan: Plan, notes: list[str], provenance: dict[str, 
         provenance["bpm"] = Provenance.INFERRED
         length_s = bars * bar_seconds(bpm, spec.time_signature)
     duration_s = round(length_s, 6)
-    if provenance.get("duration_s") in _DECIDED and abs(duration_s - spec.duration_s) > 1e-3:
-        notes.append(
-            f"the plan's {bars} bars set the length: {duration_s:.2f} s (not the {spec.duration_s:g} s asked)"
-        )
+    if spec.total_bars is not None:  # settled before (the LLM merge, a reference): asked as it was
+        asked = spec.asked_duration_s
+    elif provenance.get("duration_s") in (*_DECIDED, Provenance.INFERRED):
+        asked = spec.duration_s
+    else:
+        asked = None
+    if asked is not None and abs(duration_s - asked) > 1e-3:
+        notes.append(f"the plan's {bars} bars set the length: {duration_s:.2f} s (not the {asked:g} s asked)")
     provenance["duration_s"] = Provenance.INFERRED
     provenance["plan"] = Provenance.STATED
-    return spec.model_copy(update={"bpm": bpm, "duration_s": duration_s, "plan": plan})
+    return spec.model_copy(
+        update={
+            "bpm": bpm,
+            "duration_s": duration_s,
+            "asked_duration_s": asked,
+            "total_bars": bars,
+            "plan": plan,
+        }
+    )
 
 
 def _derived(
     spec: MusicSpec, loop: bool, lowered: str, notes: list[str], provenance: dict[str, Provenance]
 ) -> MusicSpec:
-    bar_s = spec.bar_s
-    if loop:
-        bars = max(1, round(spec.duration_s / bar_s))
-        while bars * bar_s > MAX_DURATION_S + 1e-6:
-            bars -= 1
-        while bars * bar_s < MIN_DURATION_S - 1e-6:
+    asked = spec.asked_duration_s if spec.asked_duration_s is not None else spec.duration_s
+    style = style_for(spec.genre, spec.beats_per_bar, spec.bpm)
+    bars = nearest_bars(asked, spec.bar_s)
+    while True:
+        nominal = spec.model_copy(update={"plan": None, "loop": loop, "duration_s": bars * spec.bar_s})
+        form = song_form(nominal, style, bars=bars)
+        played_s = form.time_s(form.total_bars * form.bar_qn)
+        if played_s > MAX_DURATION_S + 1e-6 and bars > 1:
+            bars -= 1  # a ritardando's broadened bars may carry the rounded length past 10 min
+        elif played_s < MIN_DURATION_S - 1e-6:
             bars += 1
-        looped_s = round(bars * bar_s, 6)
-        if abs(looped_s - spec.duration_s) > 1e-3:
-            notes.append(f"loop length {spec.duration_s:g} s rounded to {bars} whole bars: {looped_s:.3f} s")
-            provenance["duration_s"] = Provenance.INFERRED
-        spec = spec.model_copy(update={"duration_s": looped_s, "loop": True})
-    form = song_form(
-        spec.model_copy(update={"plan": None}), style_for(spec.genre, spec.beats_per_bar, spec.bpm)
-    )
+        else:
+            break
+    duration_s = round(played_s, 6)
     drafts = [_Draft(s.name, s.bars, s.energy) for s in form.sections]
     shaped = _apply_words(drafts, lowered) if lowered else False
     drafts = _merge_to_limit(drafts)
     sections = _sections(drafts)
-    played_s = form.time_s(form.total_bars * form.bar_qn)
-    if not loop and spec.duration_s - played_s > 0.05:
+    if abs(duration_s - asked) > 1e-3:
+        what = "loop length" if loop else "length"
+        timed = "as played through its tempo map" if form.tempo_changes else f"at {spec.bpm:g} bpm"
         notes.append(
-            f"composed in {form.total_bars} whole bars ({played_s:.2f} s); the last "
-            f"{spec.duration_s - played_s:.2f} s of the {spec.duration_s:g} s hold the final ring-out"
+            f"{what} {asked:g} s rounded to {bars} whole bars of {spec.time_signature} {timed}: {duration_s:.3f} s"
         )
+        if loop:
+            provenance["duration_s"] = Provenance.INFERRED
     provenance["plan"] = Provenance.INFERRED if shaped else Provenance.DEFAULTED
-    return spec.model_copy(update={"plan": plan_from_sections(sections)})
+    return spec.model_copy(
+        update={
+            "duration_s": duration_s,
+            "asked_duration_s": asked,
+            "total_bars": bars,
+            "plan": plan_from_sections(sections),
+        }
+    )
 
 
 def _apply_words(drafts: list[_Draft], lowered: str) -> bool:

@@ -6,6 +6,7 @@ import math
 from amp.domain.errors import InvalidInput
 from amp.domain.spec import MAX_BPM, MIN_BPM, Mode, MusicSpec, Provenance
 from amp.prompt.extract import VALID_METERS, parse_key_name
+from amp.prompt.plan import refit_length
 
 _KEPT = (Provenance.STATED, Provenance.OVERRIDDEN)
 
@@ -58,4 +59,7 @@ def apply_reference(
         return spec
     data = spec.model_dump()
     data.update(updates, provenance=provenance, notes=notes)
-    return MusicSpec.model_validate(data)
+    merged = MusicSpec.model_validate(data)
+    if "bpm" in updates or "time_signature" in updates:
+        merged = refit_length(merged)  # the bars last another length at the reference's tempo
+    return merged

@@ -27,11 +27,10 @@ import numpy as np
 from amp.analysis import levels
 from amp.analysis.onsets import downbeat_offset, mono_of
 from amp.audio_io import AudioBuffer
-from amp.compose import compose_song, song_form
 from amp.compose.markers import section_markers
+from amp.compose.rendition import performed_form, performed_score
 from amp.compose.score import Score
 from amp.compose.shaping import is_filtered
-from amp.compose.style import style_for
 from amp.domain.qa import QACheck, Severity
 from amp.domain.spec import MusicSpec, Role
 from amp.synth.performance import perform
@@ -60,7 +59,7 @@ class SectionTiming:
 
 def form_of(spec: MusicSpec) -> Score:
     """The score's form (sections, tempo map) the mix was composed on; no parts are composed."""
-    return song_form(spec, style_for(spec.genre, spec.beats_per_bar, spec.bpm))
+    return performed_form(spec)  # an edited song's form after its score operations
 
 
 def struck_downbeats(
@@ -137,7 +136,7 @@ def downbeat_check(
         return _check(
             None, threshold, True, "No drums or percussion: no beat to hold to the bar lines, not judged."
         )
-    struck = struck_downbeats(compose_song(spec), spec.seed) if score_is_the_audio else None
+    struck = struck_downbeats(performed_score(spec), spec.seed) if score_is_the_audio else None
     timings = section_timings(mix, sample_rate, form, struck)
     rhythm = [audio for role, audio in (stems or {}).items() if role in RHYTHM_ROLES]
     if rhythm and not all(t.judged for t in timings):

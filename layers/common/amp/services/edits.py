@@ -9,6 +9,7 @@ create (the other Conflict), which batch reports differently."""
 
 from dataclasses import dataclass
 
+from amp.compose.rendition import performed_plan
 from amp.domain.edit import (
     AddPartEdit,
     Edit,
@@ -85,6 +86,17 @@ class ChildJob:
     reused: list[Role]
 
 
+def with_performed_plan(spec: MusicSpec) -> MusicSpec:
+    """The child's spec with its plan set to the section list its score is performed with: an extend
+    adds a section, a replace with an energy splits the sections it cuts (amp.compose.rendition), so
+    the plan the user sees, edits and sends back as a new job is the edited song's own. An edit that
+    keeps the score (variation, swap, add, remove, remaster) keeps the parent's plan."""
+    if spec.rendition is None or spec.plan is None:
+        return spec
+    plan = performed_plan(spec)
+    return spec.model_copy(update={"plan": plan, "total_bars": plan.total_bars})
+
+
 def child_job(
     parent: Job,
     edit: Edit,
@@ -110,7 +122,9 @@ def child_job(
         name = edit.instrument if isinstance(edit, SwapEdit | AddPartEdit) else None
         return instrument_for(parent_spec, role, name)
 
-    spec = derive_spec(parent_spec, edit, seed_source=child_id, instrument=resolve, text_energy=text_energy)
+    spec = with_performed_plan(
+        derive_spec(parent_spec, edit, seed_source=child_id, instrument=resolve, text_energy=text_energy)
+    )
     reused = reused_roles(parent_spec, spec, edit)
     gone = [role.value for role in reused if not _kept(parent, role, audio)]
     if gone:
@@ -119,6 +133,8 @@ def child_job(
             "made before edits kept them); a whole-song variation still works"
         )
     options = parent.options.model_copy(update={"duration_s": spec.duration_s, "seed": spec.seed})
+    if options.plan is not None:  # a given plan is the child's section list too
+        options = options.model_copy(update={"plan": spec.plan})
     if isinstance(edit, RemasterEdit) and edit.master_preset is not None:
         options = options.model_copy(update={"master_preset": edit.master_preset})
     if reference_key is None and parent.reference_key and audio.exists(parent.reference_key):

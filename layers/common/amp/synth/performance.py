@@ -2,10 +2,11 @@
 the MIDI writer, so the stem's MIDI file is exactly what was played.
 
 For a SoundFont part this adds what a player adds: humanised timing per instrument (deterministic
-from the seed), staccato and legato lengths, the program an articulation is played on, and, when the
-composer wrote none, a sustain pedal per chord change for pianos and an expression swell per phrase
-for strings, brass, winds and voices. Synth parts are played exactly as written. Every position is
-rounded to the MIDI file's tick grid, so renderer and file agree to the tick.
+from the seed; a note on a section's first downbeat is played on the grid, so every section starts at
+exactly the sample its bar implies), staccato and legato lengths, the program an articulation is
+played on, and, when the composer wrote none, a sustain pedal per chord change for pianos and an
+expression swell per phrase for strings, brass, winds and voices. Synth parts are played exactly as
+written. Every position is rounded to the MIDI file's tick grid, so renderer and file agree to the tick.
 """
 
 from dataclasses import dataclass
@@ -145,11 +146,16 @@ def _perform(score: Score, part: Part, seed: int | None) -> Performance:
         .normal(0.0, spread_s, len(part.notes))
         .clip(-2.5 * spread_s, 2.5 * spread_s)
     )
+    # Each section's first downbeat is played on the grid, so a section starts at exactly the sample
+    # its bar implies; every other note keeps the player's timing (the offsets are drawn for all
+    # notes alike, so the rest of the part is placed as it would be without this).
+    section_starts = {to_tick(section.start_bar * score.bar_qn) for section in score.sections}
     played = []
     for note, offset_s in zip(part.notes, offsets, strict=True):
         length = note.length_qn * (STACCATO if note.articulation == "staccato" else 1.0)
         length *= LEGATO if note.articulation == "legato" else 1.0
-        shift_qn = float(offset_s) / score.seconds_per_qn
+        on_section_start = to_tick(note.start_qn) in section_starts
+        shift_qn = 0.0 if on_section_start else float(offset_s) / score.seconds_per_qn
         start = to_tick(max(0.0, note.start_qn + shift_qn))
         end = max(start + 1.0 / TICKS_PER_QN, to_tick(start + length))
         velocity = note.velocity if seed is None else round(note.velocity / VELOCITY_STEP) * VELOCITY_STEP
