@@ -190,8 +190,10 @@ def stems_residual_db(
     if frames < block or not stem_list:
         return 0.0
     # The master's DC high-pass shifts the bass's phase and its reference EQ tilts the bands: replay
-    # that linear part of the chain on the stem sum.
-    stem_sum = np.sum([stem[:, :frames] for stem in stem_list], axis=0, dtype=np.float32)
+    # that linear part of the chain on the stem sum (summed in place: no stacked copy of the stems).
+    stem_sum = np.array(stem_list[0][:, :frames], dtype=np.float32)
+    for stem in stem_list[1:]:
+        stem_sum += stem[:, :frames]
     total = pre_limiter(stem_sum, sample_rate, eq_gains_db)
     count = frames // block
     channels = mix.shape[0]
