@@ -190,6 +190,11 @@ def waveform_png(audio: AudioBuffer, sample_rate: int, title: str = "") -> bytes
     return _png(canvas)
 
 
+def draw(audio: AudioBuffer, sample_rate: int) -> tuple[bytes, bytes]:
+    """(waveform PNG, spectrogram PNG) of one mix, as QA stores them."""
+    return waveform_png(audio, sample_rate), spectrogram_png(audio, sample_rate)
+
+
 def _power_spectrogram(mono: npt.NDArray[np.float32], sample_rate: int) -> tuple[
     npt.NDArray[np.float64], npt.NDArray[np.float32]
 ]:  # fmt: skip

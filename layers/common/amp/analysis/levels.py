@@ -7,12 +7,12 @@ numpy/scipy (and threadpoolctl) only: the mix Lambda (a zip package) measures wi
 import functools
 import math
 from collections.abc import Iterator
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 from scipy import signal
 
+from amp.analysis import blas
 from amp.audio_io import AudioBuffer
 
 SILENCE_LUFS = -70.0
@@ -100,13 +100,6 @@ def _tp_matrix() -> npt.NDArray[np.float32]:
     return matrix.astype(np.float32)
 
 
-@functools.cache
-def _blas_controller() -> Any:
-    from threadpoolctl import ThreadpoolController
-
-    return ThreadpoolController()
-
-
 def _interpolated_peaks(
     audio: AudioBuffer, row_starts: npt.NDArray[np.intp]
 ) -> Iterator[npt.NDArray[np.float32]]:
@@ -114,8 +107,7 @@ def _interpolated_peaks(
     point| over the channels and the three phases: arrays (rows, _TP_ROW), a bounded number of
     rows at a time. The audio is taken as zero outside its own frames.
 
-    BLAS is held to one thread: these products are small, and a second BLAS thread on a busy
-    2-core machine (or beside QA's drawing thread) costs more than it computes."""
+    BLAS is held to one thread (`blas.one_thread`): these products are small."""
     channels, frames = audio.shape
     width = _TP_ROW + _TP_BEFORE + _TP_AFTER
     padded = np.zeros((channels, frames + width + _TP_ROW), dtype=np.float32)
@@ -130,7 +122,7 @@ def _interpolated_peaks(
         strides=(padded.strides[0], step * _TP_ROW, step),
         writeable=False,
     )
-    with _blas_controller().limit(limits=1, user_api="blas"):
+    with blas.one_thread():
         for first in range(0, row_starts.size, _TP_ROWS_PER_PRODUCT):
             rows = row_starts[first : first + _TP_ROWS_PER_PRODUCT] // _TP_ROW
             points = np.matmul(windows[:, rows], matrix)  # (channels, rows, 3 * _TP_ROW)
