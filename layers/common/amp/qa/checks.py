@@ -3,6 +3,7 @@
 which is what the ASL's remaster loop acts on. The advisory (style) checks are in `amp.qa.musical`."""
 
 import itertools
+import math
 from collections.abc import Iterable, Mapping
 
 import numpy as np
@@ -278,9 +279,11 @@ def stems_intact_check(
         problems.append(f"no stem for {', '.join(missing)}")
     silent_floor = levels.db_to_amplitude(SILENCE_DBFS)
     for role, audio in sorted(stems.items()):
-        if not bool(np.isfinite(audio).all()):
+        # One pass for both: max/min propagate NaN and keep inf, so a finite peak means finite samples.
+        peak = max(float(audio.max(initial=0.0)), -float(audio.min(initial=0.0)))
+        if not math.isfinite(peak):
             problems.append(f"{role} holds NaN or infinite samples")
-        elif float(np.abs(audio).max(initial=0.0)) < silent_floor:
+        elif peak < silent_floor:
             problems.append(f"{role} is silent throughout (below {SILENCE_DBFS:.0f} dBFS)")
         if audio.shape[-1] != mix_frames:
             problems.append(f"{role} is {audio.shape[-1]} frames long, the mix {mix_frames}")

@@ -5,7 +5,7 @@ Only hard checks (broken audio, broken or forbidden stems) decide `passed`, whic
 QualityGate reads; advisory checks (spectral balance, tempo, key) are stored on the job's report with
 their verdict and sentence and never fail the job."""
 
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 
 import numpy as np
 
@@ -35,9 +35,14 @@ def evaluate(
     payload: QAInput,
     reference: ReferenceFeatures | None = None,
     music: Future[features.MixMusic] | None = None,
+    pool: Executor | None = None,
 ) -> QAReport:
     """Every check on one mix; storage-free apart from what is passed in. `music`: the mix's
-    tempo/key/balance being computed on another thread (`run`); computed here when None."""
+    tempo/key/balance being computed on another thread (`run`); computed here when None. `pool`:
+    where the form checks run beside the level and stem checks (here when None)."""
+    form: Future[list[QACheck]] | None = None
+    if job.spec is not None and pool is not None:
+        form = pool.submit(_form_checks, job, mix, sample_rate, payload, stems)
     integrated = levels.integrated_lufs(mix, sample_rate)
     peak = levels.true_peak_dbtp(mix)
     results: list[QACheck] = [
@@ -58,9 +63,8 @@ def evaluate(
     if job.spec is not None:
         expected = {role.value for role in job.spec.roles()} | {stem.role for stem in payload.stems}
         results.append(checks.stems_intact_check(stems, expected, mix.shape[1]))
-        procedural = job.options.provider == "procedural"  # its stems are the composer's score
-        form = structure.structure_checks(
-            job.spec, mix, sample_rate, roles, stems, score_is_the_audio=procedural
+        form_results = (
+            form.result() if form is not None else _form_checks(job, mix, sample_rate, payload, stems)
         )
         heard = music.result() if music is not None else features.analyse_music(mix, sample_rate)
         duration_s = mix.shape[1] / sample_rate
@@ -68,7 +72,7 @@ def evaluate(
         results.append(musical.key_check(job.spec, heard.key))
         ensemble = Ensemble.of_spec(job.spec, roles or None)
         results.append(musical.spectral_balance_check(job.spec.genre, heard.balance_db, ensemble))
-        results.extend(form)
+        results.extend(form_results)
     results.append(checks.excluded_roles_check(roles, job.spec.excluded_roles if job.spec else []))
     return build_report(
         results,
@@ -77,6 +81,17 @@ def evaluate(
         target_lufs=target_lufs,
         mastering=payload.mastering,
     )
+
+
+def _form_checks(
+    job: Job, mix: AudioBuffer, sample_rate: int, payload: QAInput, stems: dict[str, AudioBuffer]
+) -> list[QACheck]:
+    """The section plan's checks (downbeats, energy) of a job with a spec."""
+    if job.spec is None:
+        return []
+    roles = set(payload.mix.stem_keys) | {stem.role for stem in payload.stems}
+    procedural = job.options.provider == "procedural"  # its stems are the composer's score
+    return structure.structure_checks(job.spec, mix, sample_rate, roles, stems, score_is_the_audio=procedural)
 
 
 def run(payload: QAInput, ctx: StageContext) -> QAOutput:
@@ -100,6 +115,7 @@ def run(payload: QAInput, ctx: StageContext) -> QAOutput:
             payload=payload,
             reference=load_reference_features(ctx.audio, job),
             music=music,
+            pool=pool,
         )
         waveform, spectrogram = pictures.result()
     mastering_pass = payload.mix.mastering_pass
