@@ -100,34 +100,39 @@ def _tp_matrix() -> npt.NDArray[np.float32]:
     return matrix.astype(np.float32)
 
 
-def _interpolated_peaks(
-    audio: AudioBuffer, row_starts: npt.NDArray[np.intp]
-) -> Iterator[npt.NDArray[np.float32]]:
-    """For rows of `_TP_ROW` frames starting at `row_starts`, each frame's largest |interpolated
-    point| over the channels and the three phases: arrays (rows, _TP_ROW), a bounded number of
-    rows at a time. The audio is taken as zero outside its own frames.
+def _interpolated_peaks(audio: AudioBuffer, rows: npt.NDArray[np.intp]) -> Iterator[npt.NDArray[np.float32]]:
+    """For the rows (of `_TP_ROW` frames; ascending row numbers) asked for, each frame's largest
+    |interpolated point| over the channels and the three phases: arrays (rows, _TP_ROW), one per
+    segment of `_TP_ROWS_PER_PRODUCT` rows that holds any. The audio is taken as zero outside its
+    own frames; only one segment (~32k frames) is ever copied, whatever the file's length.
 
     BLAS is held to one thread (`blas.one_thread`): these products are small."""
     channels, frames = audio.shape
     width = _TP_ROW + _TP_BEFORE + _TP_AFTER
-    padded = np.zeros((channels, frames + width + _TP_ROW), dtype=np.float32)
-    padded[:, _TP_BEFORE : _TP_BEFORE + frames] = audio
+    span = _TP_ROW * _TP_ROWS_PER_PRODUCT
     matrix = _tp_matrix()
-    # Every row's window as a strided view (rows overlap by 19 frames); indexing it copies only the
-    # rows asked for, one contiguous strip each.
-    step = padded.strides[1]
-    windows = np.lib.stride_tricks.as_strided(
-        padded,
-        shape=(channels, (padded.shape[1] - width) // _TP_ROW + 1, width),
-        strides=(padded.strides[0], step * _TP_ROW, step),
-        writeable=False,
-    )
+    segments = rows // _TP_ROWS_PER_PRODUCT
+    groups = np.split(rows, np.flatnonzero(np.diff(segments)) + 1) if rows.size else []
     with blas.one_thread():
-        for first in range(0, row_starts.size, _TP_ROWS_PER_PRODUCT):
-            rows = row_starts[first : first + _TP_ROWS_PER_PRODUCT] // _TP_ROW
-            points = np.matmul(windows[:, rows], matrix)  # (channels, rows, 3 * _TP_ROW)
-            high, low = points.max(axis=0), points.min(axis=0)
-            peaks = np.maximum(high, -low)
+        for group in groups:
+            first = int(group[0]) // _TP_ROWS_PER_PRODUCT * span
+            lo = first - _TP_BEFORE
+            buffer = np.zeros((channels, span + width - _TP_ROW), dtype=np.float32)
+            take_from, take_to = max(0, lo), min(frames, lo + buffer.shape[1])
+            if take_to > take_from:
+                buffer[:, take_from - lo : take_to - lo] = audio[:, take_from:take_to]
+            # Every row's window as a strided view (rows overlap by 19 frames); indexing it copies
+            # only the rows asked for, one contiguous strip each.
+            step = buffer.strides[1]
+            windows = np.lib.stride_tricks.as_strided(
+                buffer,
+                shape=(channels, _TP_ROWS_PER_PRODUCT, width),
+                strides=(buffer.strides[0], step * _TP_ROW, step),
+                writeable=False,
+            )
+            local = group - first // _TP_ROW
+            points = np.matmul(windows[:, local], matrix)  # (channels, rows, 3 * _TP_ROW)
+            peaks = np.maximum(points.max(axis=0), -points.min(axis=0))
             yield np.maximum(
                 np.maximum(peaks[:, :_TP_ROW], peaks[:, _TP_ROW : 2 * _TP_ROW]), peaks[:, 2 * _TP_ROW :]
             )
@@ -144,11 +149,17 @@ def _frame_sample_peaks(audio: AudioBuffer) -> npt.NDArray[np.float32]:
 
 
 def _row_sample_peaks(audio: AudioBuffer) -> npt.NDArray[np.float32]:
-    """Largest |sample| over the channels per row of `_TP_ROW` frames (the last row zero-padded)."""
-    per_frame = _frame_sample_peaks(audio)
-    rows = -(-per_frame.size // _TP_ROW)
-    padded = np.pad(per_frame, (0, rows * _TP_ROW - per_frame.size))
-    return np.asarray(padded.reshape(rows, _TP_ROW).max(axis=1), dtype=np.float32)
+    """Largest |sample| over the channels per row of `_TP_ROW` frames (the last row zero-padded),
+    a segment at a time (no whole-file temporaries)."""
+    frames = audio.shape[1]
+    span = _TP_ROW * _TP_ROWS_PER_PRODUCT
+    parts = []
+    for start in range(0, frames, span):
+        per_frame = _frame_sample_peaks(audio[:, start : start + span])
+        rows = -(-per_frame.size // _TP_ROW)
+        padded = np.pad(per_frame, (0, rows * _TP_ROW - per_frame.size))
+        parts.append(padded.reshape(rows, _TP_ROW).max(axis=1))
+    return np.asarray(np.concatenate(parts), dtype=np.float32)
 
 
 def true_peak_dbtp(audio: AudioBuffer) -> float:
@@ -167,7 +178,7 @@ def true_peak_dbtp(audio: AudioBuffer) -> float:
     around = np.pad(peaks, 1)
     reach = np.maximum(np.maximum(around[:-2], around[1:-1]), around[2:])
     hot = np.flatnonzero(reach * (true_peak_filter_gain() * (1.0 + 1e-6)) >= peak)
-    for points in _interpolated_peaks(audio, hot * _TP_ROW):
+    for points in _interpolated_peaks(audio, hot):
         peak = max(peak, float(points.max()))
     return amplitude_to_db(peak)
 
@@ -183,16 +194,19 @@ def oversampled_peak(audio: AudioBuffer, start: int, stop: int) -> float:
     return max(float(points.max(initial=0.0)), _phase0_gain() * _abs_max(window[:, start - lo : stop - lo]))
 
 
-def _point_peaks_per_frame(audio: AudioBuffer) -> npt.NDArray[np.float32]:
-    """Each frame's largest |interpolated point| (over channels and phases), zero outside the audio."""
-    frames = audio.shape[1]
-    rows = -(-frames // _TP_ROW)
-    out = np.empty(rows * _TP_ROW, dtype=np.float32)
+def _point_peaks_per_frame(
+    audio: AudioBuffer, start: int = 0, stop: int | None = None
+) -> npt.NDArray[np.float32]:
+    """Frames start..stop's largest |interpolated point| each (over channels and phases), the audio
+    taken as zero outside its own frames; `start` is a multiple of `_TP_ROW`."""
+    stop = audio.shape[1] if stop is None else stop
+    rows = np.arange(start // _TP_ROW, -(-stop // _TP_ROW))
+    out = np.empty(rows.size * _TP_ROW, dtype=np.float32)
     done = 0
-    for peaks in _interpolated_peaks(audio, np.arange(rows) * _TP_ROW):
+    for peaks in _interpolated_peaks(audio, rows):
         out[done : done + peaks.size] = peaks.ravel()
         done += peaks.size
-    return out[:frames]
+    return out[: stop - start]
 
 
 @functools.cache
@@ -212,15 +226,25 @@ TRUE_PEAK_REACH_FRAMES = 11
 
 def true_peak_blocks(audio: AudioBuffer, block: int) -> npt.NDArray[np.float32]:
     """Per block of `block` frames, the largest |value| over the channels, the samples and their 4x
-    oversampled points: the detector of a linked true-peak limiter (its max is the true peak)."""
+    oversampled points: the detector of a linked true-peak limiter (its max is the true peak).
+    Computed a few hundred thousand frames at a time (chunks of whole blocks and whole rows)."""
     audio = np.asarray(audio, dtype=np.float32)
     frames = audio.shape[1]
     blocks = math.ceil(frames / block)
-    per_frame = np.zeros(blocks * block, dtype=np.float32)
-    per_frame[:frames] = _point_peaks_per_frame(audio)
-    sample_peaks = _frame_sample_peaks(audio) * np.float32(_phase0_gain())
-    np.maximum(per_frame[:frames], sample_peaks, out=per_frame[:frames])
-    return np.asarray(per_frame.reshape(blocks, block).max(axis=1), dtype=np.float32)
+    out = np.zeros(blocks, dtype=np.float32)
+    unit = block * _TP_ROW
+    chunk = unit * max(1, (_TP_ROW * _TP_ROWS_PER_PRODUCT * 8) // unit)
+    gain = np.float32(_phase0_gain())
+    for start in range(0, frames, chunk):
+        stop = min(frames, start + chunk)
+        per_frame = np.zeros(math.ceil((stop - start) / block) * block, dtype=np.float32)
+        per_frame[: stop - start] = _point_peaks_per_frame(audio, start, stop)
+        samples = _frame_sample_peaks(audio[:, start:stop]) * gain
+        np.maximum(per_frame[: stop - start], samples, out=per_frame[: stop - start])
+        out[start // block : start // block + per_frame.size // block] = per_frame.reshape(-1, block).max(
+            axis=1
+        )
+    return out
 
 
 def k_weighting_sos(sample_rate: int) -> npt.NDArray[np.float64]:
