@@ -10,7 +10,7 @@ from concurrent.futures import Executor, Future, ThreadPoolExecutor
 import numpy as np
 
 from amp import plots
-from amp.analysis import features, levels
+from amp.analysis import blas, features, levels
 from amp.analysis.models import ReferenceFeatures, load_reference_features
 from amp.audio_io import AudioBuffer, decode_audio
 from amp.domain import keys
@@ -99,7 +99,8 @@ def run(payload: QAInput, ctx: StageContext) -> QAOutput:
     mix, sample_rate = decode_audio(ctx.audio.get_bytes(payload.mix.mix_key), what="the mastered mix")
     # The mix-only analyses (tempo, key, balance, the pictures) run on a second thread beside the
     # stems' decode and the level and stem checks: numpy/scipy release the GIL for nearly all of it.
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="qa-mix") as pool:
+    # BLAS on one thread for the stage (set here, on the main thread: OpenBLAS ignores workers').
+    with blas.one_thread(), ThreadPoolExecutor(max_workers=1, thread_name_prefix="qa-mix") as pool:
         music = pool.submit(features.analyse_music, mix, sample_rate) if job.spec is not None else None
         pictures = pool.submit(plots.draw, mix, sample_rate)
         stems = {
