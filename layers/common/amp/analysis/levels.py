@@ -43,8 +43,8 @@ def integrated_lufs(audio: AudioBuffer, sample_rate: int) -> float:
     """Gated integrated loudness (BS.1770-4); -inf-safe: silence -> SILENCE_LUFS - 1.
 
     The one meter (`gated_loudness_lufs`: float32 K-weighting, vectorised 400 ms blocks), with
-    pyloudnorm's block count, so it reads what pyloudnorm reads (tests hold it within 0.01 LU) at a
-    tenth of the CPU time. Audio shorter than one gating block is zero-padded so short clips still
+    pyloudnorm's block count, so it reads what pyloudnorm reads (tests hold it within 0.01 LU) at
+    under half its CPU time (0.2 against 0.5 CPU-s per 180 s) and without its import. Audio shorter than one gating block is zero-padded so short clips still
     get a figure."""
     min_frames = math.ceil(_BLOCK_S * sample_rate) + 1
     if audio.shape[1] < min_frames:
@@ -86,8 +86,9 @@ def _phase0_gain() -> float:
 def _tp_matrix() -> npt.NDArray[np.float32]:
     """The polyphase filter as one matrix: a row of `_TP_ROW` + 19 consecutive frames times this
     gives the three interpolated points (1/4, 1/2, 3/4 of the way to the next frame) of each of its
-    `_TP_ROW` frames, column (phase - 1) * _TP_ROW + i. One float32 BLAS product per 32k frames instead of
-    scipy's upfirdn: the same values (to float32 rounding) at a fifth of the CPU time."""
+    `_TP_ROW` frames, column (phase - 1) * _TP_ROW + i. One float32 BLAS product per 32k frames
+    instead of scipy's upfirdn: the same values (to float32 rounding) at about a third of the CPU
+    time for a whole file (0.25 against 0.9 CPU-s per 180 s)."""
     taps = _upsampling_taps()
     width = _TP_ROW + _TP_BEFORE + _TP_AFTER
     matrix = np.zeros((width, 3 * _TP_ROW), dtype=np.float64)
