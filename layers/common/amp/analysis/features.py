@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import signal
 
-from amp.analysis import frontend, levels
+from amp.analysis import blas, frontend, levels
 from amp.analysis.decode import DecodedAudio
 from amp.analysis.models import ReferenceFeatures
 from amp.analysis.spectrum import spectral_balance_db
@@ -111,7 +111,8 @@ def estimate_tempo(mono: AudioBuffer) -> TempoEstimate:
     """Tempo (bpm) and beat grid from the onset envelope; None when the track has no pulse.
 
     numpy/scipy only (amp.analysis.frontend): no librosa import, no numba kernels to load or compile."""
-    onset_env = frontend.onset_envelope(mono, ANALYSIS_RATE, HOP).astype(np.float64)
+    with blas.one_thread():
+        onset_env = frontend.onset_envelope(mono, ANALYSIS_RATE, HOP).astype(np.float64)
     if float(np.max(onset_env, initial=0.0)) <= 1e-6:
         return TempoEstimate(None, 0.0, [])
     bpm = choose_tempo(onset_env)
@@ -281,7 +282,8 @@ def estimate_key(mono: AudioBuffer) -> KeyEstimate:
     it finds 29 keys where a Krumhansl-Schmuckler chroma_cqt baseline finds 27 and the HPSS estimator
     it replaces 28; on their first 12 s (no cadence) 22 against 21 and 20. A bass-weighted chroma
     was measured too and lost pieces (dorian and aeolian vamps pulled to a fifth): bass weight 0."""
-    spectrogram = frontend.pitch_spectrogram(mono, ANALYSIS_RATE)
+    with blas.one_thread():
+        spectrogram = frontend.pitch_spectrogram(mono, ANALYSIS_RATE)
     profile = key_profile(spectrogram, bass_weight=0.0, final_weight=0.5)
     if float(profile.max(initial=0.0)) <= 1e-6 or float(np.std(profile)) < 1e-6:
         return KeyEstimate(None, None, 0.0)
@@ -343,6 +345,23 @@ def onset_density_per_s(mono: AudioBuffer) -> float:
     librosa = librosa_module()
     onsets = librosa.onset.onset_detect(y=mono, sr=ANALYSIS_RATE, hop_length=HOP, units="time")
     return round(len(onsets) / (mono.size / ANALYSIS_RATE), 3)
+
+
+@dataclass(frozen=True)
+class MixMusic:
+    """What QA's advisory checks hear in a mix: its pulse, its key and its spectral balance."""
+
+    tempo: TempoEstimate
+    key: KeyEstimate
+    balance_db: dict[str, float]
+
+
+def analyse_music(audio: AudioBuffer, sample_rate: int) -> MixMusic:
+    """Tempo, key (on the 22.05 kHz mid signal) and spectral balance of one mix: the mix-only part
+    of QA, which the stage runs on a second thread beside the stems' decode and the level checks
+    (numpy, scipy and BLAS release the GIL for nearly all of it)."""
+    mono = analysis_mono(audio, sample_rate)
+    return MixMusic(estimate_tempo(mono), estimate_key(mono), spectral_balance_db(audio, sample_rate))
 
 
 def extract_features(decoded: DecodedAudio) -> ReferenceFeatures:

@@ -3,6 +3,7 @@
 which is what the ASL's remaster loop acts on. The advisory (style) checks are in `amp.qa.musical`."""
 
 import itertools
+import math
 from collections.abc import Iterable, Mapping
 
 import numpy as np
@@ -190,8 +191,10 @@ def stems_residual_db(
     if frames < block or not stem_list:
         return 0.0
     # The master's DC high-pass shifts the bass's phase and its reference EQ tilts the bands: replay
-    # that linear part of the chain on the stem sum.
-    stem_sum = np.sum([stem[:, :frames] for stem in stem_list], axis=0, dtype=np.float32)
+    # that linear part of the chain on the stem sum (summed in place: no stacked copy of the stems).
+    stem_sum = np.array(stem_list[0][:, :frames], dtype=np.float32)
+    for stem in stem_list[1:]:
+        stem_sum += stem[:, :frames]
     total = pre_limiter(stem_sum, sample_rate, eq_gains_db)
     count = frames // block
     channels = mix.shape[0]
@@ -276,9 +279,11 @@ def stems_intact_check(
         problems.append(f"no stem for {', '.join(missing)}")
     silent_floor = levels.db_to_amplitude(SILENCE_DBFS)
     for role, audio in sorted(stems.items()):
-        if not bool(np.isfinite(audio).all()):
+        # One pass for both: max/min propagate NaN and keep inf, so a finite peak means finite samples.
+        peak = max(float(audio.max(initial=0.0)), -float(audio.min(initial=0.0)))
+        if not math.isfinite(peak):
             problems.append(f"{role} holds NaN or infinite samples")
-        elif float(np.abs(audio).max(initial=0.0)) < silent_floor:
+        elif peak < silent_floor:
             problems.append(f"{role} is silent throughout (below {SILENCE_DBFS:.0f} dBFS)")
         if audio.shape[-1] != mix_frames:
             problems.append(f"{role} is {audio.shape[-1]} frames long, the mix {mix_frames}")

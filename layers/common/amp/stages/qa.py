@@ -5,10 +5,12 @@ Only hard checks (broken audio, broken or forbidden stems) decide `passed`, whic
 QualityGate reads; advisory checks (spectral balance, tempo, key) are stored on the job's report with
 their verdict and sentence and never fail the job."""
 
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
+
 import numpy as np
 
 from amp import plots
-from amp.analysis import features, levels
+from amp.analysis import blas, features, levels
 from amp.analysis.models import ReferenceFeatures, load_reference_features
 from amp.analysis.spectrum import spectral_balance_db
 from amp.audio_io import AudioBuffer, decode_audio
@@ -35,8 +37,15 @@ def evaluate(
     job: Job,
     payload: QAInput,
     reference: ReferenceFeatures | None = None,
+    music: Future[features.MixMusic] | None = None,
+    pool: Executor | None = None,
 ) -> QAReport:
-    """Every check on one mix; storage-free apart from what is passed in."""
+    """Every check on one mix; storage-free apart from what is passed in. `music`: the mix's
+    tempo/key/balance being computed on another thread (`run`); computed here when None. `pool`:
+    where the form checks run beside the level and stem checks (here when None)."""
+    form: Future[list[QACheck]] | None = None
+    if job.spec is not None and pool is not None:
+        form = pool.submit(_form_checks, job, mix, sample_rate, payload, stems)
     integrated = levels.integrated_lufs(mix, sample_rate)
     peak = levels.true_peak_dbtp(mix)
     results: list[QACheck] = [
@@ -66,19 +75,16 @@ def evaluate(
     if job.spec is not None:
         expected = {role.value for role in job.spec.roles()} | {stem.role for stem in payload.stems}
         results.append(checks.stems_intact_check(stems, expected, mix.shape[1]))
-        mono = features.analysis_mono(mix, sample_rate)
-        duration_s = mix.shape[1] / sample_rate
-        results.append(musical.tempo_check(job.spec, features.estimate_tempo(mono), roles, duration_s))
-        results.append(musical.key_check(job.spec, features.estimate_key(mono)))
-        ensemble = Ensemble.of_spec(job.spec, roles or None)
-        balance = spectral_balance_db(mix, sample_rate)
-        results.append(musical.spectral_balance_check(job.spec.genre, balance, ensemble))
-        procedural = job.options.provider == "procedural"  # its stems are the composer's score
-        results.extend(
-            structure.structure_checks(
-                job.spec, mix, sample_rate, roles, stems, score_is_the_audio=procedural
-            )
+        form_results = (
+            form.result() if form is not None else _form_checks(job, mix, sample_rate, payload, stems)
         )
+        heard = music.result() if music is not None else features.analyse_music(mix, sample_rate)
+        duration_s = mix.shape[1] / sample_rate
+        results.append(musical.tempo_check(job.spec, heard.tempo, roles, duration_s))
+        results.append(musical.key_check(job.spec, heard.key))
+        ensemble = Ensemble.of_spec(job.spec, roles or None)
+        results.append(musical.spectral_balance_check(job.spec.genre, heard.balance_db, ensemble))
+        results.extend(form_results)
     results.append(checks.excluded_roles_check(roles, job.spec.excluded_roles if job.spec else []))
     return build_report(
         results,
@@ -106,33 +112,45 @@ def whole_mix_checks(mix: AudioBuffer, sample_rate: int, spec: MusicSpec) -> lis
     ]
 
 
+def _form_checks(
+    job: Job, mix: AudioBuffer, sample_rate: int, payload: QAInput, stems: dict[str, AudioBuffer]
+) -> list[QACheck]:
+    """The section plan's checks (downbeats, energy) of a job with a spec."""
+    if job.spec is None:
+        return []
+    roles = set(payload.mix.stem_keys) | {stem.role for stem in payload.stems}
+    procedural = job.options.provider == "procedural"  # its stems are the composer's score
+    return structure.structure_checks(job.spec, mix, sample_rate, roles, stems, score_is_the_audio=procedural)
+
+
 def run(payload: QAInput, ctx: StageContext) -> QAOutput:
     job = ctx.begin(payload.job_id, JobStatus.CHECKING, "qa", 0.9)
     mix, sample_rate = decode_audio(ctx.audio.get_bytes(payload.mix.mix_key), what="the mastered mix")
-    stems = {
-        role: decode_audio(ctx.audio.get_bytes(key), what=f"mixed stem {role!r}")[0]
-        for role, key in payload.mix.stem_keys.items()
-    }
-    report = evaluate(
-        mix,
-        sample_rate,
-        target_lufs=payload.mix.target_lufs,
-        stems=stems,
-        job=job,
-        payload=payload,
-        reference=load_reference_features(ctx.audio, job),
-    )
+    # The mix-only analyses (tempo, key, balance, the pictures) run on a second thread beside the
+    # stems' decode and the level and stem checks: numpy/scipy release the GIL for nearly all of it.
+    # BLAS on one thread for the stage (set here, on the main thread: OpenBLAS ignores workers').
+    with blas.one_thread(), ThreadPoolExecutor(max_workers=1, thread_name_prefix="qa-mix") as pool:
+        music = pool.submit(features.analyse_music, mix, sample_rate) if job.spec is not None else None
+        pictures = pool.submit(plots.draw, mix, sample_rate)
+        stems = {
+            role: decode_audio(ctx.audio.get_bytes(key), what=f"mixed stem {role!r}")[0]
+            for role, key in payload.mix.stem_keys.items()
+        }
+        report = evaluate(
+            mix,
+            sample_rate,
+            target_lufs=payload.mix.target_lufs,
+            stems=stems,
+            job=job,
+            payload=payload,
+            reference=load_reference_features(ctx.audio, job),
+            music=music,
+            pool=pool,
+        )
+        waveform, spectrogram = pictures.result()
     mastering_pass = payload.mix.mastering_pass
-    ctx.audio.put_bytes(
-        keys.waveform_key(job.owner, job.id, mastering_pass),
-        plots.waveform_png(mix, sample_rate),
-        "image/png",
-    )
-    ctx.audio.put_bytes(
-        keys.spectrogram_key(job.owner, job.id, mastering_pass),
-        plots.spectrogram_png(mix, sample_rate),
-        "image/png",
-    )
+    ctx.audio.put_bytes(keys.waveform_key(job.owner, job.id, mastering_pass), waveform, "image/png")
+    ctx.audio.put_bytes(keys.spectrogram_key(job.owner, job.id, mastering_pass), spectrogram, "image/png")
     ctx.jobs.set_qa(job.id, report)
     text = summary(report)
     logger.info("qa", extra={"job_id": job.id, "passed": report.passed, "summary": text})
