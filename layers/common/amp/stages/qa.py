@@ -5,8 +5,6 @@ Only hard checks (broken audio, broken or forbidden stems) decide `passed`, whic
 QualityGate reads; advisory checks (spectral balance, tempo, key) are stored on the job's report with
 their verdict and sentence and never fail the job."""
 
-import numpy as np
-
 from amp import plots
 from amp.analysis import features, levels
 from amp.analysis.models import ReferenceFeatures, load_reference_features
@@ -14,14 +12,17 @@ from amp.analysis.spectrum import spectral_balance_db
 from amp.audio_io import AudioBuffer, decode_audio
 from amp.domain import keys
 from amp.domain.job import Job, JobStatus
-from amp.domain.qa import QACheck, QAReport
+from amp.domain.qa import QACheck, QAReport, StemCheck
+from amp.domain.spec import Role
 from amp.domain.stage_io import QAInput, QAOutput
 from amp.genres.qa_bounds import Ensemble
 from amp.mastering.chain import reference_eq_gains_db
 from amp.observability import logger
 from amp.qa import checks, musical, structure
 from amp.qa.report import build_report, next_mastering, should_remaster, summary
+from amp.qa.stems import StemScan, file_sha256, parent_stem_checks, stem_check
 from amp.stages.context import StageContext
+from amp.stages.reuse import edit_parent, reuses
 
 
 def evaluate(
@@ -34,7 +35,25 @@ def evaluate(
     payload: QAInput,
     reference: ReferenceFeatures | None = None,
 ) -> QAReport:
-    """Every check on one mix; storage-free apart from what is passed in."""
+    """Every check on one mix with its stems in memory; storage-free apart from what is passed in."""
+    scan = StemScan.of_buffers(stems, mix.shape[1], mix.shape[0])
+    return evaluate_scan(
+        mix, sample_rate, target_lufs=target_lufs, scan=scan, job=job, payload=payload, reference=reference
+    )
+
+
+def evaluate_scan(
+    mix: AudioBuffer,
+    sample_rate: int,
+    *,
+    target_lufs: float,
+    scan: StemScan,
+    job: Job,
+    payload: QAInput,
+    reference: ReferenceFeatures | None = None,
+) -> QAReport:
+    """Every check on one mix, with the stems as a scan (`amp.qa.stems`): their per-stem results and
+    running sums, not the stems themselves."""
     integrated = levels.integrated_lufs(mix, sample_rate)
     peak = levels.true_peak_dbtp(mix)
     results: list[QACheck] = [
@@ -45,16 +64,16 @@ def evaluate(
         checks.dc_offset_check(mix),
         checks.phase_check(mix),
     ]
-    if stems:
+    stem_sum = scan.stem_sum()
+    if stem_sum is not None:
         eq = None
         if reference is not None:
-            premaster = np.sum(list(stems.values()), axis=0, dtype=np.float32)
-            eq = reference_eq_gains_db(premaster, sample_rate, reference.spectral_balance_db)
-        results.append(checks.stems_sum_check(mix, stems.values(), sample_rate, eq))
+            eq = reference_eq_gains_db(stem_sum, sample_rate, reference.spectral_balance_db)
+        results.append(checks.summed_stems_check(mix, stem_sum, scan.count, sample_rate, eq))
     roles = set(payload.mix.stem_keys) | {stem.role for stem in payload.stems}
     if job.spec is not None:
         expected = {role.value for role in job.spec.roles()} | {stem.role for stem in payload.stems}
-        results.append(checks.stems_intact_check(stems, expected, mix.shape[1]))
+        results.append(checks.stems_intact_of(scan.checks, expected, mix.shape[1]))
         mono = features.analysis_mono(mix, sample_rate)
         duration_s = mix.shape[1] / sample_rate
         results.append(musical.tempo_check(job.spec, features.estimate_tempo(mono), roles, duration_s))
@@ -65,7 +84,7 @@ def evaluate(
         procedural = job.options.provider == "procedural"  # its stems are the composer's score
         results.extend(
             structure.structure_checks(
-                job.spec, mix, sample_rate, roles, stems, score_is_the_audio=procedural
+                job.spec, mix, sample_rate, roles, scan.rhythm_stems(), score_is_the_audio=procedural
             )
         )
     results.append(checks.excluded_roles_check(roles, job.spec.excluded_roles if job.spec else []))
@@ -75,21 +94,61 @@ def evaluate(
         true_peak_dbtp=peak,
         target_lufs=target_lufs,
         mastering=payload.mastering,
+        stems=sorted(scan.checks, key=lambda stem: stem.role),
     )
+
+
+def scan_stems(ctx: StageContext, job: Job, payload: QAInput, mix: AudioBuffer) -> StemScan:
+    """Read the post-fader stems one at a time into a `StemScan`: decode, measure (or carry the
+    parent's result for a byte-identical file), add to the sums, free. QA's peak memory is then the
+    mix, the sums and one stem, not every stem."""
+    parent = edit_parent(ctx, job)
+    parents = parent_stem_checks(parent.qa) if parent is not None else {}
+    scan = StemScan(mix_frames=mix.shape[1], channels=mix.shape[0])
+    for role, key in payload.mix.stem_keys.items():
+        data = ctx.audio.get_bytes(key)
+        digest = file_sha256(data)
+        audio, _ = decode_audio(data, what=f"mixed stem {role!r}")
+        del data
+        result = stem_check(
+            role,
+            audio,
+            digest,
+            parent_id=parent.id if parent is not None else None,
+            parent=parents.get(role),
+            rendered_in=_rendered_in(parent, parents.get(role), job, role),
+        )
+        scan.add(role, audio, result)
+        del audio
+    carried = [stem.role for stem in scan.checks if stem.carried_from is not None]
+    if parent is not None:
+        logger.info("qa stems", extra={"job_id": job.id, "parent_id": parent.id, "carried": carried})
+    return scan
+
+
+def _rendered_in(parent: Job | None, parent_stem: StemCheck | None, job: Job, role: str) -> str:
+    """Which job rendered this role's stem: the parent's renderer when the edit reused the parent's
+    rendered stem (`amp.stages.reuse`), else this job."""
+    if parent is None or parent.spec is None or job.edit is None:
+        return job.id
+    try:
+        reused = reuses(parent, job, Role(role))
+    except ValueError:  # not a stem role the edit rules know: rendered here
+        return job.id
+    if not reused:
+        return job.id
+    return (parent_stem.rendered_in if parent_stem is not None else None) or parent.id
 
 
 def run(payload: QAInput, ctx: StageContext) -> QAOutput:
     job = ctx.begin(payload.job_id, JobStatus.CHECKING, "qa", 0.9)
     mix, sample_rate = decode_audio(ctx.audio.get_bytes(payload.mix.mix_key), what="the mastered mix")
-    stems = {
-        role: decode_audio(ctx.audio.get_bytes(key), what=f"mixed stem {role!r}")[0]
-        for role, key in payload.mix.stem_keys.items()
-    }
-    report = evaluate(
+    scan = scan_stems(ctx, job, payload, mix)
+    report = evaluate_scan(
         mix,
         sample_rate,
         target_lufs=payload.mix.target_lufs,
-        stems=stems,
+        scan=scan,
         job=job,
         payload=payload,
         reference=load_reference_features(ctx.audio, job),
