@@ -6,7 +6,6 @@ the level of every post-fader stem); which job rendered each stem is on the repo
 import json
 from typing import Any
 
-
 from amp.application import get_application
 from amp.domain.edit import Edit, RemasterEdit, SwapEdit
 from amp.domain.job import LOCAL_OWNER, Job, JobRequest, JobStatus
