@@ -181,3 +181,26 @@ def test_a_silent_stem_is_a_broken_stem_that_fails_without_remaster() -> None:
     out = qa.run(payload, ctx)
     assert not out.passed and not out.remaster
     assert "stems_intact" in out.summary and "lead is silent throughout" in out.summary
+
+
+def test_streamed_stems_give_the_report_of_the_stems_held_at_once() -> None:
+    """The stage reads one stem at a time into running sums; every check comes out as it does with
+    all stems decoded together (`evaluate`, what bench/ calls)."""
+    ctx = stage_context()
+    job = _job(ctx)
+    payload = _mixed(ctx, job)
+    qa.run(payload, ctx)
+    streamed = ctx.jobs.get(job.id).qa
+    assert streamed is not None
+
+    mix_audio, rate = decode_audio(ctx.audio.get_bytes(payload.mix.mix_key))
+    stems = {role: decode_audio(ctx.audio.get_bytes(key))[0] for role, key in payload.mix.stem_keys.items()}
+    at_once = qa.evaluate(mix_audio, rate, target_lufs=-14.0, stems=stems, job=job, payload=payload)
+    assert [(c.name, c.value, c.passed) for c in streamed.checks] == [
+        (c.name, c.value, c.passed) for c in at_once.checks
+    ]
+    assert [s.role for s in streamed.stems] == sorted(stems)
+    assert [s.model_dump(exclude={"sha256", "rendered_in"}) for s in streamed.stems] == [
+        s.model_dump(exclude={"sha256", "rendered_in"}) for s in at_once.stems
+    ]
+    assert all(len(s.sha256) == 64 and s.rendered_in == job.id for s in streamed.stems)

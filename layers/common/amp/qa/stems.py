@@ -59,6 +59,11 @@ class StemScan:
                 self.rhythm_mono = np.zeros((1, self.mix_frames), dtype=np.float32)
             self.rhythm_mono[0, :frames] += audio[:, :frames].mean(axis=0, dtype=np.float32)
 
+    def release(self) -> None:
+        """Drop the sums once the checks that read them have run (the per-stem results stay)."""
+        self.total = None
+        self.rhythm_mono = None
+
     @property
     def count(self) -> int:
         return len(self.checks)

@@ -53,7 +53,25 @@ def evaluate_scan(
     reference: ReferenceFeatures | None = None,
 ) -> QAReport:
     """Every check on one mix, with the stems as a scan (`amp.qa.stems`): their per-stem results and
-    running sums, not the stems themselves."""
+    running sums, not the stems themselves. The checks that read the sums run first and the sums are
+    then released (`scan.release()`), so the mix-level analyses' own buffers do not come on top."""
+    roles = set(payload.mix.stem_keys) | {stem.role for stem in payload.stems}
+    procedural = job.options.provider == "procedural"  # its stems are the composer's score
+    stems_sum: list[QACheck] = []
+    stem_sum = scan.stem_sum()
+    if stem_sum is not None:
+        eq = None
+        if reference is not None:
+            eq = reference_eq_gains_db(stem_sum, sample_rate, reference.spectral_balance_db)
+        stems_sum.append(checks.summed_stems_check(mix, stem_sum, scan.count, sample_rate, eq))
+    del stem_sum
+    form: list[QACheck] = []
+    if job.spec is not None:
+        form = structure.structure_checks(
+            job.spec, mix, sample_rate, roles, scan.rhythm_stems(), score_is_the_audio=procedural
+        )
+    scan.release()
+
     integrated = levels.integrated_lufs(mix, sample_rate)
     peak = levels.true_peak_dbtp(mix)
     results: list[QACheck] = [
@@ -63,14 +81,8 @@ def evaluate_scan(
         checks.silence_check(mix, sample_rate),
         checks.dc_offset_check(mix),
         checks.phase_check(mix),
+        *stems_sum,
     ]
-    stem_sum = scan.stem_sum()
-    if stem_sum is not None:
-        eq = None
-        if reference is not None:
-            eq = reference_eq_gains_db(stem_sum, sample_rate, reference.spectral_balance_db)
-        results.append(checks.summed_stems_check(mix, stem_sum, scan.count, sample_rate, eq))
-    roles = set(payload.mix.stem_keys) | {stem.role for stem in payload.stems}
     if job.spec is not None:
         expected = {role.value for role in job.spec.roles()} | {stem.role for stem in payload.stems}
         results.append(checks.stems_intact_of(scan.checks, expected, mix.shape[1]))
@@ -81,12 +93,7 @@ def evaluate_scan(
         ensemble = Ensemble.of_spec(job.spec, roles or None)
         balance = spectral_balance_db(mix, sample_rate)
         results.append(musical.spectral_balance_check(job.spec.genre, balance, ensemble))
-        procedural = job.options.provider == "procedural"  # its stems are the composer's score
-        results.extend(
-            structure.structure_checks(
-                job.spec, mix, sample_rate, roles, scan.rhythm_stems(), score_is_the_audio=procedural
-            )
-        )
+        results.extend(form)
     results.append(checks.excluded_roles_check(roles, job.spec.excluded_roles if job.spec else []))
     return build_report(
         results,
