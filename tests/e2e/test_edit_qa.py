@@ -9,6 +9,7 @@ from typing import Any
 from amp.application import get_application
 from amp.domain.edit import Edit, RemasterEdit, SwapEdit
 from amp.domain.job import LOCAL_OWNER, Job, JobRequest, JobStatus
+from amp.domain.spec import Role
 from amp.orchestration.asl import ExecutionStatus
 from amp.orchestration.local_pipeline import run_job_locally
 from tests.support.fakes import FakeLauncher
@@ -69,7 +70,7 @@ def test_edit_qa_carries_only_byte_identical_stems_and_always_measures_the_mix()
 
     # Swap: a new bass changes the bus glue, so every post-fader stem's bytes: nothing carried, but
     # the report says the untouched stems were rendered by the parent.
-    swap = edit(root, SwapEdit(role="bass", instrument="808"))  # type: ignore[arg-type]
+    swap = edit(root, SwapEdit(role=Role.BASS, instrument="808"))
     assert swap.qa is not None
     assert swap.qa.carried_stems() == []
     rendered_in = {stem.role: stem.rendered_in for stem in swap.qa.stems}
