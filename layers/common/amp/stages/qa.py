@@ -11,6 +11,7 @@ from amp.analysis.models import ReferenceFeatures, load_reference_features
 from amp.analysis.spectrum import spectral_balance_db
 from amp.audio_io import AudioBuffer, decode_audio
 from amp.domain import keys
+from amp.domain.errors import InvalidInput, NotFound
 from amp.domain.job import Job, JobStatus
 from amp.domain.qa import QACheck, QAReport, StemCheck
 from amp.domain.spec import Role
@@ -109,7 +110,7 @@ def scan_stems(ctx: StageContext, job: Job, payload: QAInput, mix: AudioBuffer) 
     """Read the post-fader stems one at a time into a `StemScan`: decode, measure (or carry the
     parent's result for a byte-identical file), add to the sums, free. QA's peak memory is then the
     mix, the sums and one stem, not every stem."""
-    parent = edit_parent(ctx, job)
+    parent = _parent_of(ctx, job)
     parents = parent_stem_checks(parent.qa) if parent is not None else {}
     scan = StemScan(mix_frames=mix.shape[1], channels=mix.shape[0])
     for role, key in payload.mix.stem_keys.items():
@@ -131,6 +132,15 @@ def scan_stems(ctx: StageContext, job: Job, payload: QAInput, mix: AudioBuffer) 
     if parent is not None:
         logger.info("qa stems", extra={"job_id": job.id, "parent_id": parent.id, "carried": carried})
     return scan
+
+
+def _parent_of(ctx: StageContext, job: Job) -> Job | None:
+    """An edit's parent, for carrying results over; None when the job is no edit or the parent is
+    gone by now (deleted while the child ran): then every stem is measured, which is never wrong."""
+    try:
+        return edit_parent(ctx, job)
+    except (NotFound, InvalidInput):
+        return None
 
 
 def _rendered_in(parent: Job | None, parent_stem: StemCheck | None, job: Job, role: str) -> str:
