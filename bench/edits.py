@@ -1,12 +1,16 @@
 """A stem swap of a finished song versus a fresh job of the same song: time, CPU and x real time of
-each, per stage, and the bytes the swap reused instead of rendering.
+each, per stage, side by side in one run, and the bytes the swap reused instead of rendering.
 
 Run: .venv/bin/python bench/edits.py [--duration 180] [--prompt "..."] [--role bass] [--instrument 808]
 
 Both jobs run through the local runner (the real ASL file and stage handlers) in one fresh data dir:
 first the fresh job (the parent), then `JobService.create` with `parent_id` + a swap edit, exactly as
-POST /jobs/{id}/edits makes it, after a 5 s warm-up job that neither pays for. x real time = song seconds / wall seconds (higher is faster). CPU is
-the process's (every thread of the runner's Map included)."""
+POST /jobs/{id}/edits makes it, after a 5 s warm-up job that neither pays for. x real time = song
+seconds / wall seconds (higher is faster). CPU is the process's (every thread of the runner's Map
+included), taken at each top-level state's entry and exit: the task states run one at a time, so a
+state's CPU is its own (GenerateStems: all its roles together). The table has one row per stage:
+fresh and swap wall s, x real time and CPU s, and fresh / swap by wall and by CPU; the last row is
+the whole job (the states between tasks included)."""
 
 import argparse
 import os
@@ -35,11 +39,12 @@ TASK_STATES = (
 
 
 class _Timer:
-    """Wall seconds spent in each top-level task state of one run."""
+    """Wall and CPU seconds spent in each top-level task state of one run."""
 
     def __init__(self) -> None:
-        self.started: dict[str, float] = {}
-        self.spent: dict[str, float] = defaultdict(float)
+        self.started: dict[str, tuple[float, float]] = {}
+        self.wall: dict[str, float] = defaultdict(float)
+        self.cpu: dict[str, float] = defaultdict(float)
         self.lock = threading.Lock()
 
     def __call__(self, state: str, event: str) -> None:
@@ -47,9 +52,11 @@ class _Timer:
             return
         with self.lock:
             if event.endswith("StateEntered"):
-                self.started[state] = time.perf_counter()
+                self.started[state] = (time.perf_counter(), _cpu_s())
             elif event.endswith("StateExited") and state in self.started:
-                self.spent[state] += time.perf_counter() - self.started.pop(state)
+                wall, cpu = self.started.pop(state)
+                self.wall[state] += time.perf_counter() - wall
+                self.cpu[state] += _cpu_s() - cpu
 
 
 def _cpu_s() -> float:
@@ -66,9 +73,46 @@ def _run(job_id: str) -> dict[str, Any]:
     return {
         "wall_s": time.perf_counter() - wall_start,
         "cpu_s": _cpu_s() - cpu_start,
-        "stages": dict(timer.spent),
+        "wall": dict(timer.wall),
+        "cpu": dict(timer.cpu),
         "status": result.status.value,
     }
+
+
+def _ratio(fresh: float, swap: float) -> str:
+    return f"{fresh / swap:.2f}x" if swap > 0.005 else "-"
+
+
+def _table(fresh: dict[str, Any], swap: dict[str, Any], song_s: float) -> list[str]:
+    """One row per stage that either job ran, then the whole job: fresh vs swap, side by side."""
+    lines = [
+        "| stage | fresh s | fresh x RT | fresh CPU s | swap s | swap x RT | swap CPU s | fresh/swap wall | fresh/swap CPU |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+
+    def row(name: str, f_wall: float, f_cpu: float, s_wall: float, s_cpu: float) -> str:
+        def x_rt(wall: float) -> str:
+            return f"{song_s / wall:.1f}" if wall > 0.005 else "-"
+
+        return (
+            f"| {name} | {f_wall:.2f} | {x_rt(f_wall)} | {f_cpu:.2f} | {s_wall:.2f} | {x_rt(s_wall)} | "
+            f"{s_cpu:.2f} | {_ratio(f_wall, s_wall)} | {_ratio(f_cpu, s_cpu)} |"
+        )
+
+    for state in TASK_STATES:
+        if state not in fresh["wall"] and state not in swap["wall"]:
+            continue
+        lines.append(
+            row(
+                state,
+                fresh["wall"].get(state, 0.0),
+                fresh["cpu"].get(state, 0.0),
+                swap["wall"].get(state, 0.0),
+                swap["cpu"].get(state, 0.0),
+            )
+        )
+    lines.append(row("whole job", fresh["wall_s"], fresh["cpu_s"], swap["wall_s"], swap["cpu_s"]))
+    return lines
 
 
 def main() -> int:
@@ -120,18 +164,12 @@ def main() -> int:
         )
 
     print(
-        f"{args.duration:g} s song, {len(parent.spec.roles())} stems; swap {args.role} for {args.instrument}"
+        f"{args.duration:g} s song, {len(parent.spec.roles())} stems; swap {args.role} for {args.instrument}; "
+        f"fresh {fresh['status']}, swap {swap['status']}"
     )
     print(f"load average {os.getloadavg()[0]:.2f} (2 cores shared)")
     print()
-    print("| job | status | wall s | CPU s | x real time | " + " | ".join(TASK_STATES) + " |")
-    print("|---|---|---|---|---|" + "---|" * len(TASK_STATES))
-    for name, run in (("fresh job", fresh), ("stem swap", swap)):
-        stages = " | ".join(f"{run['stages'].get(state, 0.0):.2f}" for state in TASK_STATES)
-        print(
-            f"| {name} | {run['status']} | {run['wall_s']:.2f} | {run['cpu_s']:.2f} | "
-            f"{args.duration / run['wall_s']:.2f} | {stages} |"
-        )
+    print("\n".join(_table(fresh, swap, args.duration)))
     print()
     print(
         f"swap / fresh: {fresh['wall_s'] / swap['wall_s']:.2f}x faster by wall time, "
@@ -145,5 +183,6 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    ROOT = Path(__file__).resolve().parents[1]
+    sys.path[:0] = [str(ROOT), str(ROOT / "layers" / "common")]  # tests/support, and this tree's amp
     sys.exit(main())

@@ -181,3 +181,54 @@ def test_a_silent_stem_is_a_broken_stem_that_fails_without_remaster() -> None:
     out = qa.run(payload, ctx)
     assert not out.passed and not out.remaster
     assert "stems_intact" in out.summary and "lead is silent throughout" in out.summary
+
+
+def test_streamed_stems_give_the_report_of_the_stems_held_at_once() -> None:
+    """The stage reads one stem at a time into running sums; every check comes out as it does with
+    all stems decoded together (`evaluate`, what bench/ calls)."""
+    ctx = stage_context()
+    job = _job(ctx)
+    payload = _mixed(ctx, job)
+    qa.run(payload, ctx)
+    streamed = ctx.jobs.get(job.id).qa
+    assert streamed is not None
+
+    mix_audio, rate = decode_audio(ctx.audio.get_bytes(payload.mix.mix_key))
+    stems = {role: decode_audio(ctx.audio.get_bytes(key))[0] for role, key in payload.mix.stem_keys.items()}
+    at_once = qa.evaluate(mix_audio, rate, target_lufs=-14.0, stems=stems, job=job, payload=payload)
+    assert [(c.name, c.value, c.passed) for c in streamed.checks] == [
+        (c.name, c.value, c.passed) for c in at_once.checks
+    ]
+    assert [s.role for s in streamed.stems] == sorted(stems)
+    assert [s.model_dump(exclude={"sha256", "rendered_in"}) for s in streamed.stems] == [
+        s.model_dump(exclude={"sha256", "rendered_in"}) for s in at_once.stems
+    ]
+    assert all(len(s.sha256) == 64 and s.rendered_in == job.id for s in streamed.stems)
+
+
+def test_an_edit_whose_parent_is_gone_measures_every_stem_itself() -> None:
+    """Carrying over saves a measurement: a parent deleted while its child ran costs that
+    measurement, never the job."""
+    from amp.domain.edit import RemasterEdit
+
+    ctx = stage_context()
+    parent = _job(ctx)
+    qa.run(_mixed(ctx, parent), ctx)
+    assert ctx.jobs.get(parent.id).qa is not None
+    child = Job(
+        owner=OWNER,
+        prompt="a test",
+        spec=parent.spec,
+        parent_id=parent.id,
+        edit=RemasterEdit(master_preset="streaming"),
+    )
+    ctx.jobs.create(child)
+    payload = _mixed(ctx, child)
+    qa.run(payload, ctx)  # the same stems mixed again: the same files, carried over
+    carried = ctx.jobs.get(child.id).qa
+    assert carried is not None and {s.carried_from for s in carried.stems} == {parent.id}
+    ctx.jobs.delete(parent.id)
+    out = qa.run(payload, ctx)
+    report = ctx.jobs.get(child.id).qa
+    assert out.passed, out.summary
+    assert report is not None and report.stems and report.carried_stems() == []

@@ -737,6 +737,11 @@ export type components = {
              * @description True when every hard check passed; advisory notes do not change it.
              */
             passed: boolean;
+            /**
+             * Stems
+             * @description Each delivered stem as measured (or carried over from the parent, `carried_from`); the stems_intact and stems_sum_to_mix checks judge them. Mix-level checks always run on the job's own master.
+             */
+            stems?: components["schemas"]["StemCheck"][];
             /** Target Lufs */
             target_lufs?: number | null;
             /** True Peak Dbtp */
@@ -927,6 +932,57 @@ export type components = {
             mode?: components["schemas"]["Mode"] | null;
             /** Time Signature */
             time_signature?: string | null;
+        };
+        /**
+         * StemCheck
+         * @description One delivered (post-fader) stem as QA read it: what the per-stem checks measured, and where
+         *     the measurement comes from.
+         *
+         *     A post-fader stem is the rendered stem through its channel strip times one gain curve shared by
+         *     every stem (the bus glue and headroom trim), so an edit that changes any stem changes the level,
+         *     and so the bytes, of every post-fader stem, reused or not. Every figure here is a function of the
+         *     stem file's samples alone; the result is carried over from an edit's parent only when the file is
+         *     byte-identical to the one the parent measured (same `sha256`). The length is compared with the
+         *     mix again every time (the mix is always new).
+         */
+        StemCheck: {
+            /**
+             * Carried From
+             * @description The parent job whose QA measured this byte-identical stem file; the result was carried over, not measured again. None: measured by this job's QA.
+             */
+            carried_from?: string | null;
+            /**
+             * Clipped Samples
+             * @description Samples at full scale in runs of two or more.
+             * @default 0
+             */
+            clipped_samples: number;
+            /**
+             * Finite
+             * @description No NaN or infinite sample.
+             * @default true
+             */
+            finite: boolean;
+            /** Frames */
+            frames: number;
+            /**
+             * Peak Dbfs
+             * @description Sample peak; None when the stem is digital silence.
+             */
+            peak_dbfs: number | null;
+            /**
+             * Rendered In
+             * @description The job whose generate stage rendered this role's stem: an edit's parent (or an ancestor) when the edit reused it, else this job. None when not known (reports made before edits).
+             */
+            rendered_in?: string | null;
+            /** Role */
+            role: string;
+            /**
+             * Sha256
+             * @description Digest of the stored stem file; empty when measured from memory.
+             * @default
+             */
+            sha256: string;
         };
         /**
          * SwapEdit

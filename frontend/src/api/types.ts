@@ -20,6 +20,7 @@ export type MasterPreset = NonNullable<Schemas["JobOptions"]["master_preset"]>;
 export type ProviderName = NonNullable<Schemas["JobOptions"]["provider"]>;
 export type JobError = Schemas["JobError"];
 export type QACheck = Schemas["QACheck"];
+export type StemCheck = Schemas["StemCheck"];
 export type Instrument = Schemas["Instrument"];
 export type CreateJobRequest = WithPlan<Schemas["CreateJobRequest"]>;
 export type UploadRequest = Schemas["CreateUploadRequest"];

@@ -76,6 +76,7 @@ export const JobResult = memo(function JobResult({ job }: { job: Job }) {
       {job.qa ? (
         <QAReportView
           qa={job.qa}
+          jobId={job.id}
           waveformUrl={waveform ? api.resolve(waveform.url) : undefined}
           spectrogramUrl={spectrogram ? api.resolve(spectrogram.url) : undefined}
         />

@@ -69,4 +69,25 @@ describe("advisorySuffix", () => {
     expect(advisorySuffix(WITH_NOTES)).toBe(", 2 advisory notes");
     expect(advisorySuffix(report(true, [check("key", true, "advisory", "ok")]))).toBe("");
   });
+
+  it("lists each stem with where it was rendered and whether its result was carried over", () => {
+    const stem = (role: string, carried: string | null, rendered: string) => ({
+      role, frames: 10, peak_dbfs: -6.5, clipped_samples: 0, finite: true, sha256: "a", carried_from: carried, rendered_in: rendered,
+    });
+    const qa = {
+      ...report(true, [check("stems_intact", true, "hard", "All 2 stems are present.")]),
+      stems: [stem("bass", null, "child-1234567"), stem("drums", "parent-987654", "parent-987654")],
+    };
+    render(<QAReportView qa={qa} jobId="child-1234567" waveformUrl={undefined} spectrogramUrl={undefined} />);
+    const table = screen.getByTestId("qa-stems");
+    const bass = table.querySelector('[data-stem="bass"]') as HTMLElement;
+    const drums = table.querySelector('[data-stem="drums"]') as HTMLElement;
+    expect(bass).toHaveAttribute("data-carried", "false");
+    expect(bass).toHaveTextContent("this job");
+    expect(bass).toHaveTextContent("measured");
+    expect(drums).toHaveAttribute("data-carried", "true");
+    expect(drums).toHaveTextContent("reused from parent-9");
+    expect(drums).toHaveTextContent("carried over from parent-9");
+    expect(drums).toHaveTextContent("-6.5 dBFS");
+  });
 });

@@ -1,4 +1,4 @@
-import type { QACheck, QAReport } from "../api/types";
+import type { QACheck, QAReport, StemCheck } from "../api/types";
 
 function db(value: number | null | undefined, unit: string): string {
   return value === null || value === undefined ? "—" : `${value.toFixed(1)} ${unit}`;
@@ -45,6 +45,49 @@ export function verdictText(qa: QAReport): string {
   return notes > 0 ? `${failed}, ${plural(notes, "advisory note")}` : failed;
 }
 
+function shortId(id: string): string {
+  return id.slice(0, 8);
+}
+
+/** Where a stem's QA result comes from: measured by this job's QA, or carried over from the parent
+ * for a byte-identical stem file (the mix-level checks are always this job's own). */
+export function stemSource(stem: StemCheck): string {
+  return stem.carried_from ? `carried over from ${shortId(stem.carried_from)}` : "measured";
+}
+
+/** Which job rendered the stem: this one, or the edit's parent (or an ancestor) it was reused from. */
+function renderedIn(stem: StemCheck, jobId: string | undefined): string {
+  if (!stem.rendered_in) return "—";
+  return stem.rendered_in === jobId ? "this job" : `reused from ${shortId(stem.rendered_in)}`;
+}
+
+function StemTable({ stems, jobId }: { stems: StemCheck[]; jobId: string | undefined }) {
+  return (
+    <div className="table-scroll" tabIndex={0} aria-label="Stem checks">
+      <table className="checks" data-testid="qa-stems">
+        <thead>
+          <tr>
+            <th scope="col">Stem</th>
+            <th scope="col">Peak</th>
+            <th scope="col">Rendered</th>
+            <th scope="col">Result</th>
+          </tr>
+        </thead>
+        <tbody>
+          {stems.map((stem) => (
+            <tr key={stem.role} data-stem={stem.role} data-carried={stem.carried_from ? "true" : "false"}>
+              <th scope="row">{stem.role}</th>
+              <td className="num">{db(stem.peak_dbfs, "dBFS")}</td>
+              <td>{renderedIn(stem, jobId)}</td>
+              <td className="muted">{stemSource(stem)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
 function CheckResult({ check }: { check: QACheck }) {
   if (check.passed) return <span className="pass">✓ pass</span>;
   if (isAdvisory(check)) return <span className="advisory">⚠ advisory</span>;
@@ -60,10 +103,12 @@ export function QAReportView({
   qa,
   waveformUrl,
   spectrogramUrl,
+  jobId,
 }: {
   qa: QAReport;
   waveformUrl: string | undefined;
   spectrogramUrl: string | undefined;
+  jobId?: string;
 }) {
   const notes = advisoryCount(qa);
   return (
@@ -126,6 +171,7 @@ export function QAReportView({
           </tbody>
         </table>
       </div>
+      {qa.stems && qa.stems.length > 0 ? <StemTable stems={qa.stems} jobId={jobId} /> : null}
       <div className="figures">
         {waveformUrl ? (
           <figure className="figure">

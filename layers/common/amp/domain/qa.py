@@ -39,6 +39,38 @@ class QACheck(BaseModel):
         return self.severity is Severity.ADVISORY
 
 
+class StemCheck(BaseModel):
+    """One delivered (post-fader) stem as QA read it: what the per-stem checks measured, and where
+    the measurement comes from.
+
+    A post-fader stem is the rendered stem through its channel strip times one gain curve shared by
+    every stem (the bus glue and headroom trim), so an edit that changes any stem changes the level,
+    and so the bytes, of every post-fader stem, reused or not. Every figure here is a function of the
+    stem file's samples alone; the result is carried over from an edit's parent only when the file is
+    byte-identical to the one the parent measured (same `sha256`). The length is compared with the
+    mix again every time (the mix is always new)."""
+
+    role: str
+    frames: int = Field(ge=0)
+    peak_dbfs: float | None = Field(description="Sample peak; None when the stem is digital silence.")
+    clipped_samples: int = Field(default=0, ge=0, description="Samples at full scale in runs of two or more.")
+    finite: bool = Field(default=True, description="No NaN or infinite sample.")
+    sha256: str = Field(
+        default="", description="Digest of the stored stem file; empty when measured from memory."
+    )
+    carried_from: str | None = Field(
+        default=None,
+        description="The parent job whose QA measured this byte-identical stem file; the result was "
+        "carried over, not measured again. None: measured by this job's QA.",
+    )
+    rendered_in: str | None = Field(
+        default=None,
+        description="The job whose generate stage rendered this role's stem: an edit's parent (or an "
+        "ancestor) when the edit reused it, else this job. None when not known (reports made "
+        "before edits).",
+    )
+
+
 class MasterAdjustments(BaseModel):
     """What QA asks the next mastering pass to change."""
 
@@ -53,7 +85,17 @@ class QAReport(BaseModel):
     target_lufs: float | None = None
     mastering_pass: int = 1
     checks: list[QACheck] = Field(default_factory=list)
+    stems: list[StemCheck] = Field(
+        default_factory=list,
+        description="Each delivered stem as measured (or carried over from the parent, `carried_from`); "
+        "the stems_intact and stems_sum_to_mix checks judge them. Mix-level checks always run on the "
+        "job's own master.",
+    )
     adjustments: MasterAdjustments | None = None
+
+    def carried_stems(self) -> list[StemCheck]:
+        """The per-stem results carried over from an edit's parent instead of measured again."""
+        return [stem for stem in self.stems if stem.carried_from is not None]
 
     def failed_checks(self) -> list[QACheck]:
         """The hard checks that failed: what may fail the job."""

@@ -3,8 +3,7 @@
 which is what the ASL's remaster loop acts on. The advisory (style) checks are in `amp.qa.musical`."""
 
 import itertools
-import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -13,7 +12,7 @@ from scipy import fft as scipy_fft
 from amp.analysis import levels
 from amp.analysis.spectrum import BANDS_HZ
 from amp.audio_io import AudioBuffer
-from amp.domain.qa import QACheck, Severity
+from amp.domain.qa import QACheck, Severity, StemCheck
 from amp.domain.spec import Role
 from amp.mastering.chain import pre_limiter
 
@@ -191,10 +190,13 @@ def stems_residual_db(
     if frames < block or not stem_list:
         return 0.0
     # The master's DC high-pass shifts the bass's phase and its reference EQ tilts the bands: replay
-    # that linear part of the chain on the stem sum (summed in place: no stacked copy of the stems).
-    stem_sum = np.array(stem_list[0][:, :frames], dtype=np.float32)
-    for stem in stem_list[1:]:
-        stem_sum += stem[:, :frames]
+    # that linear part of the chain on the stem sum (summed in place: no stacked copy of the stems;
+    # a single array, QA's streamed running sum, is used as it is).
+    stem_sum = np.asarray(stem_list[0][:, :frames], dtype=np.float32)
+    if len(stem_list) > 1:
+        stem_sum = stem_sum.copy()
+        for stem in stem_list[1:]:
+            stem_sum += stem[:, :frames]
     total = pre_limiter(stem_sum, sample_rate, eq_gains_db)
     count = frames // block
     channels = mix.shape[0]
@@ -239,6 +241,21 @@ def stems_sum_check(
 ) -> QACheck:
     stem_list = list(stems)
     residual_db = stems_residual_db(mix, stem_list, sample_rate, eq_gains_db)
+    return _stems_sum_result(residual_db, len(stem_list))
+
+
+def summed_stems_check(
+    mix: AudioBuffer,
+    stem_sum: AudioBuffer,
+    stem_count: int,
+    sample_rate: int,
+    eq_gains_db: Mapping[str, float] | None = None,
+) -> QACheck:
+    """`stems_sum_check` on the stems' running sum (QA reads one stem at a time and adds it up)."""
+    return _stems_sum_result(stems_residual_db(mix, [stem_sum], sample_rate, eq_gains_db), stem_count)
+
+
+def _stems_sum_result(residual_db: float, stem_count: int) -> QACheck:
     passed = residual_db <= MAX_STEM_RESIDUAL_DB
     return QACheck(
         severity=Severity.HARD,
@@ -246,7 +263,7 @@ def stems_sum_check(
         value=round(residual_db, 2),
         threshold=f"residual <= {MAX_STEM_RESIDUAL_DB:.0f} dB of the mix",
         passed=passed,
-        message=f"The {len(stem_list)} stems sum to the mix (residual {residual_db:.1f} dB)."
+        message=f"The {stem_count} stems sum to the mix (residual {residual_db:.1f} dB)."
         if passed
         else f"The stems do not add up to the mix (residual {residual_db:.1f} dB).",
     )
@@ -267,31 +284,60 @@ def excluded_roles_check(stem_roles: Iterable[str], excluded: Iterable[Role]) ->
     )
 
 
+def measure_stem(role: str, audio: AudioBuffer, sha256: str = "") -> StemCheck:
+    """What the per-stem checks need of one stem, in two passes over it (a min and a max; the
+    clipped-run count only when the peak reaches full scale)."""
+    finite = bool(np.isfinite(np.sum(audio, dtype=np.float64)))  # NaN and inf survive a sum
+    peak = max(float(audio.max(initial=0.0)), -float(audio.min(initial=0.0))) if finite else 0.0
+    clipped = levels.count_clipped_samples(audio) if peak >= 0.999 else 0
+    return StemCheck(
+        role=role,
+        frames=int(audio.shape[-1]),
+        peak_dbfs=round(20 * float(np.log10(peak)), 2) if peak > 0 else None,
+        clipped_samples=clipped,
+        finite=finite,
+        sha256=sha256,
+    )
+
+
+def stem_problems(stem: StemCheck, mix_frames: int) -> list[str]:
+    """What is broken about one delivered stem: a non-finite sample, silence throughout, clipping, or
+    a length other than the mix's."""
+    problems: list[str] = []
+    if not stem.finite:
+        problems.append(f"{stem.role} holds NaN or infinite samples")
+    elif stem.peak_dbfs is None or stem.peak_dbfs < SILENCE_DBFS:
+        problems.append(f"{stem.role} is silent throughout (below {SILENCE_DBFS:.0f} dBFS)")
+    if stem.clipped_samples:
+        problems.append(f"{stem.role} clips ({stem.clipped_samples} samples at full scale)")
+    if stem.frames != mix_frames:
+        problems.append(f"{stem.role} is {stem.frames} frames long, the mix {mix_frames}")
+    return problems
+
+
 def stems_intact_check(
     stems: Mapping[str, AudioBuffer], expected_roles: Iterable[str], mix_frames: int
 ) -> QACheck:
     """Broken stems: a role that should have a stem has none, or its stem is silent throughout, holds
-    NaN/inf samples, or is not as long as the mix. The stems are delivered beside the mix, so each of
-    these is a broken deliverable; no mastering pass can fix it."""
+    NaN/inf samples, clips, or is not as long as the mix. The stems are delivered beside the mix, so
+    each of these is a broken deliverable; no mastering pass can fix it."""
+    measured = [measure_stem(role, audio) for role, audio in sorted(stems.items())]
+    return stems_intact_of(measured, expected_roles, mix_frames)
+
+
+def stems_intact_of(stems: Sequence[StemCheck], expected_roles: Iterable[str], mix_frames: int) -> QACheck:
+    """`stems_intact_check` on stems already measured (`measure_stem`) or carried over."""
     problems: list[str] = []
-    missing = sorted(set(expected_roles) - set(stems))
+    missing = sorted(set(expected_roles) - {stem.role for stem in stems})
     if missing:
         problems.append(f"no stem for {', '.join(missing)}")
-    silent_floor = levels.db_to_amplitude(SILENCE_DBFS)
-    for role, audio in sorted(stems.items()):
-        # One pass for both: max/min propagate NaN and keep inf, so a finite peak means finite samples.
-        peak = max(float(audio.max(initial=0.0)), -float(audio.min(initial=0.0)))
-        if not math.isfinite(peak):
-            problems.append(f"{role} holds NaN or infinite samples")
-        elif peak < silent_floor:
-            problems.append(f"{role} is silent throughout (below {SILENCE_DBFS:.0f} dBFS)")
-        if audio.shape[-1] != mix_frames:
-            problems.append(f"{role} is {audio.shape[-1]} frames long, the mix {mix_frames}")
+    for stem in sorted(stems, key=lambda stem: stem.role):
+        problems.extend(stem_problems(stem, mix_frames))
     return QACheck(
         severity=Severity.HARD,
         name="stems_intact",
         value=float(len(problems)),
-        threshold="every role has a stem: sounding, finite, as long as the mix",
+        threshold="every role has a stem: sounding, finite, unclipped, as long as the mix",
         passed=not problems,
         message=f"All {len(stems)} stems are present, sounding, finite and as long as the mix."
         if not problems

@@ -4,7 +4,7 @@ Only hard checks fail a report (and so a job); advisory checks are carried along
 today's advisory checks is remasterable (mastering cannot add a bass part or change a key), so they
 never trigger a remaster pass either."""
 
-from amp.domain.qa import MasterAdjustments, QACheck, QAReport
+from amp.domain.qa import MasterAdjustments, QACheck, QAReport, StemCheck
 from amp.domain.stage_io import MAX_MASTERING_PASSES, MasteringSettings
 from amp.qa.checks import TRUE_PEAK_CEILING_DBTP
 
@@ -45,7 +45,9 @@ def build_report(
     true_peak_dbtp: float | None,
     target_lufs: float,
     mastering: MasteringSettings,
+    stems: list[StemCheck] | None = None,
 ) -> QAReport:
+    """The report of one QA pass; `stems` are its per-stem results (measured or carried over)."""
     passed = all(check.passed for check in checks if not check.advisory)
     adjustments = None if passed else next_adjustments(checks, mastering.adjustments, target_lufs)
     return QAReport(
@@ -55,6 +57,7 @@ def build_report(
         target_lufs=target_lufs,
         mastering_pass=mastering.mastering_pass,
         checks=checks,
+        stems=stems or [],
         adjustments=adjustments,
     )
 

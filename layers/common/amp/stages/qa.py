@@ -5,9 +5,7 @@ Only hard checks (broken audio, broken or forbidden stems) decide `passed`, whic
 QualityGate reads; advisory checks (spectral balance, tempo, key) are stored on the job's report with
 their verdict and sentence and never fail the job."""
 
-from concurrent.futures import Executor, Future, ThreadPoolExecutor
-
-import numpy as np
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from amp import plots
 from amp.analysis import blas, features, levels
@@ -15,17 +13,20 @@ from amp.analysis.models import ReferenceFeatures, load_reference_features
 from amp.analysis.spectrum import spectral_balance_db
 from amp.audio_io import AudioBuffer, decode_audio
 from amp.domain import keys
+from amp.domain.errors import InvalidInput, NotFound
 from amp.domain.job import Job, JobStatus
-from amp.domain.qa import QACheck, QAReport
-from amp.domain.spec import MusicSpec
+from amp.domain.qa import QACheck, QAReport, StemCheck
+from amp.domain.spec import MusicSpec, Role
 from amp.domain.stage_io import QAInput, QAOutput, is_whole_mix
 from amp.genres.qa_bounds import Ensemble
 from amp.mastering.chain import reference_eq_gains_db
 from amp.observability import logger
 from amp.qa import checks, musical, structure
 from amp.qa.report import build_report, next_mastering, should_remaster, summary
+from amp.qa.stems import StemScan, file_sha256, parent_stem_checks, stem_check
 from amp.stages import whole_mix
 from amp.stages.context import StageContext
+from amp.stages.reuse import edit_parent, reuses
 
 
 def evaluate(
@@ -37,15 +38,47 @@ def evaluate(
     job: Job,
     payload: QAInput,
     reference: ReferenceFeatures | None = None,
-    music: Future[features.MixMusic] | None = None,
-    pool: Executor | None = None,
 ) -> QAReport:
-    """Every check on one mix; storage-free apart from what is passed in. `music`: the mix's
-    tempo/key/balance being computed on another thread (`run`); computed here when None. `pool`:
-    where the form checks run beside the level and stem checks (here when None)."""
-    form: Future[list[QACheck]] | None = None
-    if job.spec is not None and pool is not None:
-        form = pool.submit(_form_checks, job, mix, sample_rate, payload, stems)
+    """Every check on one mix with its stems in memory; storage-free apart from what is passed in."""
+    scan = StemScan.of_buffers(stems, mix.shape[1], mix.shape[0])
+    return evaluate_scan(
+        mix, sample_rate, target_lufs=target_lufs, scan=scan, job=job, payload=payload, reference=reference
+    )
+
+
+def evaluate_scan(
+    mix: AudioBuffer,
+    sample_rate: int,
+    *,
+    target_lufs: float,
+    scan: StemScan,
+    job: Job,
+    payload: QAInput,
+    reference: ReferenceFeatures | None = None,
+    music: Future[features.MixMusic] | None = None,
+) -> QAReport:
+    """Every check on one mix, with the stems as a scan (`amp.qa.stems`): their per-stem results and
+    running sums, not the stems themselves. The checks that read the sums run first and the sums are
+    then released (`scan.release()`), so the mix-level analyses' own buffers do not come on top.
+    `music`: the mix's tempo/key/balance being computed on another thread (`run`); here when None."""
+    whole = is_whole_mix(payload.stems)
+    roles = set(payload.mix.stem_keys) | {stem.role for stem in payload.stems}
+    procedural = job.options.provider == "procedural"  # its stems are the composer's score
+    stems_sum: list[QACheck] = []
+    stem_sum = scan.stem_sum()
+    if stem_sum is not None:
+        eq = None
+        if reference is not None:
+            eq = reference_eq_gains_db(stem_sum, sample_rate, reference.spectral_balance_db)
+        stems_sum.append(checks.summed_stems_check(mix, stem_sum, scan.count, sample_rate, eq))
+    del stem_sum
+    form: list[QACheck] = []
+    if job.spec is not None and not whole:
+        form = structure.structure_checks(
+            job.spec, mix, sample_rate, roles, scan.rhythm_stems(), score_is_the_audio=procedural
+        )
+    scan.release()
+
     integrated = levels.integrated_lufs(mix, sample_rate)
     peak = levels.true_peak_dbtp(mix)
     results: list[QACheck] = [
@@ -55,8 +88,9 @@ def evaluate(
         checks.silence_check(mix, sample_rate),
         checks.dc_offset_check(mix),
         checks.phase_check(mix),
+        *stems_sum,
     ]
-    if is_whole_mix(payload.stems) and job.spec is not None:
+    if whole and job.spec is not None:
         results.extend(whole_mix_checks(mix, sample_rate, job.spec))
         return build_report(
             results,
@@ -65,26 +99,16 @@ def evaluate(
             target_lufs=target_lufs,
             mastering=payload.mastering,
         )
-    if stems:
-        eq = None
-        if reference is not None:
-            premaster = np.sum(list(stems.values()), axis=0, dtype=np.float32)
-            eq = reference_eq_gains_db(premaster, sample_rate, reference.spectral_balance_db)
-        results.append(checks.stems_sum_check(mix, stems.values(), sample_rate, eq))
-    roles = set(payload.mix.stem_keys) | {stem.role for stem in payload.stems}
     if job.spec is not None:
         expected = {role.value for role in job.spec.roles()} | {stem.role for stem in payload.stems}
-        results.append(checks.stems_intact_check(stems, expected, mix.shape[1]))
-        form_results = (
-            form.result() if form is not None else _form_checks(job, mix, sample_rate, payload, stems)
-        )
+        results.append(checks.stems_intact_of(scan.checks, expected, mix.shape[1]))
         heard = music.result() if music is not None else features.analyse_music(mix, sample_rate)
         duration_s = mix.shape[1] / sample_rate
         results.append(musical.tempo_check(job.spec, heard.tempo, roles, duration_s))
         results.append(musical.key_check(job.spec, heard.key))
         ensemble = Ensemble.of_spec(job.spec, roles or None)
         results.append(musical.spectral_balance_check(job.spec.genre, heard.balance_db, ensemble))
-        results.extend(form_results)
+        results.extend(form)
     results.append(checks.excluded_roles_check(roles, job.spec.excluded_roles if job.spec else []))
     return build_report(
         results,
@@ -92,6 +116,7 @@ def evaluate(
         true_peak_dbtp=peak,
         target_lufs=target_lufs,
         mastering=payload.mastering,
+        stems=sorted(scan.checks, key=lambda stem: stem.role),
     )
 
 
@@ -112,40 +137,77 @@ def whole_mix_checks(mix: AudioBuffer, sample_rate: int, spec: MusicSpec) -> lis
     ]
 
 
-def _form_checks(
-    job: Job, mix: AudioBuffer, sample_rate: int, payload: QAInput, stems: dict[str, AudioBuffer]
-) -> list[QACheck]:
-    """The section plan's checks (downbeats, energy) of a job with a spec."""
-    if job.spec is None:
-        return []
-    roles = set(payload.mix.stem_keys) | {stem.role for stem in payload.stems}
-    procedural = job.options.provider == "procedural"  # its stems are the composer's score
-    return structure.structure_checks(job.spec, mix, sample_rate, roles, stems, score_is_the_audio=procedural)
+def scan_stems(ctx: StageContext, job: Job, payload: QAInput, mix: AudioBuffer) -> StemScan:
+    """Read the post-fader stems one at a time into a `StemScan`: decode, measure (or carry the
+    parent's result for a byte-identical file), add to the sums, free. QA's peak memory is then the
+    mix, the sums and one stem, not every stem."""
+    parent = _parent_of(ctx, job)
+    parents = parent_stem_checks(parent.qa) if parent is not None else {}
+    scan = StemScan(mix_frames=mix.shape[1], channels=mix.shape[0])
+    for role, key in payload.mix.stem_keys.items():
+        data = ctx.audio.get_bytes(key)
+        digest = file_sha256(data)
+        audio, _ = decode_audio(data, what=f"mixed stem {role!r}")
+        del data
+        result = stem_check(
+            role,
+            audio,
+            digest,
+            parent_id=parent.id if parent is not None else None,
+            parent=parents.get(role),
+            rendered_in=_rendered_in(parent, parents.get(role), job, role),
+        )
+        scan.add(role, audio, result)
+        del audio
+    carried = [stem.role for stem in scan.checks if stem.carried_from is not None]
+    if parent is not None:
+        logger.info("qa stems", extra={"job_id": job.id, "parent_id": parent.id, "carried": carried})
+    return scan
+
+
+def _parent_of(ctx: StageContext, job: Job) -> Job | None:
+    """An edit's parent, for carrying results over; None when the job is no edit or the parent is
+    gone by now (deleted while the child ran): then every stem is measured, which is never wrong."""
+    try:
+        return edit_parent(ctx, job)
+    except (NotFound, InvalidInput):
+        return None
+
+
+def _rendered_in(parent: Job | None, parent_stem: StemCheck | None, job: Job, role: str) -> str:
+    """Which job rendered this role's stem: the parent's renderer when the edit reused the parent's
+    rendered stem (`amp.stages.reuse`), else this job."""
+    if parent is None or parent.spec is None or job.edit is None:
+        return job.id
+    try:
+        reused = reuses(parent, job, Role(role))
+    except ValueError:  # not a stem role the edit rules know: rendered here
+        return job.id
+    if not reused:
+        return job.id
+    return (parent_stem.rendered_in if parent_stem is not None else None) or parent.id
 
 
 def run(payload: QAInput, ctx: StageContext) -> QAOutput:
     job = ctx.begin(payload.job_id, JobStatus.CHECKING, "qa", 0.9)
     mix, sample_rate = decode_audio(ctx.audio.get_bytes(payload.mix.mix_key), what="the mastered mix")
     # The mix-only analyses (tempo, key, balance, the pictures) run on a second thread beside the
-    # stems' decode and the level and stem checks: numpy/scipy release the GIL for nearly all of it.
-    # BLAS on one thread for the stage (set here, on the main thread: OpenBLAS ignores workers').
+    # stems' streamed scan and the level and stem checks: numpy/scipy release the GIL for nearly all
+    # of it. BLAS on one thread for the stage (set here, on the main thread: OpenBLAS ignores workers').
     with blas.one_thread(), ThreadPoolExecutor(max_workers=1, thread_name_prefix="qa-mix") as pool:
-        music = pool.submit(features.analyse_music, mix, sample_rate) if job.spec is not None else None
+        analysed = job.spec is not None and not is_whole_mix(payload.stems)
+        music = pool.submit(features.analyse_music, mix, sample_rate) if analysed else None
         pictures = pool.submit(plots.draw, mix, sample_rate)
-        stems = {
-            role: decode_audio(ctx.audio.get_bytes(key), what=f"mixed stem {role!r}")[0]
-            for role, key in payload.mix.stem_keys.items()
-        }
-        report = evaluate(
+        scan = scan_stems(ctx, job, payload, mix)
+        report = evaluate_scan(
             mix,
             sample_rate,
             target_lufs=payload.mix.target_lufs,
-            stems=stems,
+            scan=scan,
             job=job,
             payload=payload,
             reference=load_reference_features(ctx.audio, job),
             music=music,
-            pool=pool,
         )
         waveform, spectrogram = pictures.result()
     mastering_pass = payload.mix.mastering_pass
