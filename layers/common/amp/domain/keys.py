@@ -67,26 +67,15 @@ def mixed_stem_key(owner: str, job_id: str, mastering_pass: int, role: str) -> s
 def prebus_stem_key(owner: str, job_id: str, role: str) -> str:
     """A role's pre-bus stem (after its channel strip, before the bus): float32 WAV, because it is
     unbounded and unquantised (a 24-bit file would clip and round it). The mix stage stores it to
-    hold one stem at a time and Publish keeps it, so an edit reuses it instead of stripping again."""
+    hold one stem at a time and Publish keeps it (`prebus_stem` artifact), so an edit reuses it
+    instead of stripping the stem again."""
     return f"{work_prefix(owner, job_id)}prebus/{role}.wav"
 
 
 def prebus_manifest_key(owner: str, job_id: str) -> str:
-    """The strip signature of every pre-bus stem (JSON): what an edit compares to reuse one."""
+    """The strip signature of every pre-bus stem (JSON, published as the `strips` artifact): what an
+    edit compares to reuse one."""
     return f"{work_prefix(owner, job_id)}prebus/strips.json"
-
-
-PUBLISHED_PREBUS_DIR = "prebus/"
-"""Where Publish keeps the pre-bus stems and their manifest under the job prefix (not listed as
-artifacts: they are for edits, not for download)."""
-
-
-def published_prebus_stem_key(owner: str, job_id: str, role: str) -> str:
-    return published_key(owner, job_id, f"{PUBLISHED_PREBUS_DIR}{role}.wav")
-
-
-def published_prebus_manifest_key(owner: str, job_id: str) -> str:
-    return published_key(owner, job_id, f"{PUBLISHED_PREBUS_DIR}strips.json")
 
 
 def waveform_key(owner: str, job_id: str, mastering_pass: int) -> str:

@@ -120,10 +120,9 @@ class _StripPlan:
     def for_job(cls, ctx: StageContext, job: Job, roles: list[str]) -> "_StripPlan":
         parent = edit_parent(ctx, job)
         plan = cls(job=job, parent=parent)
-        if parent is not None:
-            plan.parent_manifest = _load_manifest(
-                ctx, keys.published_prebus_manifest_key(parent.owner, parent.id)
-            )
+        manifest = parent.artifact("strips") if parent is not None else None
+        if manifest is not None:
+            plan.parent_manifest = _load_manifest(ctx, manifest.key)
         for role in roles:
             plan.sources[role] = plan._source(role)
         return plan
@@ -195,9 +194,8 @@ def _strip_all(
             role, plan.sources[role], frames, SAMPLE_RATE, duck_sig if ducks else None
         )
         prebus_key = keys.prebus_stem_key(job.owner, job.id, role)
-        parent_key = (
-            keys.published_prebus_stem_key(plan.parent.owner, plan.parent.id, role) if plan.parent else None
-        )
+        stored = plan.parent.artifact("prebus_stem", role) if plan.parent else None
+        parent_key = stored.key if stored is not None else None
         if parent_key is not None and plan.reusable(role, signature) and ctx.audio.exists(parent_key):
             assert plan.parent_manifest is not None
             ctx.audio.copy(parent_key, prebus_key)

@@ -66,16 +66,17 @@ def _copy_final_files(publisher: "_Publisher", payload: PublishInput, job: Job) 
         )
         if stem.midi_key:
             publisher.copy(stem.midi_key, f"midi/{stem.role}.mid", "midi", stem.role)
-    # The pre-bus stems and their strip signatures (stages/mix.py), kept unlisted for edits: an edit
-    # of this job re-strips only the stems that changed. Optional: a job mixed before they existed.
+    # The pre-bus stems and their strip signatures (stages/mix.py), kept for edits: an edit of this
+    # job re-strips only the stems that changed. Optional: a job mixed before they existed.
     for role in sorted(payload.mix.stem_keys):
-        publisher.keep(
+        publisher.copy(
             keys.prebus_stem_key(job.owner, job.id, role),
-            keys.published_prebus_stem_key(job.owner, job.id, role),
+            f"prebus/{role}.wav",
+            "prebus_stem",
+            role,
+            optional=True,
         )
-    publisher.keep(
-        keys.prebus_manifest_key(job.owner, job.id), keys.published_prebus_manifest_key(job.owner, job.id)
-    )
+    publisher.copy(keys.prebus_manifest_key(job.owner, job.id), "prebus/strips.json", "strips", optional=True)
     publisher.copy(
         keys.waveform_key(job.owner, job.id, pass_number), "waveform.png", "waveform", optional=True
     )
@@ -114,11 +115,6 @@ class _Publisher:
         key = keys.published_key(self._job.owner, self._job.id, name)
         self._ctx.audio.copy(source_key, key)
         self._list(key, name, kind, role, size)
-
-    def keep(self, source_key: str, key: str) -> None:
-        """Copy a work file under the job prefix without listing it (if it exists)."""
-        if self._ctx.audio.exists(source_key):
-            self._ctx.audio.copy(source_key, key)
 
     def read(self, source_key: str) -> bytes:
         """A work file's bytes, for what publish derives from it (the preview)."""
