@@ -153,6 +153,13 @@ class _StripPlan:
             default=0,
         )
 
+    def same_bus(self, manifest: StripManifest) -> bool:
+        """Whether this mix sums exactly the parent's pre-bus stems, in the parent's order (a float32
+        sum depends on it): then the bus step gives the parent's post-fader stems bit for bit (a
+        remaster), and they are copied instead of written again."""
+        parent = self.parent_manifest
+        return parent is not None and list(parent.roles.items()) == list(manifest.roles.items())
+
     def reusable(self, role: str, signature: dict[str, Any]) -> bool:
         record = self.parent_manifest.roles.get(role) if self.parent_manifest else None
         return record is not None and record.signature == signature
@@ -254,13 +261,18 @@ def _mix(payload: MixInput, ctx: StageContext, job: Job) -> tuple[AudioBuffer, d
         return _load_prebus(ctx, keys.prebus_stem_key(job.owner, job.id, role), role)
 
     gain = bus.finish(prebus)
+    same_bus = not stripped and plan.same_bus(manifest)
     stem_keys: dict[str, str] = {}
     for role in roles:
+        key = keys.mixed_stem_key(job.owner, job.id, MIX_PASS, role)
+        stem_keys[role] = key
+        parent_stem = plan.parent.artifact("stem", role) if same_bus and plan.parent else None
+        if parent_stem is not None and ctx.audio.exists(parent_stem.key):
+            ctx.audio.copy(parent_stem.key, key)  # the same bus from the same pre-bus stems
+            continue
         audio = prebus(role)
         np.multiply(audio, gain.gain, out=audio)
-        key = keys.mixed_stem_key(job.owner, job.id, MIX_PASS, role)
         _put_wav(ctx, key, audio, "PCM_24")
-        stem_keys[role] = key
         del audio
     _put_wav(ctx, keys.premaster_key(job.owner, job.id), gain.mix, "PCM_24")
     logger.info(
