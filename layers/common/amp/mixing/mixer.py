@@ -21,7 +21,13 @@ import numpy as np
 import numpy.typing as npt
 from scipy import signal
 
-from amp.analysis.levels import SILENCE_LUFS, db_to_amplitude, gated_loudness_lufs
+from amp.analysis.levels import (
+    SILENCE_LUFS,
+    db_to_amplitude,
+    gated_loudness_lufs,
+    k_weighting_sos,
+    loudness_of_power,
+)
 from amp.audio_io import AudioBuffer
 from amp.domain.errors import InvalidAudio
 from amp.domain.spec import Role
@@ -186,26 +192,87 @@ def strip_signature(
     }
 
 
+STRIP_HOPS_PER_CHUNK = 60
+"""Blocks of the strip's filters, in BS.1770's 100 ms hops (6 s): whole hops keep the loudness hop
+sums simple, and the block temporaries stay a few MB."""
+
+
 def channel_strip(
     role: str, stem: AudioBuffer, frames: int, sample_rate: int, duck_db: FloatArray | None = None
 ) -> AudioBuffer:
     """One stem through its channel strip: stereo at `frames`, high-passed, staged to its role's
     gated loudness, panned and (given the drums' `duck_db`) ducked. Returns the pre-bus stem, a new
-    float32 array: the caller's `stem` is never scaled in place."""
+    float32 array: the caller's `stem` is never scaled in place.
+
+    Block-wise: the high-pass (float64 state, as a whole-stem `sosfilt`) and the K-weighting run
+    over 6 s blocks with their filter state carried across (sosfilt `zi`: the same
+    samples as one call), writing straight into the result, and the loudness meter keeps only one
+    K-weighted power sum per 100 ms hop. So a stem costs its result plus block temporaries, not the
+    float64 copies and full-length power series of filtering and metering it whole."""
     if not _all_finite(stem):
         raise InvalidAudio(f"stem {role!r} contains NaN or infinite samples")
     settings = ROLE_MIX.get(role, DEFAULT_ROLE_MIX)
-    audio = to_stereo(stem, frames)
-    if settings.highpass_hz is not None:
-        audio = _highpass(audio, settings.highpass_hz, sample_rate)
-    loudness = gated_loudness_lufs(audio, sample_rate)
+    audio = np.empty((2, frames), dtype=np.float32)
+    hop = round(0.1 * sample_rate)
+    meter = _HopMeter(sample_rate) if round(0.4 * sample_rate) == 4 * hop and frames >= 4 * hop else None
+    highpass = (
+        signal.butter(2, settings.highpass_hz, btype="highpass", fs=sample_rate, output="sos")
+        if settings.highpass_hz is not None
+        else None
+    )
+    state = None if highpass is None else np.zeros((highpass.shape[0], 2, 2), dtype=np.float64)
+    chunk = STRIP_HOPS_PER_CHUNK * hop
+    for start in range(0, frames, chunk):
+        block = _stereo_block(stem, start, min(frames, start + chunk))
+        if highpass is not None:
+            filtered, state = signal.sosfilt(highpass, block, axis=1, zi=state)
+            block = filtered
+        audio[:, start : start + block.shape[1]] = block
+        if meter is not None:
+            meter.add(audio[:, start : start + block.shape[1]])
+    loudness = meter.loudness() if meter is not None else gated_loudness_lufs(audio, sample_rate)
     gain_db = settings.level_lufs - loudness if loudness >= SILENCE_LUFS else 0.0
     left, right = pan_gains(settings.pan)
     gains = np.array([[left], [right]], dtype=np.float32) * np.float32(db_to_amplitude(gain_db))
-    audio = audio * gains if audio is stem else np.multiply(audio, gains, out=audio)
+    np.multiply(audio, gains, out=audio)
     if duck_db is not None:
         np.multiply(audio, blocks_to_samples(duck_db, frames, sample_rate), out=audio)
     return audio
+
+
+def _stereo_block(stem: AudioBuffer, start: int, end: int) -> AudioBuffer:
+    """Frames start..end of `to_stereo(stem, frames)`, without making the whole stereo copy."""
+    part = stem[:, start:end]
+    if part.shape[1] == end - start and part.shape[0] == 2 and part.dtype == np.float32:
+        return part
+    return to_stereo(part, end - start)
+
+
+class _HopMeter:
+    """BS.1770 gated loudness fed block by block: K-weighting in float32 with its state carried (as
+    `levels.k_weighted_power` filters the whole stem), and one float64 power sum per 100 ms hop, so
+    `levels.loudness_of_power` sees exactly the 400 ms / 75 %-overlap windows it would per sample."""
+
+    def __init__(self, sample_rate: int) -> None:
+        self.sample_rate = sample_rate
+        self.hop = round(0.1 * sample_rate)
+        self.sos = k_weighting_sos(sample_rate).astype(np.float32)
+        self.state = np.zeros((self.sos.shape[0], 2, 2), dtype=np.float32)
+        self.gains = np.ones(2, dtype=np.float32)
+        self.sums: list[npt.NDArray[np.float64]] = []
+        self.carry = np.zeros(0, dtype=np.float32)
+
+    def add(self, block: AudioBuffer) -> None:
+        weighted, self.state = signal.sosfilt(self.sos, block, axis=1, zi=self.state)
+        power = np.asarray(np.einsum("cn,cn,c->n", weighted, weighted, self.gains), dtype=np.float32)
+        if self.carry.size:
+            power = np.concatenate([self.carry, power])
+        whole = power.size // self.hop * self.hop
+        self.sums.append(power[:whole].reshape(-1, self.hop).sum(axis=1, dtype=np.float64))
+        self.carry = power[whole:]
+
+    def loudness(self) -> float:
+        return loudness_of_power(np.concatenate(self.sums), self.sample_rate, self.hop)
 
 
 @dataclass(frozen=True)
