@@ -156,3 +156,21 @@ def test_a_parent_without_stored_pre_bus_stems_is_stripped_in_full(stripped: lis
 
     assert sorted(stripped) == sorted(ROLES)
     _assert_equals_a_fresh_mix(ctx, out, child, stems, "techno")
+
+
+def test_a_longer_stem_after_the_first_restarts_the_strips_at_its_length(stripped: list[str]) -> None:
+    """Stems are padded to the longest; one at a time, a longer stem found late means stripping again
+    at its length, so the stage still equals the whole-stems mix."""
+    ctx = stage_context()
+    job = Job(owner=OWNER, prompt="a test", spec=_spec("techno"))
+    ctx.jobs.create(job)
+    stems = song_stems(seconds=SECONDS)
+    stems["lead"] = np.concatenate([stems["lead"], stems["lead"][:, :SAMPLE_RATE]], axis=1)
+    outputs = [_put_stem(ctx, job, role, stems[role]) for role in ROLES]
+    decoded = {o.role: decode_audio(ctx.audio.get_bytes(o.stem_key))[0] for o in outputs}
+    stripped.clear()
+    out = mix.run(MixInput(job_id=job.id, stems=outputs), ctx)
+
+    assert stripped == ["drums", "bass", "chords", "drums", "bass", "chords", "lead"]  # lead: too long
+    _assert_equals_a_fresh_mix(ctx, out, job, decoded, "techno")
+    assert _decoded(ctx, out.stem_keys["drums"]).shape[1] == round((SECONDS + 1) * SAMPLE_RATE)
