@@ -124,3 +124,19 @@ def test_silent_or_broken_stems_are_refused() -> None:
     broken[0, 5] = np.inf
     with pytest.raises(InvalidAudio, match="NaN or infinite"):
         mix_stems({"lead": broken}, RATE, "pop")
+
+
+def test_the_trim_is_exact_when_a_stem_peaks_above_the_cancelling_mix() -> None:
+    """Two stems in opposite phase through identical strips (roles outside the table share the
+    default settings): the mix is quiet, the stems are not. The bus step measures the
+    stems whose block-peak bound beats the mix's peak, so the loudest post-fader stem (not the mix)
+    lands on the headroom peak and no 24-bit stem clips."""
+    clicks = np.zeros((2, 2 * RATE), np.float32)
+    clicks[:, RATE // 20 :: RATE // 10] = 0.5  # spiky: peaks far above its loudness
+    stems = {"clicks": clicks, "inverted": -clicks, "hum": sine(300.0, 2.0, amplitude=0.2)}
+    result = mix_stems(stems, RATE)
+    loudest = max(levels.sample_peak_dbfs(stem) for stem in result.stems.values())
+    assert loudest == pytest.approx(BUS_HEADROOM_PEAK_DBFS, abs=0.01)
+    assert levels.sample_peak_dbfs(result.mix) < BUS_HEADROOM_PEAK_DBFS - 6.0
+    total = np.sum(list(result.stems.values()), axis=0)
+    assert np.max(np.abs(total - result.mix)) < 1e-6

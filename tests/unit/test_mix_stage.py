@@ -148,7 +148,8 @@ def test_a_remaster_pass_re_masters_the_stored_premaster_without_re_mixing(
     def no_mixing(*args: object, **kwargs: object) -> None:
         raise AssertionError("a remaster pass must not re-mix the stems")
 
-    monkeypatch.setattr(mix, "mix_stems", no_mixing)
+    monkeypatch.setattr(mix, "channel_strip", no_mixing)
+    monkeypatch.setattr(mix, "MixBus", no_mixing)
     settings = MasteringSettings(
         mastering_pass=2, adjustments=MasterAdjustments(loudness_offset_lu=-2.0, ceiling_offset_db=-1.0)
     )
@@ -224,8 +225,9 @@ def test_the_mix_stage_never_imports_librosa_or_matplotlib() -> None:
     code = (
         "import sys, numpy as np\n"
         "from amp.stages import mix\n"
+        "from amp.mixing.mixer import mix_stems\n"
         "from tests.audio.signals import song_stems\n"
-        "mixed = mix.mix_stems(song_stems(seconds=1.0), 44100, 'techno')\n"
+        "mixed = mix_stems(song_stems(seconds=1.0), 44100, 'techno')\n"
         "mix.master_mix(mixed.mix, 44100, 'streaming', mix.MasterAdjustments())\n"
         "print(sorted(m for m in ('librosa', 'numba', 'matplotlib') if m in sys.modules))\n"
     )

@@ -43,7 +43,9 @@ export type ArtifactKind =
   | "stems_zip"
   | "reference"
   | "source_stem"
-  | "sections";
+  | "sections"
+  | "prebus_stem"
+  | "strips";
 
 export type Artifact = Schemas["ArtifactResponse"];
 

@@ -2,6 +2,8 @@
 
 import io
 import os
+import struct
+from collections.abc import Iterator
 
 import numpy as np
 import numpy.typing as npt
@@ -136,3 +138,88 @@ def _read(data: bytes) -> tuple[npt.NDArray[np.float32], int]:
         return sf.read(descriptor, dtype="float32", always_2d=True, closefd=False)  # type: ignore[no-any-return]
     finally:
         os.close(descriptor)
+
+
+_STREAM_CHUNK_FRAMES = 1 << 16
+_WAV_FORMATS = {"PCM_24": (1, 3), "FLOAT": (3, 4)}
+"""subtype -> (WAVE format tag, bytes per sample) of what `wav_chunks` writes."""
+
+
+def wav_chunks(
+    audio: AudioBuffer,
+    sample_rate: int = SAMPLE_RATE,
+    subtype: str = "PCM_24",
+    *,
+    chunk_frames: int = _STREAM_CHUNK_FRAMES,
+) -> Iterator[bytes]:
+    """The WAV file of (channels, frames) `audio` as chunks for `AudioStore.put_stream`: the header,
+    then interleaved samples `chunk_frames` at a time, so a long stem is written without an
+    interleaved copy, its encoded bytes and a BytesIO's growth all held at once.
+
+    PCM_24 gives exactly `encode_wav`'s bytes (the canonical 44-byte header libsndfile writes, the
+    samples through `quantize_24`). FLOAT is 32-bit IEEE float with a `fact` chunk: lossless for
+    float32 buffers (unbounded, unquantised) and deterministic (libsndfile's own float WAV carries a
+    PEAK chunk with a timestamp)."""
+    if audio.ndim != 2:
+        raise ValueError(f"expected (channels, frames), got shape {audio.shape}")
+    if subtype not in _WAV_FORMATS:
+        raise ValueError(f"wav_chunks writes {sorted(_WAV_FORMATS)}, not {subtype!r}")
+    tag, width = _WAV_FORMATS[subtype]
+    channels, frames = audio.shape
+    data_bytes = frames * channels * width
+    fmt = struct.pack(
+        "<HHIIHH", tag, channels, sample_rate, sample_rate * channels * width, channels * width, width * 8
+    )
+    fact = b"" if tag == 1 else b"fact" + struct.pack("<II", 4, frames)
+    riff_size = 4 + (8 + len(fmt)) + len(fact) + 8 + data_bytes
+    yield (
+        b"RIFF" + struct.pack("<I", riff_size) + b"WAVE" + b"fmt " + struct.pack("<I", len(fmt)) + fmt + fact
+    )
+    yield b"data" + struct.pack("<I", data_bytes)
+    # Per-chunk scratch buffers (a chunk fits in cache): `quantize_24`'s steps in the same order,
+    # in place, and the low three bytes of each little-endian int32 (the 24-bit sample) written.
+    scaled = np.empty((min(chunk_frames, frames), channels), dtype=np.float32)
+    whole = np.empty(scaled.shape, dtype="<i4")
+    for start in range(0, frames, chunk_frames):
+        block = audio[:, start : start + chunk_frames]
+        if tag == 1:
+            n = block.shape[1]
+            np.multiply(block.T, np.float32(_FULL_SCALE_24), out=scaled[:n])
+            np.rint(scaled[:n], out=scaled[:n])
+            np.clip(scaled[:n], -_FULL_SCALE_24, _FULL_SCALE_24 - 1, out=scaled[:n])
+            np.copyto(whole[:n], scaled[:n], casting="unsafe")
+            yield whole[:n].view(np.uint8).reshape(-1, 4)[:, :3].tobytes()
+        else:
+            yield np.ascontiguousarray(block.T, dtype="<f4").tobytes()
+
+
+def decode_audio_lean(data: bytes, *, what: str = "audio") -> tuple[AudioBuffer, int]:
+    """`decode_audio` for WAV and FLAC, reading blocks straight into the (channels, frames) result:
+    no full-length (frames, channels) intermediate, so a long stem costs its bytes plus one copy.
+    Other formats (whose frame counts may be estimates) go through `decode_audio`."""
+    if not data:
+        raise InvalidAudio(f"{what} is empty (0 bytes)")
+    try:
+        with sf.SoundFile(io.BytesIO(data)) as source:
+            if source.format not in ("WAV", "FLAC"):
+                return decode_audio(data, what=what)
+            out = np.empty((source.channels, source.frames), dtype=np.float32)
+            block = np.empty((_STREAM_CHUNK_FRAMES, source.channels), dtype=np.float32)
+            start = 0
+            while start < source.frames:
+                read = source.read(out=block[: source.frames - start], dtype="float32", always_2d=True)
+                if read.shape[0] == 0:
+                    break
+                out[:, start : start + read.shape[0]] = read.T
+                start += read.shape[0]
+            sample_rate = int(source.samplerate)
+    except sf.LibsndfileError as error:
+        raise InvalidAudio(f"{what} is not a readable audio file ({error.error_string})") from error
+    except (RuntimeError, TypeError, ValueError) as error:
+        raise InvalidAudio(f"{what} is not a readable audio file ({error})") from error
+    if start == 0:
+        raise InvalidAudio(f"{what} has no audio frames")
+    out = out[:, :start]
+    if not bool(np.isfinite(np.sum(out, dtype=np.float64))):
+        raise InvalidAudio(f"{what} contains NaN or infinite samples")
+    return out, sample_rate

@@ -34,6 +34,8 @@ from amp.orchestration.inprocess_launcher import InProcessLauncher
 if TYPE_CHECKING:
     from amp.services.jobs import JobService
 
+EDIT_ONLY_KINDS = frozenset({"prebus_stem", "strips"})
+"""Kept in the store for edits of the job (float32 pre-bus stems: large), not copied to the folder."""
 OUTPUT_NAMES = {
     "mix": "mix.wav",
     "preview": "preview.mp3",
@@ -180,6 +182,8 @@ def _write_outputs(job: Job, audio: AudioStore, out_dir: Path) -> None:
     zipped = {artifact.key: name for name, artifact in stems_zip_members(job)}
     members: list[tuple[str, bytes]] = []
     for artifact in job.artifacts:
+        if artifact.kind in EDIT_ONLY_KINDS:
+            continue
         if artifact.kind == "stem":
             name = f"stems/{artifact.role}.wav"
         elif artifact.kind == "midi":

@@ -264,9 +264,13 @@ ArtifactKind = Literal[
     "reference",
     "source_stem",
     "sections",
+    "prebus_stem",
+    "strips",
 ]
 """`stem` is post-fader (what the mix sums); `source_stem` is the role as rendered, before the mix:
-what an edit of the job reuses for the roles it leaves alone."""
+what an edit of the job reuses for the roles it leaves alone; `prebus_stem` is the role after its
+channel strip, before the bus (float32 WAV), and `strips` (JSON) what each one is a function of: an
+edit reuses a pre-bus stem whose strip is unchanged instead of mixing the stem again."""
 
 
 class Artifact(BaseModel):

@@ -64,6 +64,20 @@ def mixed_stem_key(owner: str, job_id: str, mastering_pass: int, role: str) -> s
     return f"{pass_prefix(owner, job_id, mastering_pass)}stems/{role}.wav"
 
 
+def prebus_stem_key(owner: str, job_id: str, role: str) -> str:
+    """A role's pre-bus stem (after its channel strip, before the bus): float32 WAV, because it is
+    unbounded and unquantised (a 24-bit file would clip and round it). The mix stage stores it to
+    hold one stem at a time and Publish keeps it (`prebus_stem` artifact), so an edit reuses it
+    instead of stripping the stem again."""
+    return f"{work_prefix(owner, job_id)}prebus/{role}.wav"
+
+
+def prebus_manifest_key(owner: str, job_id: str) -> str:
+    """The strip signature of every pre-bus stem (JSON, published as the `strips` artifact): what an
+    edit compares to reuse one."""
+    return f"{work_prefix(owner, job_id)}prebus/strips.json"
+
+
 def waveform_key(owner: str, job_id: str, mastering_pass: int) -> str:
     return f"{pass_prefix(owner, job_id, mastering_pass)}waveform.png"
 

@@ -93,16 +93,43 @@ def compressor_gain(
     return blocks_to_samples(smoothed, audio.shape[1], sample_rate)
 
 
+def duck_gain_db(
+    trigger: AudioBuffer, sample_rate: int, *, depth_db: float, attack_s: float, release_s: float
+) -> FloatArray | None:
+    """Per-block gain (dB, <= 0) that dips by up to `depth_db` whenever `trigger` (a kick) is loud,
+    or None when the trigger is silent. Block-domain (one value per 5 ms): the mixer keeps this small
+    curve while it strips other stems and expands it only for the stem it ducks."""
+    level_db = block_rms_db(trigger, sample_rate)
+    audible = level_db[level_db > -80.0]
+    if audible.size == 0:
+        return None
+    loud_db = float(np.percentile(audible, 95))
+    floor_db = loud_db - 24.0
+    amount = np.clip((level_db - floor_db) / (loud_db - floor_db), 0.0, 1.0)
+    return smooth_gain_db(-depth_db * amount, attack_s, release_s)
+
+
 def duck_gain(
     trigger: AudioBuffer, sample_rate: int, *, depth_db: float, attack_s: float, release_s: float
 ) -> npt.NDArray[np.float32]:
     """Gain that dips by up to `depth_db` whenever `trigger` (a kick) is loud: sidechain ducking."""
-    level_db = block_rms_db(trigger, sample_rate)
-    audible = level_db[level_db > -80.0]
-    if audible.size == 0:
+    gain_db = duck_gain_db(trigger, sample_rate, depth_db=depth_db, attack_s=attack_s, release_s=release_s)
+    if gain_db is None:
         return np.ones(trigger.shape[1], dtype=np.float32)
-    loud_db = float(np.percentile(audible, 95))
-    floor_db = loud_db - 24.0
-    amount = np.clip((level_db - floor_db) / (loud_db - floor_db), 0.0, 1.0)
-    smoothed = smooth_gain_db(-depth_db * amount, attack_s, release_s)
-    return blocks_to_samples(smoothed, trigger.shape[1], sample_rate)
+    return blocks_to_samples(gain_db, trigger.shape[1], sample_rate)
+
+
+def block_abs_peaks(audio: AudioBuffer, block: int) -> npt.NDArray[np.float32]:
+    """The largest |sample| of every `block` frames over all channels (the last block may be short).
+    Max and min of a reshaped view: no |audio| temporary the size of the stem."""
+    frames = audio.shape[-1]
+    rows = audio.reshape(-1, frames)
+    whole = frames // block
+    peaks = np.empty(math.ceil(frames / block), dtype=np.float32)
+    if whole:
+        grid = rows[:, : whole * block].reshape(rows.shape[0], whole, block)
+        peaks[:whole] = np.maximum(grid.max(axis=(0, 2)), -grid.min(axis=(0, 2)))
+    if whole * block < frames:
+        tail = rows[:, whole * block :]
+        peaks[whole] = max(float(tail.max()), -float(tail.min()))
+    return peaks

@@ -1,33 +1,58 @@
-"""Mix and master: stems -> post-fader stems + the pre-master mix + a mastered 24-bit mix.
+"""Mix and master: stems -> pre-bus stems -> post-fader stems + the pre-master mix + a mastered
+24-bit mix.
 
-The first pass mixes and stores the pre-master mix and the post-fader stems; remaster passes (the
-ASL's QA loop, `payload.mastering.adjustments`) load that pre-master and only re-run the master
-chain: a remaster changes loudness and ceiling, never the balance of the stems. The MP3 preview is
-encoded once by Publish from the final master (amp/mastering/preview.py)."""
+The first pass mixes one stem at a time (memory: the bus, one stem and its temporaries, whatever
+the number of stems): decode -> channel strip -> store the pre-bus stem (float32 WAV) -> add it to
+the bus -> free it. The bus step then computes one gain curve (glue x trim), and each post-fader
+stem is its stored pre-bus stem times that curve, written one at a time; the pre-master is the bus
+times the same curve. An edit takes its parent's stored pre-bus stem for every role whose strip
+signature (its audio, settings, the song's length and, for a ducked role, the drums it ducks under)
+is unchanged, instead of decoding and stripping it again (`_StripPlan`).
+
+Remaster passes (the ASL's QA loop, `payload.mastering.adjustments`) load the stored pre-master and
+only re-run the master chain: a remaster changes loudness and ceiling, never the balance of the
+stems. The MP3 preview is encoded once by Publish from the final master (amp/mastering/preview.py)."""
+
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
+from pydantic import BaseModel, ValidationError
 from scipy import signal
 
 from amp.analysis.models import ReferenceFeatures, load_reference_features
-from amp.audio_io import SAMPLE_RATE, AudioBuffer, decode_audio, encode_wav
+from amp.audio_io import SAMPLE_RATE, AudioBuffer, decode_audio, decode_audio_lean, wav_chunks
 from amp.domain import keys
-from amp.domain.errors import InvalidAudio
+from amp.domain.errors import InvalidAudio, NotFound
 from amp.domain.job import Job, JobStatus, MasterPreset
 from amp.domain.qa import MasterAdjustments
+from amp.domain.spec import Role
 from amp.domain.stage_io import MixInput, MixOutput, is_whole_mix
 from amp.mastering.chain import MasterResult, master, reference_eq_gains_db
 from amp.mastering.presets import preset_target, reference_target_lufs
-from amp.mixing.mixer import mix_stems
+from amp.mixing.dynamics import FloatArray
+from amp.mixing.mixer import (
+    DUCK_SOURCE_ROLE,
+    DUCKED_ROLES,
+    MixBus,
+    channel_strip,
+    duck_from_drums,
+    duck_signature,
+    sidechain_active,
+    strip_order,
+    strip_signature,
+)
 from amp.observability import logger
 from amp.stages import whole_mix
 from amp.stages.context import StageContext
+from amp.stages.reuse import edit_parent, reuses
 
 MIX_PASS = 1
 """The mix is made once: its post-fader stems live under the first pass, whichever pass mixed."""
 
 
 def _load_stem(ctx: StageContext, key: str, role: str) -> AudioBuffer:
-    audio, sample_rate = decode_audio(ctx.audio.get_bytes(key), what=f"stem {role!r} ({key})")
+    audio, sample_rate = decode_audio_lean(ctx.audio.get_bytes(key), what=f"stem {role!r} ({key})")
     if sample_rate != SAMPLE_RATE:
         audio = np.asarray(signal.resample_poly(audio, SAMPLE_RATE, sample_rate, axis=1), dtype=np.float32)
     return audio
@@ -57,22 +82,210 @@ def master_mix(
     return mastered, target_lufs
 
 
+class StripRecord(BaseModel):
+    """One pre-bus stem in the manifest: its strip signature and its source stem's length."""
+
+    signature: dict[str, Any]
+    source_frames: int
+
+
+class StripManifest(BaseModel):
+    """`keys.prebus_manifest_key`: what each stored pre-bus stem is a function of."""
+
+    roles: dict[str, StripRecord]
+
+
+def _load_manifest(ctx: StageContext, key: str) -> StripManifest | None:
+    try:
+        return StripManifest.model_validate_json(ctx.audio.get_bytes(key))
+    except (NotFound, ValidationError):
+        return None
+
+
+@dataclass
+class _StripPlan:
+    """Which pre-bus stems an edit takes from its parent.
+
+    A role's pre-bus stem is reused when (1) the edit reuses the role's rendered stem (the same
+    bytes: `stages.reuse.reuses`), so its `source` token is the parent's, and (2) its strip
+    signature equals the parent's: same role settings, same song length, same duck (a ducked role
+    re-strips when the drums are re-rendered or removed, or the sidechain is turned off). Anything
+    else, or a parent without stored pre-bus stems, is stripped here."""
+
+    job: Job
+    parent: Job | None = None
+    parent_manifest: StripManifest | None = None
+    sources: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def for_job(cls, ctx: StageContext, job: Job, roles: list[str]) -> "_StripPlan":
+        parent = edit_parent(ctx, job)
+        plan = cls(job=job, parent=parent)
+        manifest = parent.artifact("strips") if parent is not None else None
+        if manifest is not None:
+            plan.parent_manifest = _load_manifest(ctx, manifest.key)
+        for role in roles:
+            plan.sources[role] = plan._source(role)
+        return plan
+
+    def _source(self, role: str) -> str:
+        """The token of the role's audio: the job that rendered these bytes, and the role."""
+        inherited = self.parent_manifest.roles.get(role) if self.parent_manifest else None
+        known_role = role in {member.value for member in Role}
+        if (
+            self.parent is not None
+            and inherited is not None
+            and known_role
+            and reuses(self.parent, self.job, Role(role))
+        ):
+            return str(inherited.signature["source"])
+        return f"{self.job.id}/{role}"
+
+    def known_frames(self) -> int:
+        """The longest stem known without decoding: those whose audio is the parent's."""
+        if self.parent_manifest is None:
+            return 0
+        return max(
+            (
+                record.source_frames
+                for role, record in self.parent_manifest.roles.items()
+                if self.sources.get(role) == record.signature["source"]
+            ),
+            default=0,
+        )
+
+    def same_bus(self, manifest: StripManifest) -> bool:
+        """Whether this mix sums exactly the parent's pre-bus stems, in the parent's order (a float32
+        sum depends on it): then the bus step gives the parent's post-fader stems bit for bit (a
+        remaster), and they are copied instead of written again."""
+        parent = self.parent_manifest
+        return parent is not None and list(parent.roles.items()) == list(manifest.roles.items())
+
+    def reusable(self, role: str, signature: dict[str, Any]) -> bool:
+        record = self.parent_manifest.roles.get(role) if self.parent_manifest else None
+        return record is not None and record.signature == signature
+
+
+class _LongerStem(Exception):
+    """A stem is longer than the mix length chosen so far: start again at this length."""
+
+    def __init__(self, frames: int) -> None:
+        self.frames = frames
+
+
+def _put_wav(ctx: StageContext, key: str, audio: AudioBuffer, subtype: str) -> int:
+    return ctx.audio.put_stream(key, wav_chunks(audio, SAMPLE_RATE, subtype), "audio/wav")
+
+
+def _load_prebus(ctx: StageContext, key: str, role: str) -> AudioBuffer:
+    audio, _ = decode_audio_lean(ctx.audio.get_bytes(key), what=f"pre-bus stem {role!r} ({key})")
+    return audio
+
+
+def _strip_all(
+    payload: MixInput, ctx: StageContext, job: Job, plan: _StripPlan, frames: int
+) -> tuple[MixBus, StripManifest, list[str], list[str]]:
+    """Every stem through its strip (or the parent's stored pre-bus stem) into one bus, one stem at
+    a time. Returns the bus, the manifest, the ducked roles and the roles stripped here."""
+    genre = job.spec.genre if job.spec else ""
+    stems = {stem.role: stem for stem in payload.stems}
+    sidechain = sidechain_active(genre, stems)
+    bus: MixBus | None = None
+    records: dict[str, StripRecord] = {}
+    duck_sig: dict[str, Any] | None = None
+    duck_db: FloatArray | None = None
+    ducked: list[str] = []
+    stripped: list[str] = []
+    for role in strip_order(stems):
+        ducks = sidechain and role in DUCKED_ROLES
+        signature = strip_signature(
+            role, plan.sources[role], frames, SAMPLE_RATE, duck_sig if ducks else None
+        )
+        prebus_key = keys.prebus_stem_key(job.owner, job.id, role)
+        stored = plan.parent.artifact("prebus_stem", role) if plan.parent else None
+        parent_key = stored.key if stored is not None else None
+        if parent_key is not None and plan.reusable(role, signature) and ctx.audio.exists(parent_key):
+            assert plan.parent_manifest is not None
+            ctx.audio.copy(parent_key, prebus_key)
+            prebus = _load_prebus(ctx, prebus_key, role)
+            source_frames = plan.parent_manifest.roles[role].source_frames
+        else:
+            audio = _load_stem(ctx, stems[role].stem_key, role)
+            source_frames = audio.shape[1]
+            if source_frames > frames:
+                if bus is not None or records:
+                    raise _LongerStem(source_frames)
+                frames = source_frames
+                signature["frames"] = frames
+            prebus = channel_strip(role, audio, frames, SAMPLE_RATE, duck_db if ducks else None)
+            del audio
+            _put_wav(ctx, prebus_key, prebus, "FLOAT")
+            stripped.append(role)
+        if bus is None:
+            bus = MixBus(frames, SAMPLE_RATE)
+        if sidechain and role == DUCK_SOURCE_ROLE:
+            duck_sig = duck_signature(signature)
+            # The detector curve only when a ducked role is stripped here (not reused).
+            if any(
+                not plan.reusable(r, strip_signature(r, plan.sources[r], frames, SAMPLE_RATE, duck_sig))
+                for r in DUCKED_ROLES & stems.keys()
+            ):
+                duck_db = duck_from_drums(prebus, SAMPLE_RATE)
+        if ducks:
+            ducked.append(role)
+        bus.add(role, prebus)
+        del prebus
+        records[role] = StripRecord(signature=signature, source_frames=source_frames)
+    assert bus is not None  # MixInput has at least one stem
+    return bus, StripManifest(roles=records), ducked, stripped
+
+
 def _mix(payload: MixInput, ctx: StageContext, job: Job) -> tuple[AudioBuffer, dict[str, str]]:
-    """Mix the generated stems; store the post-fader stems and the pre-master mix."""
-    stems = {stem.role: _load_stem(ctx, stem.stem_key, stem.role) for stem in payload.stems}
-    if len(stems) != len(payload.stems):
+    """Mix the generated stems one at a time; store the pre-bus stems (and their manifest), the
+    post-fader stems and the pre-master mix."""
+    roles = [stem.role for stem in payload.stems]
+    if len(set(roles)) != len(roles):
         raise InvalidAudio("two stems claim the same role")
-    mixed = mix_stems(stems, SAMPLE_RATE, job.spec.genre if job.spec else "")
-    stem_keys: dict[str, str] = {}
-    for role, audio in mixed.stems.items():
-        key = keys.mixed_stem_key(job.owner, job.id, MIX_PASS, role)
-        ctx.audio.put_bytes(key, encode_wav(audio, SAMPLE_RATE), "audio/wav")
-        stem_keys[role] = key
+    plan = _StripPlan.for_job(ctx, job, roles)
+    frames = plan.known_frames()
+    while True:
+        try:
+            bus, manifest, ducked, stripped = _strip_all(payload, ctx, job, plan, frames)
+            break
+        except _LongerStem as longer:  # a stem outgrew the length the others were padded to
+            frames = longer.frames
     ctx.audio.put_bytes(
-        keys.premaster_key(job.owner, job.id), encode_wav(mixed.mix, SAMPLE_RATE), "audio/wav"
+        keys.prebus_manifest_key(job.owner, job.id), manifest.model_dump_json().encode(), "application/json"
     )
-    logger.info("mixed", extra={"job_id": job.id, "ducked_roles": mixed.ducked_roles})
-    return mixed.mix, stem_keys
+
+    def prebus(role: str) -> AudioBuffer:
+        return _load_prebus(ctx, keys.prebus_stem_key(job.owner, job.id, role), role)
+
+    gain = bus.finish(prebus)
+    same_bus = not stripped and plan.same_bus(manifest)
+    stem_keys: dict[str, str] = {}
+    for role in roles:
+        key = keys.mixed_stem_key(job.owner, job.id, MIX_PASS, role)
+        stem_keys[role] = key
+        parent_stem = plan.parent.artifact("stem", role) if same_bus and plan.parent else None
+        if parent_stem is not None and ctx.audio.exists(parent_stem.key):
+            ctx.audio.copy(parent_stem.key, key)  # the same bus from the same pre-bus stems
+            continue
+        audio = prebus(role)
+        np.multiply(audio, gain.gain, out=audio)
+        _put_wav(ctx, key, audio, "PCM_24")
+        del audio
+    _put_wav(ctx, keys.premaster_key(job.owner, job.id), gain.mix, "PCM_24")
+    logger.info(
+        "mixed",
+        extra={
+            "job_id": job.id,
+            "ducked_roles": ducked,
+            "stripped_roles": stripped,
+            "reused_strips": [role for role in roles if role not in stripped],
+        },
+    )
+    return gain.mix, stem_keys
 
 
 def _stored_mix(payload: MixInput, ctx: StageContext, job: Job) -> tuple[AudioBuffer, dict[str, str]] | None:
@@ -112,7 +325,7 @@ def run(payload: MixInput, ctx: StageContext) -> MixOutput:
         load_reference_features(ctx.audio, job),
     )
     mix_key = keys.mix_key(job.owner, job.id, mastering_pass)
-    ctx.audio.put_bytes(mix_key, encode_wav(mastered.audio, SAMPLE_RATE), "audio/wav")
+    _put_wav(ctx, mix_key, mastered.audio, "PCM_24")
     logger.info(
         "mastered",
         extra={

@@ -80,6 +80,17 @@ def _copy_the_rest(publisher: "_Publisher", payload: PublishInput, job: Job) -> 
         )
         if stem.midi_key:
             publisher.copy(stem.midi_key, f"midi/{stem.role}.mid", "midi", stem.role)
+    # The pre-bus stems and their strip signatures (stages/mix.py), kept for edits: an edit of this
+    # job re-strips only the stems that changed. Optional: a job mixed before they existed.
+    for role in sorted(payload.mix.stem_keys):
+        publisher.copy(
+            keys.prebus_stem_key(job.owner, job.id, role),
+            f"prebus/{role}.wav",
+            "prebus_stem",
+            role,
+            optional=True,
+        )
+    publisher.copy(keys.prebus_manifest_key(job.owner, job.id), "prebus/strips.json", "strips", optional=True)
     publisher.copy(
         keys.waveform_key(job.owner, job.id, pass_number), "waveform.png", "waveform", optional=True
     )

@@ -1,0 +1,48 @@
+"""Streamed WAV writing and block-wise decoding: what the mix stage uses to hold one stem at a time.
+PCM_24 chunks are `encode_wav`'s bytes exactly; FLOAT keeps float32 samples bit for bit (beyond
+full scale too: pre-bus stems are unbounded); the lean decoder gives `decode_audio`'s samples."""
+
+import numpy as np
+import pytest
+
+from amp.audio_io import decode_audio, decode_audio_lean, encode_flac, encode_wav, wav_chunks
+from amp.domain.errors import InvalidAudio
+
+
+@pytest.mark.parametrize("frames", [1, 4_099, 70_001])
+def test_pcm_24_chunks_are_the_bytes_encode_wav_writes(frames: int) -> None:
+    audio = (np.random.default_rng(frames).standard_normal((2, frames)) * 0.4).astype(np.float32)
+    assert b"".join(wav_chunks(audio, 44_100, "PCM_24", chunk_frames=4_096)) == encode_wav(audio)
+
+
+def test_float_chunks_keep_unbounded_float32_samples_exactly() -> None:
+    audio = (np.random.default_rng(1).standard_normal((2, 50_000)) * 3.0).astype(np.float32)
+    data = b"".join(wav_chunks(audio, 48_000, "FLOAT", chunk_frames=10_000))
+    for decode in (decode_audio, decode_audio_lean):
+        decoded, rate = decode(data)
+        assert rate == 48_000
+        assert decoded.dtype == np.float32
+        assert np.array_equal(decoded, audio)
+    assert data == b"".join(wav_chunks(audio, 48_000, "FLOAT"))  # deterministic: no timestamp
+
+
+@pytest.mark.parametrize("channels", [1, 2, 6])
+def test_lean_decoding_gives_decode_audios_samples(channels: int) -> None:
+    audio = (np.random.default_rng(channels).standard_normal((channels, 100_000)) * 0.3).astype(np.float32)
+    for data in (encode_wav(audio), encode_flac(audio)):
+        expected, _ = decode_audio(data)
+        decoded, _ = decode_audio_lean(data)
+        assert np.array_equal(decoded, expected)
+
+
+def test_lean_decoding_refuses_what_decode_audio_refuses() -> None:
+    with pytest.raises(InvalidAudio, match="empty"):
+        decode_audio_lean(b"", what="stem 'bass'")
+    with pytest.raises(InvalidAudio, match="not a readable audio file"):
+        decode_audio_lean(b"RIFF not really", what="stem 'bass'")
+    broken = np.zeros((2, 10), np.float32)
+    broken[1, 3] = np.nan
+    with pytest.raises(InvalidAudio, match="NaN"):
+        decode_audio_lean(b"".join(wav_chunks(broken, subtype="FLOAT")))
+    with pytest.raises(ValueError, match="writes"):
+        next(wav_chunks(broken, subtype="PCM_16"))
