@@ -178,14 +178,17 @@ class FakeStability:
         semitones = (
             float(rng.choice([-1.0, 1.0])) if rng.random() < self.behaviour.pitch_shift_probability else 0.0
         )
+        mono = bool(np.array_equal(init[0], init[1]))  # a centred bass: stretch one channel
         played = pedalboard.time_stretch(
-            np.ascontiguousarray(init, dtype=np.float32),
+            np.ascontiguousarray(init[:1] if mono else init, dtype=np.float32),
             float(SAMPLE_RATE),
             stretch_factor=1.0 / (1.0 + drift),
             pitch_shift_in_semitones=semitones,
             high_quality=False,  # a third of the CPU; the model's artefacts are the point anyway
         )
         played = _new_timbre(np.asarray(played, dtype=np.float32), strength, rng)
+        if mono:  # a mono guide gets a mono answer, as a model's bass stem would be
+            played = np.repeat(played, 2, axis=0)
         lead_in = np.zeros((2, int(rng.uniform(*self.behaviour.lead_in_s) * SAMPLE_RATE)), np.float32)
         return _fit(np.concatenate([lead_in, played], axis=1), int(duration_s * SAMPLE_RATE))
 
