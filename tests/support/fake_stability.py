@@ -186,9 +186,8 @@ class FakeStability:
             pitch_shift_in_semitones=semitones,
             high_quality=False,  # a third of the CPU; the model's artefacts are the point anyway
         )
-        played = _new_timbre(np.asarray(played, dtype=np.float32), strength, rng)
-        if mono:  # a mono guide gets a mono answer, as a model's bass stem would be
-            played = np.repeat(played, 2, axis=0)
+        played = np.asarray(played, dtype=np.float32)
+        played = _new_timbre(np.repeat(played, 2, axis=0) if mono else played, strength, rng)
         lead_in = np.zeros((2, int(rng.uniform(*self.behaviour.lead_in_s) * SAMPLE_RATE)), np.float32)
         return _fit(np.concatenate([lead_in, played], axis=1), int(duration_s * SAMPLE_RATE))
 
