@@ -1,7 +1,8 @@
 """Conform and transcription speed: x real time (CPU seconds per second of audio) to conform one
 Stability clip to the grid (amp.providers.conform: analysis, alignment to the guide, Rubber Band
 stretch) and to transcribe one pitched stem (basic-pitch on onnxruntime), plus how close the
-conformed stems land to the guide's beat grid.
+conformed stems land to the guide's beat grid: the median and the worst beat's offset (ms) of the
+stem's attacks from the guide's (tests/support/grid.py beat_offsets_ms, the tests' measure).
 
     .venv/bin/python bench/conform.py                    # 30 s song, every stem
     .venv/bin/python bench/conform.py --duration 60
@@ -31,7 +32,7 @@ from amp.providers.conform import conform  # noqa: E402
 from amp.providers.procedural import ProceduralProvider  # noqa: E402
 from amp.providers.stability import UNPITCHED_ROLES  # noqa: E402
 from tests.support.fake_stability import FakeStability  # noqa: E402
-from tests.support.grid import local_lags_ms  # noqa: E402
+from tests.support.grid import beat_offsets_ms  # noqa: E402
 
 PROMPT = "driving house at 124 bpm in A minor with 909 drums, bass, piano chords, pad and lead"
 
@@ -57,7 +58,7 @@ def main() -> int:
     transcribe.transcribe(np.zeros((2, SAMPLE_RATE), np.float32), spec.bpm)
     print(
         f"{'role':<11}{'conform xRT':>12}{'wall xRT':>10}{'ratio':>8}{'lead-in':>9}{'semis':>6}"
-        f"{'grid med/max ms':>16}{'transcribe xRT':>16}"
+        f"{'beats med/max ms':>17}{'transcribe xRT':>16}"
     )
     for role in spec.roles():
         guide = provider.render_stem(spec, role)
@@ -71,7 +72,7 @@ def main() -> int:
             pitched=role not in UNPITCHED_ROLES,
         )
         conform_cpu, conform_wall = cpu_s() - started_cpu, time.perf_counter() - started_wall
-        errors = [abs(lag) for lag in local_lags_ms(guide.audio, result.audio, min_match=0.0)]
+        errors = [abs(lag) for _, lag in beat_offsets_ms(guide.audio, result.audio, spec.bpm)]
         transcribe_xrt = float("nan")
         if role not in UNPITCHED_ROLES and transcribe.available():
             started_cpu = cpu_s()
@@ -81,7 +82,7 @@ def main() -> int:
         grid = f"{np.median(errors):.1f}/{max(errors):.1f}" if errors else "-"
         print(
             f"{role.value:<11}{conform_cpu / args.duration:>12.3f}{conform_wall / args.duration:>10.3f}"
-            f"{c.tempo_ratio:>8.4f}{c.lead_in_s:>9.3f}{c.pitch_shift_semitones:>6d}{grid:>16}{transcribe_xrt:>16.3f}"
+            f"{c.tempo_ratio:>8.4f}{c.lead_in_s:>9.3f}{c.pitch_shift_semitones:>6d}{grid:>17}{transcribe_xrt:>16.3f}"
         )
     return 0
 

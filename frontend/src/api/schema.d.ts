@@ -972,7 +972,7 @@ export type components = {
             peak_dbfs: number | null;
             /**
              * Rendered In
-             * @description The job whose generate stage rendered this role's stem: an edit's parent (or an ancestor) when the edit reused it, else this job. None when not known (reports made before edits).
+             * @description The job whose generate stage rendered this role's stem when an edit reused it from its parent (or an ancestor). None: this job rendered it.
              */
             rendered_in?: string | null;
             /** Role */

@@ -71,12 +71,12 @@ describe("advisorySuffix", () => {
   });
 
   it("lists each stem with where it was rendered and whether its result was carried over", () => {
-    const stem = (role: string, carried: string | null, rendered: string) => ({
+    const stem = (role: string, carried: string | null, rendered: string | null) => ({
       role, frames: 10, peak_dbfs: -6.5, clipped_samples: 0, finite: true, sha256: "a", carried_from: carried, rendered_in: rendered,
     });
     const qa = {
       ...report(true, [check("stems_intact", true, "hard", "All 2 stems are present.")]),
-      stems: [stem("bass", null, "child-1234567"), stem("drums", "parent-987654", "parent-987654")],
+      stems: [stem("bass", null, null), stem("drums", "parent-987654", "parent-987654")],
     };
     render(<QAReportView qa={qa} jobId="child-1234567" waveformUrl={undefined} spectrogramUrl={undefined} />);
     const table = screen.getByTestId("qa-stems");

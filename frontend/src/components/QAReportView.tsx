@@ -57,8 +57,8 @@ export function stemSource(stem: StemCheck): string {
 
 /** Which job rendered the stem: this one, or the edit's parent (or an ancestor) it was reused from. */
 function renderedIn(stem: StemCheck, jobId: string | undefined): string {
-  if (!stem.rendered_in) return "—";
-  return stem.rendered_in === jobId ? "this job" : `reused from ${shortId(stem.rendered_in)}`;
+  if (!stem.rendered_in || stem.rendered_in === jobId) return "this job";
+  return `reused from ${shortId(stem.rendered_in)}`;
 }
 
 function StemTable({ stems, jobId }: { stems: StemCheck[]; jobId: string | undefined }) {

@@ -65,9 +65,8 @@ class StemCheck(BaseModel):
     )
     rendered_in: str | None = Field(
         default=None,
-        description="The job whose generate stage rendered this role's stem: an edit's parent (or an "
-        "ancestor) when the edit reused it, else this job. None when not known (reports made "
-        "before edits).",
+        description="The job whose generate stage rendered this role's stem when an edit reused it "
+        "from its parent (or an ancestor). None: this job rendered it.",
     )
 
 

@@ -95,10 +95,21 @@ class StripManifest(BaseModel):
     roles: dict[str, StripRecord]
 
 
-def _load_manifest(ctx: StageContext, key: str) -> StripManifest | None:
+_OWN_SOURCE = "self/"
+"""How a manifest names the audio its own job rendered: tokens are `<job id>/<role>` in memory, but
+stored relative to the manifest's job, so two jobs of the same request publish the same bytes."""
+
+
+def _manifest_bytes(manifest: StripManifest, job: Job) -> bytes:
+    return manifest.model_dump_json().replace(f'"{job.id}/', f'"{_OWN_SOURCE}').encode()
+
+
+def _load_manifest(ctx: StageContext, key: str, owner: Job) -> StripManifest | None:
+    """`owner`'s stored manifest, its own tokens resolved to its id."""
     try:
-        return StripManifest.model_validate_json(ctx.audio.get_bytes(key))
-    except (NotFound, ValidationError):
+        text = ctx.audio.get_bytes(key).decode().replace(f'"{_OWN_SOURCE}', f'"{owner.id}/')
+        return StripManifest.model_validate_json(text)
+    except (NotFound, ValidationError, UnicodeDecodeError):
         return None
 
 
@@ -122,8 +133,8 @@ class _StripPlan:
         parent = edit_parent(ctx, job)
         plan = cls(job=job, parent=parent)
         manifest = parent.artifact("strips") if parent is not None else None
-        if manifest is not None:
-            plan.parent_manifest = _load_manifest(ctx, manifest.key)
+        if parent is not None and manifest is not None:
+            plan.parent_manifest = _load_manifest(ctx, manifest.key, parent)
         for role in roles:
             plan.sources[role] = plan._source(role)
         return plan
@@ -255,7 +266,7 @@ def _mix(payload: MixInput, ctx: StageContext, job: Job) -> tuple[AudioBuffer, d
         except _LongerStem as longer:  # a stem outgrew the length the others were padded to
             frames = longer.frames
     ctx.audio.put_bytes(
-        keys.prebus_manifest_key(job.owner, job.id), manifest.model_dump_json().encode(), "application/json"
+        keys.prebus_manifest_key(job.owner, job.id), _manifest_bytes(manifest, job), "application/json"
     )
 
     def prebus(role: str) -> AudioBuffer:

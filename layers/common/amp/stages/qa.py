@@ -174,17 +174,18 @@ def _parent_of(ctx: StageContext, job: Job) -> Job | None:
         return None
 
 
-def _rendered_in(parent: Job | None, parent_stem: StemCheck | None, job: Job, role: str) -> str:
+def _rendered_in(parent: Job | None, parent_stem: StemCheck | None, job: Job, role: str) -> str | None:
     """Which job rendered this role's stem: the parent's renderer when the edit reused the parent's
-    rendered stem (`amp.stages.reuse`), else this job."""
+    rendered stem (`amp.stages.reuse`), else None (this job: a report names no job id of its own, so
+    two jobs of the same request publish the same qa.json)."""
     if parent is None or parent.spec is None or job.edit is None:
-        return job.id
+        return None
     try:
         reused = reuses(parent, job, Role(role))
     except ValueError:  # not a stem role the edit rules know: rendered here
-        return job.id
+        return None
     if not reused:
-        return job.id
+        return None
     return (parent_stem.rendered_in if parent_stem is not None else None) or parent.id
 
 
