@@ -69,7 +69,7 @@ _TP_BEFORE, _TP_AFTER = 9, 10
 
 
 @functools.cache
-def _upsampling_taps() -> npt.NDArray[np.float64]:
+def upsampling_taps() -> npt.NDArray[np.float64]:
     """The 4x interpolation filter (scipy's resample_poly design for up=4: Kaiser-windowed sinc,
     81 taps, gain 4). Phase 0 is the sample itself times `_phase0_gain()`."""
     taps = signal.firwin(2 * _TP_HALF_TAPS + 1, 1.0 / TRUE_PEAK_OVERSAMPLING, window=("kaiser", 5.0))
@@ -79,7 +79,7 @@ def _upsampling_taps() -> npt.NDArray[np.float64]:
 @functools.cache
 def _phase0_gain() -> float:
     """Phase 0's only non-zero tap (the others sit on the sinc's zeros): 1.0006, not exactly 1."""
-    return float(_upsampling_taps()[_TP_HALF_TAPS])
+    return float(upsampling_taps()[_TP_HALF_TAPS])
 
 
 @functools.cache
@@ -89,7 +89,7 @@ def _tp_matrix() -> npt.NDArray[np.float32]:
     `_TP_ROW` frames, column (phase - 1) * _TP_ROW + i. One float32 BLAS product per 32k frames
     instead of scipy's upfirdn: the same values (to float32 rounding) at about a third of the CPU
     time for a whole file (0.25 against 0.9 CPU-s per 180 s)."""
-    taps = _upsampling_taps()
+    taps = upsampling_taps()
     width = _TP_ROW + _TP_BEFORE + _TP_AFTER
     matrix = np.zeros((width, 3 * _TP_ROW), dtype=np.float64)
     for frame in range(_TP_ROW):
@@ -215,7 +215,7 @@ def true_peak_filter_gain() -> float:
     """The largest sum of |taps| over the oversampling filter's phases: no 4x point can exceed the
     largest |sample| within the filter's reach by more than this factor (a bound, for skipping
     audio that cannot hold the true peak)."""
-    taps = _upsampling_taps()
+    taps = upsampling_taps()
     return max(
         float(np.abs(taps[phase::TRUE_PEAK_OVERSAMPLING]).sum()) for phase in range(TRUE_PEAK_OVERSAMPLING)
     )

@@ -16,10 +16,9 @@ import math
 
 import numpy as np
 import numpy.typing as npt
-from scipy import signal
 from threadpoolctl import threadpool_limits
 
-from amp.analysis.levels import TRUE_PEAK_OVERSAMPLING
+from amp.analysis.levels import TRUE_PEAK_OVERSAMPLING, upsampling_taps
 from amp.audio_io import AudioBuffer
 
 TRUE_PEAK_REACH = 11
@@ -34,8 +33,8 @@ def _polyphase_matrix(block: int) -> npt.NDArray[np.float32]:
     """(block + 2*REACH, block*UP): column i*UP + p is the 4x point p/UP of a frame past frame i of
     the block, as resample_poly(x, UP, 1) computes it (its own Kaiser design, zero outside the file)."""
     up = TRUE_PEAK_OVERSAMPLING
-    half_len = 10 * up  # resample_poly's design for up=4, down=1
-    taps = signal.firwin(2 * half_len + 1, 1.0 / up, window=("kaiser", 5.0)) * up
+    taps = upsampling_taps()  # QA's true-peak filter: the limiter and QA read the same 4x points
+    half_len = taps.size // 2
     matrix = np.zeros((block + 2 * TRUE_PEAK_REACH, block * up))
     for frame in range(block):
         for phase in range(up):
