@@ -13,11 +13,12 @@ cost more CPU spinning than they save (~0.6 CPU-s multi-threaded against ~0.25 o
 
 import functools
 import math
+from collections.abc import Iterator
 
 import numpy as np
 import numpy.typing as npt
-from threadpoolctl import threadpool_limits
 
+from amp.analysis import blas
 from amp.analysis.levels import TRUE_PEAK_OVERSAMPLING, upsampling_taps
 from amp.audio_io import AudioBuffer
 
@@ -46,25 +47,36 @@ def _polyphase_matrix(block: int) -> npt.NDArray[np.float32]:
     return matrix.astype(np.float32)
 
 
+def _channel_windows(
+    audio: AudioBuffer, block: int
+) -> Iterator[tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]]:
+    """Per channel: the channel zero-padded by TRUE_PEAK_REACH each side (to whole blocks), and a
+    read-only (blocks, block + 2*REACH) view of it, row b = block b's frames with their reach: the
+    rows `_polyphase_matrix(block)` multiplies. One padded buffer, refilled for each channel."""
+    frames = audio.shape[1]
+    blocks = math.ceil(frames / block)
+    rows = block + 2 * TRUE_PEAK_REACH
+    padded = np.zeros(blocks * block + 2 * TRUE_PEAK_REACH, dtype=np.float32)
+    for channel in audio:
+        padded[TRUE_PEAK_REACH : TRUE_PEAK_REACH + frames] = channel
+        windows = np.lib.stride_tricks.as_strided(
+            padded,
+            shape=(blocks, rows),
+            strides=(padded.strides[0] * block, padded.strides[0]),
+            writeable=False,
+        )
+        yield padded, windows
+
+
 def block_peaks(audio: AudioBuffer, block: int) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
     """(true peak, sample peak) per block of `block` frames, each the max over the channels: the
     first equals `amp.analysis.levels.true_peak_blocks(audio, block)`, the second the largest |sample|."""
-    channels, frames = audio.shape
-    blocks = math.ceil(frames / block)
+    blocks = math.ceil(audio.shape[1] / block)
     true_peaks = np.zeros(blocks, dtype=np.float32)
     sample_peaks = np.zeros(blocks, dtype=np.float32)
     matrix = _polyphase_matrix(block)
-    rows = matrix.shape[0]
-    padded = np.zeros(blocks * block + 2 * TRUE_PEAK_REACH, dtype=np.float32)
-    with threadpool_limits(1, user_api="blas"):
-        for channel in range(channels):
-            padded[TRUE_PEAK_REACH : TRUE_PEAK_REACH + frames] = audio[channel]
-            windows = np.lib.stride_tricks.as_strided(
-                padded,
-                shape=(blocks, rows),
-                strides=(padded.strides[0] * block, padded.strides[0]),
-                writeable=False,
-            )
+    with blas.one_thread():
+        for padded, windows in _channel_windows(audio, block):
             for start in range(0, blocks, CHUNK_BLOCKS):
                 stop = min(blocks, start + CHUNK_BLOCKS)
                 points = np.ascontiguousarray(windows[start:stop]) @ matrix
@@ -100,21 +112,10 @@ def peak_of_blocks(audio: AudioBuffer, block: int, indices: npt.NDArray[np.intp]
     computing only those blocks."""
     if indices.size == 0:
         return 0.0
-    channels, frames = audio.shape
-    blocks = math.ceil(frames / block)
     matrix = _polyphase_matrix(block)
-    rows = matrix.shape[0]
-    padded = np.zeros(blocks * block + 2 * TRUE_PEAK_REACH, dtype=np.float32)
     peak = 0.0
-    with threadpool_limits(1, user_api="blas"):
-        for channel in range(channels):
-            padded[TRUE_PEAK_REACH : TRUE_PEAK_REACH + frames] = audio[channel]
-            windows = np.lib.stride_tricks.as_strided(
-                padded,
-                shape=(blocks, rows),
-                strides=(padded.strides[0] * block, padded.strides[0]),
-                writeable=False,
-            )
+    with blas.one_thread():
+        for _, windows in _channel_windows(audio, block):
             for start in range(0, indices.size, CHUNK_BLOCKS):
                 window = windows[indices[start : start + CHUNK_BLOCKS]]
                 points = window @ matrix
