@@ -115,14 +115,7 @@ class FilesystemAudioStore:
             with source.open("rb") as data:
                 self._write_atomically(destination_key, lambda out: shutil.copyfileobj(data, out))
             return
-        try:
-            os.replace(temp, target)
-        except IsADirectoryError as error:
-            raise Conflict(f"cannot store {destination_key}: it is a prefix of other objects") from error
-        finally:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(temp)
-        _fsync_dir(target.parent)
+        _commit(temp, target, destination_key)
 
     def list_keys(self, prefix: str) -> list[str]:
         return sorted(key for key, _ in self._files_under(validate_prefix(prefix)))
@@ -186,13 +179,11 @@ class FilesystemAudioStore:
                 write(out)
                 out.flush()
                 os.fsync(out.fileno())
-            os.replace(temp_name, target)
-        except IsADirectoryError as error:
-            raise Conflict(f"cannot store {key}: it is a prefix of other objects") from error
-        finally:
+        except BaseException:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temp_name)
-        _fsync_dir(target.parent)
+            raise
+        _commit(Path(temp_name), target, key)
 
     def _search_root(self, prefix: str) -> Path:
         """The deepest directory every key with this prefix lives under."""
@@ -220,6 +211,19 @@ class FilesystemAudioStore:
             if path != self.root:
                 with contextlib.suppress(OSError):  # not empty, or removed concurrently
                     path.rmdir()
+
+
+def _commit(temp: Path, target: Path, key: str) -> None:
+    """Rename a finished temp file over `target` (atomic: readers see the old object or the new one)
+    and sync the directory; the temp file never outlives the call."""
+    try:
+        os.replace(temp, target)
+    except IsADirectoryError as error:
+        raise Conflict(f"cannot store {key}: it is a prefix of other objects") from error
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp)
+    _fsync_dir(target.parent)
 
 
 def _fsync_dir(directory: Path) -> None:
