@@ -10,7 +10,6 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from amp import plots
 from amp.analysis import blas, features, levels
 from amp.analysis.models import ReferenceFeatures, load_reference_features
-from amp.analysis.spectrum import spectral_balance_db
 from amp.audio_io import AudioBuffer, decode_audio
 from amp.domain import keys
 from amp.domain.errors import InvalidInput, NotFound
@@ -91,7 +90,8 @@ def evaluate_scan(
         *stems_sum,
     ]
     if whole and job.spec is not None:
-        results.extend(whole_mix_checks(mix, sample_rate, job.spec))
+        heard = music.result() if music is not None else features.analyse_music(mix, sample_rate)
+        results.extend(whole_mix_checks(job.spec, heard, mix.shape[1] / sample_rate))
         return build_report(
             results,
             integrated_lufs=integrated,
@@ -120,19 +120,18 @@ def evaluate_scan(
     )
 
 
-def whole_mix_checks(mix: AudioBuffer, sample_rate: int, spec: MusicSpec) -> list[QACheck]:
-    """A whole-mix job's advisory checks: tempo and key as measured in the mix against what was asked
-    (the model is not held to our grid), spectral balance, and the stem checks marked not applicable."""
-    mono = features.analysis_mono(mix, sample_rate)
+def whole_mix_checks(spec: MusicSpec, heard: features.MixMusic, duration_s: float) -> list[QACheck]:
+    """A whole-mix job's advisory checks on what the mix analysis heard (`features.analyse_music`,
+    the same analysis as any mix): tempo and key against what was asked (the model is not held to
+    our grid), spectral balance, and the stem checks marked not applicable."""
     asked_roles = {role.value for role in spec.roles()}  # what the prompt asked the model to play
-    duration_s = mix.shape[1] / sample_rate
     measured = [
-        musical.tempo_check(spec, features.estimate_tempo(mono), asked_roles, duration_s),
-        musical.key_check(spec, features.estimate_key(mono)),
+        musical.tempo_check(spec, heard.tempo, asked_roles, duration_s),
+        musical.key_check(spec, heard.key),
     ]
     return [
         *(whole_mix.as_measured(check) for check in measured),
-        musical.spectral_balance_check(spec.genre, spectral_balance_db(mix, sample_rate)),
+        musical.spectral_balance_check(spec.genre, heard.balance_db),
         whole_mix.stems_not_applicable(),
     ]
 
@@ -196,8 +195,7 @@ def run(payload: QAInput, ctx: StageContext) -> QAOutput:
     # stems' streamed scan and the level and stem checks: numpy/scipy release the GIL for nearly all
     # of it. BLAS on one thread for the stage (set here, on the main thread: OpenBLAS ignores workers').
     with blas.one_thread(), ThreadPoolExecutor(max_workers=1, thread_name_prefix="qa-mix") as pool:
-        analysed = job.spec is not None and not is_whole_mix(payload.stems)
-        music = pool.submit(features.analyse_music, mix, sample_rate) if analysed else None
+        music = pool.submit(features.analyse_music, mix, sample_rate) if job.spec is not None else None
         pictures = pool.submit(plots.draw, mix, sample_rate)
         scan = scan_stems(ctx, job, payload, mix)
         report = evaluate_scan(
