@@ -1,11 +1,15 @@
 """Streamed WAV writing and block-wise decoding: what the mix stage uses to hold one stem at a time.
 PCM_24 chunks are `encode_wav`'s bytes exactly; FLOAT keeps float32 samples bit for bit (beyond
-full scale too: pre-bus stems are unbounded); the lean decoder gives `decode_audio`'s samples."""
+full scale too: pre-bus stems are unbounded); `decode_audio`'s block-wise reading gives the samples
+soundfile reads in one call."""
+
+import io
 
 import numpy as np
 import pytest
+import soundfile as sf
 
-from amp.audio_io import decode_audio, decode_audio_lean, encode_flac, encode_wav, wav_chunks
+from amp.audio_io import decode_audio, encode_flac, encode_wav, wav_chunks
 from amp.domain.errors import InvalidAudio
 
 
@@ -18,31 +22,31 @@ def test_pcm_24_chunks_are_the_bytes_encode_wav_writes(frames: int) -> None:
 def test_float_chunks_keep_unbounded_float32_samples_exactly() -> None:
     audio = (np.random.default_rng(1).standard_normal((2, 50_000)) * 3.0).astype(np.float32)
     data = b"".join(wav_chunks(audio, 48_000, "FLOAT", chunk_frames=10_000))
-    for decode in (decode_audio, decode_audio_lean):
-        decoded, rate = decode(data)
-        assert rate == 48_000
-        assert decoded.dtype == np.float32
-        assert np.array_equal(decoded, audio)
+    decoded, rate = decode_audio(data)
+    assert rate == 48_000
+    assert decoded.dtype == np.float32
+    assert np.array_equal(decoded, audio)
     assert data == b"".join(wav_chunks(audio, 48_000, "FLOAT"))  # deterministic: no timestamp
 
 
 @pytest.mark.parametrize("channels", [1, 2, 6])
-def test_lean_decoding_gives_decode_audios_samples(channels: int) -> None:
+def test_block_wise_decoding_gives_the_samples_of_one_whole_read(channels: int) -> None:
     audio = (np.random.default_rng(channels).standard_normal((channels, 100_000)) * 0.3).astype(np.float32)
     for data in (encode_wav(audio), encode_flac(audio)):
-        expected, _ = decode_audio(data)
-        decoded, _ = decode_audio_lean(data)
-        assert np.array_equal(decoded, expected)
+        whole, _ = sf.read(io.BytesIO(data), dtype="float32", always_2d=True)
+        decoded, _ = decode_audio(data)
+        assert decoded.flags.c_contiguous
+        assert np.array_equal(decoded, whole.T)
 
 
-def test_lean_decoding_refuses_what_decode_audio_refuses() -> None:
+def test_decoding_refuses_empty_unreadable_and_non_finite_files() -> None:
     with pytest.raises(InvalidAudio, match="empty"):
-        decode_audio_lean(b"", what="stem 'bass'")
+        decode_audio(b"", what="stem 'bass'")
     with pytest.raises(InvalidAudio, match="not a readable audio file"):
-        decode_audio_lean(b"RIFF not really", what="stem 'bass'")
+        decode_audio(b"RIFF not really", what="stem 'bass'")
     broken = np.zeros((2, 10), np.float32)
     broken[1, 3] = np.nan
     with pytest.raises(InvalidAudio, match="NaN"):
-        decode_audio_lean(b"".join(wav_chunks(broken, subtype="FLOAT")))
+        decode_audio(b"".join(wav_chunks(broken, subtype="FLOAT")))
     with pytest.raises(ValueError, match="writes"):
         next(wav_chunks(broken, subtype="PCM_16"))

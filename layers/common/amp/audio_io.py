@@ -1,5 +1,6 @@
 """WAV bytes in and out. Buffers are float32 arrays shaped (channels, frames), as in pedalboard."""
 
+import contextlib
 import io
 import os
 import struct
@@ -106,38 +107,65 @@ def encode_flac(audio: AudioBuffer, sample_rate: int = SAMPLE_RATE, *, level: in
 
 
 def decode_audio(data: bytes, *, what: str = "audio") -> tuple[AudioBuffer, int]:
-    """Decode any file soundfile reads into (channels, frames) float32; InvalidAudio says why not."""
+    """Decode any file soundfile reads into (channels, frames) float32; InvalidAudio says why not.
+
+    WAV and FLAC are read in blocks straight into the (channels, frames) result: no full-length
+    (frames, channels) intermediate, so a long stem costs its bytes plus one copy. Other formats
+    (whose frame counts may be estimates) are read whole and transposed."""
     if not data:
         raise InvalidAudio(f"{what} is empty (0 bytes)")
     try:
-        samples, sample_rate = _read(data)
+        with _opened(data) as source:
+            if source.format in ("WAV", "FLAC"):
+                audio = _read_blocks(source)
+            else:
+                audio = np.ascontiguousarray(source.read(dtype="float32", always_2d=True).T)
+            sample_rate = int(source.samplerate)
     except sf.LibsndfileError as error:
         raise InvalidAudio(f"{what} is not a readable audio file ({error.error_string})") from error
     except (RuntimeError, TypeError, ValueError) as error:
         raise InvalidAudio(f"{what} is not a readable audio file ({error})") from error
-    if samples.shape[0] == 0:
+    if audio.shape[1] == 0:
         raise InvalidAudio(f"{what} has no audio frames")
-    if not np.all(np.isfinite(samples)):
+    if not bool(np.isfinite(np.sum(audio, dtype=np.float64))):  # NaN and inf survive a sum
         raise InvalidAudio(f"{what} contains NaN or infinite samples")
-    return np.ascontiguousarray(samples.T), int(sample_rate)
+    return audio, sample_rate
 
 
-def _read(data: bytes) -> tuple[npt.NDArray[np.float32], int]:
-    """(frames, channels) float32 and the rate. A FLAC file is read from a memfd holding a copy of
-    the bytes, for the reason `_encode_24` writes into one: libsndfile decoding FLAC from a BytesIO
-    calls back into Python (and waits for the GIL) for every small block it reads. Other formats are
-    read in large blocks and stay on a BytesIO; so does everything where memfd is missing."""
+@contextlib.contextmanager
+def _opened(data: bytes) -> Iterator[sf.SoundFile]:
+    """The file as a SoundFile. A FLAC file is read from a memfd holding a copy of the bytes, for
+    the reason `_encode_24` writes into one: libsndfile decoding FLAC from a BytesIO calls back into
+    Python (and waits for the GIL) for every small block it reads. Other formats are read in large
+    blocks and stay on a BytesIO; so does everything where memfd is missing."""
     memfd_create = getattr(os, "memfd_create", None)
     if memfd_create is None or not data.startswith(b"fLaC"):
-        return sf.read(io.BytesIO(data), dtype="float32", always_2d=True)  # type: ignore[no-any-return]
+        with sf.SoundFile(io.BytesIO(data)) as source:
+            yield source
+        return
     descriptor = memfd_create("amp-decode", os.MFD_CLOEXEC)
     try:
         with os.fdopen(descriptor, "wb", closefd=False) as out:
             out.write(data)
         os.lseek(descriptor, 0, os.SEEK_SET)
-        return sf.read(descriptor, dtype="float32", always_2d=True, closefd=False)  # type: ignore[no-any-return]
+        with sf.SoundFile(descriptor, closefd=False) as source:
+            yield source
     finally:
         os.close(descriptor)
+
+
+def _read_blocks(source: sf.SoundFile) -> AudioBuffer:
+    """Every frame of `source`, block by block, into one (channels, frames) float32 array."""
+    out = np.empty((source.channels, source.frames), dtype=np.float32)
+    block = np.empty((min(_STREAM_CHUNK_FRAMES, max(source.frames, 1)), source.channels), dtype=np.float32)
+    start = 0
+    while start < source.frames:
+        read = source.read(out=block[: source.frames - start], dtype="float32", always_2d=True)
+        if read.shape[0] == 0:
+            break
+        out[:, start : start + read.shape[0]] = read.T
+        start += read.shape[0]
+    return out if start == out.shape[1] else np.ascontiguousarray(out[:, :start])  # a truncated file
 
 
 _STREAM_CHUNK_FRAMES = 1 << 16
@@ -191,35 +219,3 @@ def wav_chunks(
             yield whole[:n].view(np.uint8).reshape(-1, 4)[:, :3].tobytes()
         else:
             yield np.ascontiguousarray(block.T, dtype="<f4").tobytes()
-
-
-def decode_audio_lean(data: bytes, *, what: str = "audio") -> tuple[AudioBuffer, int]:
-    """`decode_audio` for WAV and FLAC, reading blocks straight into the (channels, frames) result:
-    no full-length (frames, channels) intermediate, so a long stem costs its bytes plus one copy.
-    Other formats (whose frame counts may be estimates) go through `decode_audio`."""
-    if not data:
-        raise InvalidAudio(f"{what} is empty (0 bytes)")
-    try:
-        with sf.SoundFile(io.BytesIO(data)) as source:
-            if source.format not in ("WAV", "FLAC"):
-                return decode_audio(data, what=what)
-            out = np.empty((source.channels, source.frames), dtype=np.float32)
-            block = np.empty((_STREAM_CHUNK_FRAMES, source.channels), dtype=np.float32)
-            start = 0
-            while start < source.frames:
-                read = source.read(out=block[: source.frames - start], dtype="float32", always_2d=True)
-                if read.shape[0] == 0:
-                    break
-                out[:, start : start + read.shape[0]] = read.T
-                start += read.shape[0]
-            sample_rate = int(source.samplerate)
-    except sf.LibsndfileError as error:
-        raise InvalidAudio(f"{what} is not a readable audio file ({error.error_string})") from error
-    except (RuntimeError, TypeError, ValueError) as error:
-        raise InvalidAudio(f"{what} is not a readable audio file ({error})") from error
-    if start == 0:
-        raise InvalidAudio(f"{what} has no audio frames")
-    out = out[:, :start]
-    if not bool(np.isfinite(np.sum(out, dtype=np.float64))):
-        raise InvalidAudio(f"{what} contains NaN or infinite samples")
-    return out, sample_rate

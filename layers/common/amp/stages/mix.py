@@ -21,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 from scipy import signal
 
 from amp.analysis.models import ReferenceFeatures, load_reference_features
-from amp.audio_io import SAMPLE_RATE, AudioBuffer, decode_audio, decode_audio_lean, wav_chunks
+from amp.audio_io import SAMPLE_RATE, AudioBuffer, decode_audio, wav_chunks
 from amp.domain import keys
 from amp.domain.errors import InvalidAudio, NotFound
 from amp.domain.job import Job, JobStatus, MasterPreset
@@ -52,7 +52,7 @@ MIX_PASS = 1
 
 
 def _load_stem(ctx: StageContext, key: str, role: str) -> AudioBuffer:
-    audio, sample_rate = decode_audio_lean(ctx.audio.get_bytes(key), what=f"stem {role!r} ({key})")
+    audio, sample_rate = decode_audio(ctx.audio.get_bytes(key), what=f"stem {role!r} ({key})")
     if sample_rate != SAMPLE_RATE:
         audio = np.asarray(signal.resample_poly(audio, SAMPLE_RATE, sample_rate, axis=1), dtype=np.float32)
     return audio
@@ -189,7 +189,7 @@ def _put_wav(ctx: StageContext, key: str, audio: AudioBuffer, subtype: str) -> i
 
 
 def _load_prebus(ctx: StageContext, key: str, role: str) -> AudioBuffer:
-    audio, _ = decode_audio_lean(ctx.audio.get_bytes(key), what=f"pre-bus stem {role!r} ({key})")
+    audio, _ = decode_audio(ctx.audio.get_bytes(key), what=f"pre-bus stem {role!r} ({key})")
     return audio
 
 
