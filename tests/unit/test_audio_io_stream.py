@@ -9,14 +9,19 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from amp.audio_io import decode_audio, encode_flac, encode_wav, wav_chunks
+from amp.audio_io import decode_audio, encode_flac, encode_wav, quantize_24, wav_chunks
 from amp.domain.errors import InvalidAudio
 
 
 @pytest.mark.parametrize("frames", [1, 4_099, 70_001])
-def test_pcm_24_chunks_are_the_bytes_encode_wav_writes(frames: int) -> None:
+def test_pcm_24_chunks_are_the_bytes_libsndfile_writes(frames: int) -> None:
+    """`encode_wav` writes PCM_24 through `wav_chunks`: the same bytes as libsndfile's own WAV writer
+    given `quantize_24`'s samples, at any chunk size."""
     audio = (np.random.default_rng(frames).standard_normal((2, frames)) * 0.4).astype(np.float32)
-    assert b"".join(wav_chunks(audio, 44_100, "PCM_24", chunk_frames=4_096)) == encode_wav(audio)
+    buffer = io.BytesIO()
+    sf.write(buffer, quantize_24(audio), 44_100, subtype="PCM_24", format="WAV")
+    assert b"".join(wav_chunks(audio, 44_100, "PCM_24", chunk_frames=4_096)) == buffer.getvalue()
+    assert encode_wav(audio) == buffer.getvalue()
 
 
 def test_float_chunks_keep_unbounded_float32_samples_exactly() -> None:

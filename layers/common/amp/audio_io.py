@@ -53,19 +53,17 @@ def quantize_24(audio: AudioBuffer) -> npt.NDArray[np.int32]:
     return out
 
 
-def _encode_24(audio: AudioBuffer, sample_rate: int, file_format: str, **options: float) -> bytes:
-    """`quantize_24`'s samples as a 24-bit file. FLAC is written by libsndfile into an anonymous
-    in-memory file (Linux memfd) rather than a BytesIO: through a BytesIO each of libFLAC's ~2,000
-    frame writes per 180 s stem is a Python callback that must take the GIL, which the Map's other
-    threads hold while they render (2 encodes beside a GIL-bound thread: 1.18 s -> 0.85 s wall). A
-    WAV is written in a few large blocks, so it stays on a BytesIO (a memfd costs it +0.03 CPU-s per
-    180 s stem in page allocation). Same bytes either way (a test compares); BytesIO where memfd is
-    missing."""
+def _encode_flac_24(audio: AudioBuffer, sample_rate: int, **options: float) -> bytes:
+    """`quantize_24`'s samples as a 24-bit FLAC, written by libsndfile into an anonymous in-memory
+    file (Linux memfd) rather than a BytesIO: through a BytesIO each of libFLAC's ~2,000 frame
+    writes per 180 s stem is a Python callback that must take the GIL, which the Map's other
+    threads hold while they render (2 encodes beside a GIL-bound thread: 1.18 s -> 0.85 s wall).
+    Same bytes either way (a test compares); BytesIO where memfd is missing."""
     samples = quantize_24(audio)
     memfd_create = getattr(os, "memfd_create", None)
-    if memfd_create is None or file_format != "FLAC":
+    if memfd_create is None:
         buffer = io.BytesIO()
-        sf.write(buffer, samples, sample_rate, subtype="PCM_24", format=file_format, **options)
+        sf.write(buffer, samples, sample_rate, subtype="PCM_24", format="FLAC", **options)
         return buffer.getvalue()
     descriptor = memfd_create("amp-encode", os.MFD_CLOEXEC)
     try:
@@ -75,7 +73,7 @@ def _encode_24(audio: AudioBuffer, sample_rate: int, file_format: str, **options
             sample_rate,
             samples.shape[1],
             "PCM_24",
-            format=file_format,
+            format="FLAC",
             closefd=False,
             **options,
         ) as out:
@@ -87,10 +85,11 @@ def _encode_24(audio: AudioBuffer, sample_rate: int, file_format: str, **options
 
 def encode_wav(audio: AudioBuffer, sample_rate: int = SAMPLE_RATE, subtype: str = "PCM_24") -> bytes:
     """Encode (channels, frames) float audio as WAV. Deterministic: same samples, same bytes.
-    PCM_24 goes through `quantize_24`, so it holds exactly the samples `encode_flac` holds."""
+    PCM_24 is quantised as `quantize_24` does, so it holds exactly the samples `encode_flac` holds;
+    PCM_24 and FLOAT are written by `wav_chunks`, other subtypes by libsndfile."""
     _check_shape(audio)
-    if subtype == "PCM_24":
-        return _encode_24(audio, sample_rate, "WAV")
+    if subtype in _WAV_FORMATS:  # PCM_24 and float32: our own writer (deterministic, no PEAK chunk)
+        return b"".join(wav_chunks(audio, sample_rate, subtype))
     buffer = io.BytesIO()
     sf.write(buffer, np.ascontiguousarray(audio.T), sample_rate, subtype=subtype, format="WAV")
     return buffer.getvalue()
@@ -103,7 +102,7 @@ def encode_flac(audio: AudioBuffer, sample_rate: int = SAMPLE_RATE, *, level: in
     if not 0 <= level <= 8:
         raise ValueError(f"FLAC levels are 0..8, got {level}")
     _check_shape(audio)
-    return _encode_24(audio, sample_rate, "FLAC", compression_level=level / 8)
+    return _encode_flac_24(audio, sample_rate, compression_level=level / 8)
 
 
 def decode_audio(data: bytes, *, what: str = "audio") -> tuple[AudioBuffer, int]:
@@ -135,7 +134,7 @@ def decode_audio(data: bytes, *, what: str = "audio") -> tuple[AudioBuffer, int]
 @contextlib.contextmanager
 def _opened(data: bytes) -> Iterator[sf.SoundFile]:
     """The file as a SoundFile. A FLAC file is read from a memfd holding a copy of the bytes, for
-    the reason `_encode_24` writes into one: libsndfile decoding FLAC from a BytesIO calls back into
+    the reason `_encode_flac_24` writes into one: libsndfile decoding FLAC from a BytesIO calls back into
     Python (and waits for the GIL) for every small block it reads. Other formats are read in large
     blocks and stay on a BytesIO; so does everything where memfd is missing."""
     memfd_create = getattr(os, "memfd_create", None)
