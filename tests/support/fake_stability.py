@@ -52,12 +52,24 @@ class Behaviour:
     latency_s: tuple[float, float] = (0.01, 0.05)
 
 
+@dataclass(frozen=True)
+class Answer:
+    """What the fake "model" did to one init clip: the truth a conformer's time map is checked
+    against (clip sample = lead_in_frames + guide sample x (1 + drift))."""
+
+    drift: float
+    lead_in_frames: int
+    semitones: float
+
+
 @dataclass
 class FakeStability:
     api_key: str = "sk-fake-stability-key"
     credits: float = 10_000.0
     behaviour: Behaviour = field(default_factory=Behaviour)
     requests: list[SeenRequest] = field(default_factory=list)
+    answers: list[Answer] = field(default_factory=list)
+    """Audio-to-audio answers in the order they were made (the truth, for benches and tests)."""
     _failures: deque[int] = field(default_factory=deque)
     _recent: deque[float] = field(default_factory=deque)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -113,7 +125,7 @@ class FakeStability:
         fields, audio = _multipart(lower.get("content-type", ""), body)
         status, answer_headers, payload = self._answer(path, lower, fields, audio)
         with self._lock:
-            self.requests.append(SeenRequest(path, fields, audio, status))
+            self.requests.append(SeenRequest(path, fields or {}, audio, status))
         return status, answer_headers, payload
 
     def _answer(
@@ -189,6 +201,8 @@ class FakeStability:
         played = np.asarray(played, dtype=np.float32)
         played = _new_timbre(np.repeat(played, 2, axis=0) if mono else played, strength, rng)
         lead_in = np.zeros((2, int(rng.uniform(*self.behaviour.lead_in_s) * SAMPLE_RATE)), np.float32)
+        with self._lock:
+            self.answers.append(Answer(drift, lead_in.shape[1], semitones))
         return _fit(np.concatenate([lead_in, played], axis=1), int(duration_s * SAMPLE_RATE))
 
     def model_text_to_audio(self, prompt: str, duration_s: float, rng: np.random.Generator) -> AudioBuffer:

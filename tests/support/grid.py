@@ -3,10 +3,15 @@
 46 ms Hann window every 1.45 ms, cross-correlated within each beat. Tests and bench/conform.py use
 it to check that conformed stems sit on the guide's grid."""
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import numpy.typing as npt
 
 from amp.audio_io import SAMPLE_RATE
+
+if TYPE_CHECKING:
+    from tests.support.fake_stability import Answer
 
 HOP = 64
 ATTACK_WINDOW = 2048
@@ -75,4 +80,22 @@ def beat_offsets_ms(
                 offset = 0.5 * (left - right) / curvature
         lag_ms = (peak + offset - search) * HOP / SAMPLE_RATE * 1000.0
         out.append((k * beat * HOP / SAMPLE_RATE, lag_ms))
+    return out
+
+
+def time_map_errors_ms(
+    answer: "Answer", *, tempo_ratio: float, shift_s: float, bpm: float, duration_s: float
+) -> list[tuple[float, float]]:
+    """(beat time s, ms) for every beat of a conformed clip: how far the time map conforming applied
+    (its reported tempo_ratio and shift_s) puts the beat from where the fake model really played it
+    (its recorded drift and lead-in). The truth, not a measurement of the audio: it holds for a pad,
+    whose per-beat attacks are texture (beat_offsets_ms reads up to ~38 ms on a pad stretched back
+    by the exact inverse of the fake's drift), as for a drum kit."""
+    ratio = 1.0 / tempo_ratio  # clip seconds per guide second, as conforming measured it
+    out = []
+    for k in range(int(duration_s * bpm / 60.0) + 1):
+        t = k * 60.0 / bpm
+        clip_s = (t + shift_s) * ratio
+        guide_s = (clip_s - answer.lead_in_frames / SAMPLE_RATE) / (1.0 + answer.drift)
+        out.append((t, (guide_s - t) * 1000.0))
     return out
