@@ -11,6 +11,7 @@ from amp.domain.spec import Role
 from amp.prompt.parser import parse_prompt
 from amp.providers.stability import MAX_DURATION_S, SECTION_LIMIT_S, RequestPacer, StabilityProvider
 from tests.support.fake_stability import Behaviour, FakeStability
+from tests.support.grid import time_map_errors_ms
 from tests.support.loops import max_distant_similarity
 
 LOOP_THRESHOLD = 0.9
@@ -35,6 +36,7 @@ def test_a_200_s_song_is_continued_past_190_s_and_repeats_no_stretch_of_itself()
         )
         stems = {role: provider.render_stem(spec, role) for role in (Role.BASS, Role.CHORDS)}
         requests = list(fake.requests)
+        answers = list(fake.answers)
     assert len(requests) == 4 and all(float(r.fields["duration"]) <= MAX_DURATION_S for r in requests)
     for stem in stems.values():
         assert stem.audio.shape == (2, round(spec.duration_s * SAMPLE_RATE))  # 200 s asked: whole bars
@@ -44,6 +46,19 @@ def test_a_200_s_song_is_continued_past_190_s_and_repeats_no_stretch_of_itself()
         # The second request starts a bar before the first ended: it continues the model's own bar.
         assert abs(sections[1]["start_s"] - (sections[0]["end_s"] - bar_s)) <= 1e-3
         assert all(s["corrections"]["method"] == "guide" for s in sections)
+    # Every beat of every section where the fake model really played it, to 10 ms (the 170 s
+    # section too: a ratio 1e-4 off would be 17 ms by its end).
+    reported = [s for stem in stems.values() if stem.report for s in stem.report["sections"]]
+    for answer, section in zip(answers, reported, strict=True):
+        corrections = section["corrections"]
+        errors = time_map_errors_ms(
+            answer,
+            tempo_ratio=corrections["tempo_ratio"],
+            shift_s=corrections["shift_s"],
+            bpm=spec.bpm,
+            duration_s=section["end_s"] - section["start_s"],
+        )
+        assert max(abs(error) for _, error in errors) <= 10.0, (section, answer)
     # The first request's own repeats (verse 2 = verse 1 in the score) are the composer's; the loop
     # the old provider made was the audio past the first request copying earlier audio.
     continued_from_s = min(stem.report["sections"][1]["start_s"] for stem in stems.values() if stem.report)

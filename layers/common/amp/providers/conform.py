@@ -8,7 +8,9 @@ grid every other stage (mix, QA, markers, MIDI) assumes. Conforming makes them o
 
 How, with the guide (the procedural stem the clip was generated from, which sits on the grid by
 construction): the onset-strength envelopes (spectral flux, so chord changes count as well as hits)
-of clip and guide are matched over a grid of tempo ratios and lead-in lags, then refined by fitting
+of clip and guide are matched over a grid of tempo ratios and lead-in lags, every 2 s window of the
+guide voting for where it lands, with the lead-in held within half a beat of the one the first
+sounds imply (so a part that repeats every beat cannot lock a beat off); then refined by fitting
 a line through the local lags of windows across the clip (clip time = ratio x guide time + lead-in),
 which pins the ratio to well under 0.1% on a 20 s clip. The key offset is the rotation of the clip's
 mean chroma that best matches the guide's. Without a guide (whole-mix generation) the analysis
