@@ -62,7 +62,7 @@ def test_a_200_s_song_is_continued_past_190_s_and_repeats_no_stretch_of_itself()
     # The first request's own repeats (verse 2 = verse 1 in the score) are the composer's; the loop
     # the old provider made was the audio past the first request copying earlier audio.
     continued_from_s = min(stem.report["sections"][1]["start_s"] for stem in stems.values() if stem.report)
-    mix = sum(stem.audio for stem in stems.values())
+    mix = np.sum([stem.audio for stem in stems.values()], axis=0, dtype=np.float32)
     section_s = 4 * bar_s
     peaks = {}
     for what, audio in [*((role.value, stem.audio) for role, stem in stems.items()), ("mix", mix)]:
