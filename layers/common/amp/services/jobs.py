@@ -12,14 +12,8 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function
-from aws_lambda_powertools.utilities.idempotency.exceptions import (
-    IdempotencyAlreadyInProgressError,
-    IdempotencyValidationError,
-)
-from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePersistenceLayer
 from pydantic import TypeAdapter, ValidationError
 
 from amp.config import Settings
@@ -48,6 +42,10 @@ from amp.domain.ports import AudioStore, JobLauncher, JobPage, JobStore
 from amp.domain.stems_zip import iter_stems_zip, stems_zip_members
 from amp.observability import logger
 from amp.services.edits import Lineage, child_job, lineage
+
+if TYPE_CHECKING:  # powertools' idempotency package imports boto3 (its DynamoDB layer) on import:
+    # only a service built with an idempotency store (the API) loads it, not the CLI or batch
+    from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePersistenceLayer
 
 EDIT_ADAPTER: TypeAdapter[Edit] = TypeAdapter(Edit)
 
@@ -152,7 +150,7 @@ class JobService:
         audio: AudioStore,
         launcher: JobLauncher,
         settings: Settings,
-        idempotency_store: BasePersistenceLayer | None = None,
+        idempotency_store: "BasePersistenceLayer | None" = None,
     ) -> None:
         self.jobs = jobs
         self.audio = audio
@@ -160,6 +158,8 @@ class JobService:
         self.settings = settings
         self._create_once: Callable[..., dict[str, Any]] | None = None
         if idempotency_store is not None:
+            from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function
+
             config = IdempotencyConfig(
                 event_key_jmespath="[owner, idempotency_key]",
                 payload_validation_jmespath="request",
@@ -208,6 +208,11 @@ class JobService:
         """Run the create once per (owner, key): a repeat (even a concurrent one) gets the first job;
         the same key with another request is refused."""
         assert self._create_once is not None  # the callers checked
+        from aws_lambda_powertools.utilities.idempotency.exceptions import (  # loaded with _create_once
+            IdempotencyAlreadyInProgressError,
+            IdempotencyValidationError,
+        )
+
         claim = {"owner": owner, "idempotency_key": idempotency_key, "request": request}
         deadline = time.monotonic() + DUPLICATE_WAIT_S
         delay_s = 0.05
