@@ -224,6 +224,28 @@ def wav_chunks(
             np.rint(scaled[:n], out=scaled[:n])
             np.clip(scaled[:n], -_FULL_SCALE_24, _FULL_SCALE_24 - 1, out=scaled[:n])
             np.copyto(whole[:n], scaled[:n], casting="unsafe")
-            yield whole[:n].view(np.uint8).reshape(-1, 4)[:, :3].tobytes()
+            yield _pack_24(whole[:n].reshape(-1))
         else:
             yield np.ascontiguousarray(block.T, dtype="<f4").tobytes()
+
+
+def _pack_24(samples: npt.NDArray[np.int32]) -> bytes:
+    """The low three bytes of each little-endian int32 sample, packed: 24-bit PCM.
+
+    Four samples (16 bytes) make three uint32 words (12 bytes), shifted and masked as whole
+    columns: the same bytes as taking 3 of every 4 bytes through a strided uint8 view, which numpy
+    copies one byte at a time: `wav_chunks` PCM_24 of a 180 s stereo file 0.26 -> 0.13 CPU-s."""
+    whole = samples.size // 4 * 4
+    words = samples[:whole].view("<u4").reshape(-1, 4)
+    packed = np.empty((words.shape[0], 3), dtype="<u4")
+    np.bitwise_and(words[:, 0], 0xFFFFFF, out=packed[:, 0])
+    packed[:, 0] |= words[:, 1] << 24
+    np.right_shift(words[:, 1], 8, out=packed[:, 1])
+    packed[:, 1] &= 0xFFFF
+    packed[:, 1] |= words[:, 2] << 16
+    np.right_shift(words[:, 2], 16, out=packed[:, 2])
+    packed[:, 2] &= 0xFF
+    packed[:, 2] |= words[:, 3] << 8
+    if whole == samples.size:
+        return packed.tobytes()
+    return packed.tobytes() + samples[whole:].view(np.uint8).reshape(-1, 4)[:, :3].tobytes()

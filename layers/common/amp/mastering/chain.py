@@ -28,6 +28,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import ndimage, signal
 
+from amp.analysis import iir
 from amp.analysis.levels import (
     SILENCE_LUFS,
     amplitude_to_db,
@@ -192,7 +193,7 @@ def pre_limiter(audio: AudioBuffer, sample_rate: int, eq_gains_db: Mapping[str, 
         else ()
     )
     sos = _pre_limiter_sos(sample_rate, gains)
-    return np.asarray(signal.sosfilt(sos, audio, axis=1), dtype=np.float32)
+    return np.asarray(iir.sosfilt(sos, audio)[0], dtype=np.float32)  # no subnormals in silence
 
 
 @dataclass(frozen=True)

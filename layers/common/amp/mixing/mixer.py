@@ -21,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import signal
 
+from amp.analysis import iir
 from amp.analysis.levels import (
     SILENCE_LUFS,
     db_to_amplitude,
@@ -130,12 +131,12 @@ def pan_gains(pan: float) -> tuple[float, float]:
 
 def _highpass(audio: AudioBuffer, cutoff_hz: float, sample_rate: int) -> AudioBuffer:
     sos = signal.butter(2, cutoff_hz, btype="highpass", fs=sample_rate, output="sos")
-    return np.asarray(signal.sosfilt(sos, audio, axis=1), dtype=np.float32)
+    return np.asarray(iir.sosfilt(sos, audio)[0], dtype=np.float32)
 
 
 def _lowpass(audio: AudioBuffer, cutoff_hz: float, sample_rate: int) -> AudioBuffer:
     sos = signal.butter(4, cutoff_hz, btype="lowpass", fs=sample_rate, output="sos")
-    return np.asarray(signal.sosfilt(sos, audio, axis=1), dtype=np.float32)
+    return np.asarray(iir.sosfilt(sos, audio)[0], dtype=np.float32)
 
 
 def sidechain_active(genre: str, roles: Iterable[str]) -> bool:
@@ -225,7 +226,7 @@ def channel_strip(
     for start in range(0, frames, chunk):
         block = _stereo_block(stem, start, min(frames, start + chunk))
         if highpass is not None:
-            filtered, state = signal.sosfilt(highpass, block, axis=1, zi=state)
+            filtered, state = iir.sosfilt(highpass, block, zi=state)  # no subnormals in rests
             block = filtered
         audio[:, start : start + block.shape[1]] = block
         if meter is not None:
@@ -263,7 +264,9 @@ class _HopMeter:
         self.carry = np.zeros(0, dtype=np.float32)
 
     def add(self, block: AudioBuffer) -> None:
-        weighted, self.state = signal.sosfilt(self.sos, block, axis=1, zi=self.state)
+        weighted, state = iir.sosfilt(self.sos, block, zi=self.state)
+        assert state is not None
+        self.state = state
         power = np.asarray(np.einsum("cn,cn,c->n", weighted, weighted, self.gains), dtype=np.float32)
         if self.carry.size:
             power = np.concatenate([self.carry, power])
