@@ -21,6 +21,7 @@ import threading
 import time
 from collections import defaultdict
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
@@ -115,6 +116,24 @@ def _table(fresh: dict[str, Any], swap: dict[str, Any], song_s: float) -> list[s
     return lines
 
 
+def _prebus_reused(audio: Any, parent: Any, child: Any) -> list[str]:
+    """The roles whose pre-bus stem the swap took from the parent: the same test the mix stage makes
+    (`stages.mix._StripPlan.reusable`), a strip signature equal to the parent's, read from both
+    jobs' published manifests (`prebus/strips.json`)."""
+    from amp.stages.mix import _load_manifest  # the stage's own reader: "self/" tokens resolved
+
+    reader = SimpleNamespace(audio=audio)  # all it reads of a StageContext
+    manifests = []
+    for job in (parent, child):
+        artifact = job.artifact("strips")
+        manifest = _load_manifest(reader, artifact.key, job) if artifact is not None else None  # type: ignore[arg-type]
+        if manifest is None:
+            return []
+        manifests.append(manifest)
+    mine, theirs = manifests[1].roles, manifests[0].roles
+    return sorted(role for role, record in mine.items() if role in theirs and theirs[role] == record)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=float, default=180.0)
@@ -162,6 +181,10 @@ def main() -> int:
         rendered_bytes = sum(
             a.size_bytes for a in child.artifacts if a.kind == "source_stem" and a.role == args.role
         )
+        prebus_reused = _prebus_reused(application.audio, parent, child)
+        prebus_bytes = sum(
+            a.size_bytes for a in child.artifacts if a.kind == "prebus_stem" and a.role in prebus_reused
+        )
 
     print(
         f"{args.duration:g} s song, {len(parent.spec.roles())} stems; swap {args.role} for {args.instrument}; "
@@ -178,6 +201,10 @@ def main() -> int:
     print(
         f"reused (copied, not rendered): {', '.join(r.value for r in reused)}: {reused_bytes / 1e6:.1f} MB; "
         f"rendered: {args.role} {rendered_bytes / 1e6:.1f} MB"
+    )
+    print(
+        f"pre-bus stems reused (strip signature unchanged, copied, not stripped): "
+        f"{', '.join(prebus_reused) or 'none'}: {prebus_bytes / 1e6:.1f} MB"
     )
     return 0
 
