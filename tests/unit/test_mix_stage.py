@@ -235,3 +235,22 @@ def test_the_mix_stage_never_imports_librosa_or_matplotlib() -> None:
     env = {**os.environ, "PYTHONPATH": f"{root / 'layers' / 'common'}{os.pathsep}{root}"}
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_a_post_fader_stem_that_fails_to_write_fails_the_stage(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The post-fader stems are written on a second thread beside the master: an error there is the
+    stage's error (raised after the master), not lost with the thread."""
+    ctx = stage_context()
+    job = _job(ctx)
+    payload = _payload(ctx, job)
+    put_stream = ctx.audio.put_stream
+    failing = keys.mixed_stem_key(OWNER, job.id, 1, "bass")
+
+    def put_or_fail(key: str, *args: object, **kwargs: object) -> int:
+        if key == failing:
+            raise OSError("disk full")
+        return put_stream(key, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ctx.audio, "put_stream", put_or_fail)
+    with pytest.raises(OSError, match="disk full"):
+        mix.run(payload, ctx)
