@@ -79,7 +79,7 @@ def main() -> int:
         spec = parse_prompt(request.prompt, options=request.options("streaming"), seed_source=prompt)
         stems = {role.value: provider.render_stem(spec, role).audio for role in spec.roles()}
         mixed = mix_stems(stems, SAMPLE_RATE, spec.genre)
-        mastered, _ = master_mix(mixed, "streaming", MasterAdjustments())
+        mastered, _ = master_mix(mixed.mix, mixed.sample_rate, "streaming", MasterAdjustments())
         form = form_of(spec)
         struck = struck_downbeats(provider.compose(spec), spec.seed)
         timings = section_timings(mastered.audio, SAMPLE_RATE, form, struck)

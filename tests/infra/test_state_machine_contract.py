@@ -15,7 +15,7 @@ import pytest
 from pydantic import BaseModel
 
 from amp.domain import errors as domain_errors
-from amp.domain.stage_io import MasteringSettings, StepError
+from amp.domain.stage_io import MasteringSettings, StageTimeouts, StepError
 from amp.orchestration.asl import ReferencePath
 from amp.orchestration.local_pipeline import (
     definition_path,
@@ -336,3 +336,25 @@ def test_statelint_catches_a_broken_definition(tmp_path: Path) -> None:
     )
     assert lint.returncode != 0
     assert "Nowhere" in lint.stdout + lint.stderr
+
+
+LENGTH_TIMED = [(name, state) for name, state, _ in TASKS if state.get("TimeoutSecondsPath")]
+
+
+@pytest.mark.parametrize(("name", "state"), LENGTH_TIMED, ids=[name for name, _ in LENGTH_TIMED])
+def test_a_ten_minute_songs_task_timeout_fits_inside_its_functions_timeout(
+    name: str, state: dict[str, Any]
+) -> None:
+    """Issue 16: the timeouts follow the length, and the longest song (600 s) must get its whole task
+    budget; a Lambda timeout below it would kill the stage before the state machine gives up."""
+    budget = StageTimeouts.for_length(600).model_dump()
+    # "$.parse.timeouts.mix_s" names its field; the Map's "$.timeout_s" carries generate_s
+    field = state["TimeoutSecondsPath"].rsplit(".", 1)[-1]
+    seconds = budget.get(field, budget["generate_s"])
+    (placeholder,) = placeholders(state["Resource"])
+    function_id = SUBSTITUTIONS[placeholder]["Fn::GetAtt"][0]
+    properties = TEMPLATE["Resources"][function_id]["Properties"]
+    timeout = properties.get("Timeout", TEMPLATE["Globals"]["Function"].get("Timeout"))
+    assert seconds <= timeout <= 900, (
+        f"{name}: {seconds} s task budget, {function_id} times out at {timeout} s"
+    )

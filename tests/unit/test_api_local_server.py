@@ -204,3 +204,15 @@ def test_keyless_requests_from_other_sites_or_rebound_hosts_are_refused(loopback
         headers={"Origin": "https://evil.example", "Authorization": f"Bearer {api_key}"},
     )
     assert with_key.status_code == 200
+
+
+def test_amp_serve_answers_a_bad_plan_with_a_422_naming_the_field_and_starts_nothing(
+    loopback: Running,
+) -> None:
+    """Issue 16's bad input over real HTTP (what `amp serve` + curl sees), not only the handler call."""
+    sections = [{"name": "verse", "bars": 4}] * 3 + [{"name": "drop", "bars": 0}]
+    response = httpx.post(f"{loopback.url}/jobs", json={"prompt": "techno", "plan": {"sections": sections}})
+    assert response.status_code == 422
+    fields = {problem["field"] for problem in response.json()["error"]["details"]["fields"]}
+    assert "plan.sections[3].bars" in fields
+    assert loopback.launcher.started == []
