@@ -5,7 +5,7 @@ Runs one job through the local pipeline (the real ASL file), keeps the payload t
 state received, then runs the QA stage on it again `--repeat` times in this warm process (the first
 run inside the job pays the one-off costs: imports, first calls). --profile prints the
 top cProfile entries of one warm run. Each warm run also prints the CPU time of the stage's
-main thread and of its analysis thread (tempo, key, balance, pictures, form checks): the larger
+main thread and of its analysis thread (tempo, key, balance, pictures; the form checks run on the main thread): the larger
 is the stage's time on two idle cores. --breakdown times each part of the stage (decode, every check,
 each plot) on the same decoded audio, best of `--repeat`, wall and CPU seconds.
 """
@@ -48,7 +48,6 @@ def _count_worker_cpu(qa: Any) -> list[float]:
 
     qa.features = _Patched(qa.features, analyse_music=counted(qa.features.analyse_music))
     qa.plots = _Patched(qa.plots, draw=counted(qa.plots.draw))
-    qa._form_checks = counted(qa._form_checks)
     return spent
 
 
