@@ -3,7 +3,7 @@
 46 ms Hann window every 1.45 ms, cross-correlated within each beat. Tests and bench/conform.py use
 it to check that conformed stems sit on the guide's grid."""
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -98,4 +98,25 @@ def time_map_errors_ms(
         clip_s = (t + shift_s) * ratio
         guide_s = (clip_s - answer.lead_in_frames / SAMPLE_RATE) / (1.0 + answer.drift)
         out.append((t, (guide_s - t) * 1000.0))
+    return out
+
+
+def worst_section_map_errors_ms(
+    answers: "list[Answer]", sections: list[dict[str, Any]], bpm: float
+) -> list[tuple[dict[str, Any], "Answer", float]]:
+    """(section, answer, worst ms) for each conformed section of a stem report against the fake's
+    answer it came from (zipped in request order): `time_map_errors_ms` over every beat of it, the
+    figure the guided and long-song tests bound by the 10 ms grid tolerance."""
+    assert len(sections) == len(answers), (len(sections), len(answers))
+    out = []
+    for answer, section in zip(answers, sections, strict=True):
+        corrections = section["corrections"]
+        errors = time_map_errors_ms(
+            answer,
+            tempo_ratio=corrections["tempo_ratio"],
+            shift_s=corrections["shift_s"],
+            bpm=bpm,
+            duration_s=section["end_s"] - section["start_s"],
+        )
+        out.append((section, answer, max(abs(error) for _, error in errors)))
     return out

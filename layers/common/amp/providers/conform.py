@@ -208,12 +208,7 @@ def local_lags(clip: Envelope, guide: Envelope, ratio: float, lead: float, *, se
         if base < 0 or base + length + 2 * search > clip.values.size:
             continue
         region = clip.values[base : base + length + 2 * search]
-        correlation = signal.correlate(region, piece, mode="valid")
-        sums = np.concatenate([[0.0], np.cumsum(region)])
-        squares = np.concatenate([[0.0], np.cumsum(region**2)])
-        local_sum = sums[length:] - sums[:-length]
-        local_energy = np.maximum(squares[length:] - squares[:-length] - local_sum**2 / length, 1e-12)
-        normalised = correlation / (piece_norm * np.sqrt(local_energy))
+        normalised = _normalised_correlation(region, piece, piece_norm)
         peak = int(np.argmax(normalised))
         if float(normalised[peak]) < MIN_MATCH:
             continue
@@ -285,12 +280,7 @@ def _window_votes(
         if high - low < length:
             continue
         region = clip[low:high]
-        correlation = signal.correlate(region, piece, mode="valid")
-        sums = np.concatenate([[0.0], np.cumsum(region)])
-        squares = np.concatenate([[0.0], np.cumsum(region**2)])
-        local_sum = sums[length:] - sums[:-length]
-        local_energy = np.maximum(squares[length:] - squares[:-length] - local_sum**2 / length, 1e-12)
-        normalised = correlation / (piece_norm * np.sqrt(local_energy))
+        normalised = _normalised_correlation(region, piece, piece_norm)
         curve = np.full(leads, -1.0)
         curve[low - base : low - base + normalised.size] = normalised
         slack = int(np.ceil(0.5 * COARSE_RATIO_STEP * start))
@@ -604,3 +594,17 @@ def _conform_to_beats(
         method="beats",
     )
     return Conformed(_shift_and_fit(stretched, lead_in_frames, frames), corrections)
+
+
+def _normalised_correlation(region: FloatArray, piece: FloatArray, piece_norm: float) -> FloatArray:
+    """Pearson correlation of `piece` (already zero-mean, of norm `piece_norm`) at every lag inside
+    `region`: the raw correlation divided by each window's own deviation, from running sums, so a
+    loud passage of the clip does not outvote a matching quiet one."""
+    length = piece.size
+    correlation: FloatArray = signal.correlate(region, piece, mode="valid")
+    sums = np.concatenate([[0.0], np.cumsum(region)])
+    squares = np.concatenate([[0.0], np.cumsum(region**2)])
+    local_sum = sums[length:] - sums[:-length]
+    local_energy = np.maximum(squares[length:] - squares[:-length] - local_sum**2 / length, 1e-12)
+    normalised: FloatArray = correlation / (piece_norm * np.sqrt(local_energy))
+    return normalised
