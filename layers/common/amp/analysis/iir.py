@@ -22,19 +22,23 @@ DC_OFFSET = 1e-10
 """Far above the subnormal range (< 1.2e-38 in float32) and far below audio (a 24-bit step is 6e-8)."""
 
 
-def sosfilt(
-    sos: npt.NDArray[np.floating],
-    audio: npt.NDArray[np.floating],
-    *,
-    zi: npt.NDArray[np.floating] | None = None,
-) -> tuple[npt.NDArray[np.floating], npt.NDArray[np.floating] | None]:
-    """`scipy.signal.sosfilt(sos, audio, axis=-1, zi=zi)` on `audio + DC_OFFSET`, computed in the
-    type scipy would filter in (float32 for float32 sections and audio, float64 otherwise).
-    Returns (filtered, final state), the state None when `zi` is None. Carry the state from block
-    to block to filter a long signal in parts: the offset is added to every part alike."""
+def _shifted(sos: npt.NDArray[np.floating], audio: npt.NDArray[np.floating]) -> npt.NDArray[np.floating]:
+    """`audio + DC_OFFSET` in the type scipy would filter in (float32 for float32 sections and
+    audio, float64 otherwise)."""
     dtype = np.result_type(sos, audio, np.float32)
-    shifted = np.add(audio, dtype.type(DC_OFFSET), dtype=dtype)
-    if zi is None:
-        return np.asarray(signal.sosfilt(sos, shifted, axis=-1)), None
-    filtered, state = signal.sosfilt(sos, shifted, axis=-1, zi=zi)
+    shifted: npt.NDArray[np.floating] = np.add(audio, dtype.type(DC_OFFSET), dtype=dtype)
+    return shifted
+
+
+def sosfilt(sos: npt.NDArray[np.floating], audio: npt.NDArray[np.floating]) -> npt.NDArray[np.floating]:
+    """`scipy.signal.sosfilt(sos, audio, axis=-1)` on `audio + DC_OFFSET`."""
+    return np.asarray(signal.sosfilt(sos, _shifted(sos, audio), axis=-1))
+
+
+def sosfilt_block(
+    sos: npt.NDArray[np.floating], audio: npt.NDArray[np.floating], zi: npt.NDArray[np.floating]
+) -> tuple[npt.NDArray[np.floating], npt.NDArray[np.floating]]:
+    """(filtered, final state): `sosfilt` of one part of a long signal, from the state the part
+    before it left. The offset is added to every part alike, so the parts join as one filter."""
+    filtered, state = signal.sosfilt(sos, _shifted(sos, audio), axis=-1, zi=zi)
     return np.asarray(filtered), np.asarray(state)

@@ -280,7 +280,7 @@ def k_weighting_sos(sample_rate: int) -> npt.NDArray[np.float64]:
 
 def k_weight(audio: AudioBuffer, sample_rate: int) -> npt.NDArray[np.float64]:
     """The K-weighted signal (float64: the power sums that follow need the precision)."""
-    return np.asarray(iir.sosfilt(k_weighting_sos(sample_rate), audio.astype(np.float64))[0])
+    return np.asarray(iir.sosfilt(k_weighting_sos(sample_rate), audio.astype(np.float64)))
 
 
 def k_weighted_power(audio: AudioBuffer, sample_rate: int) -> npt.NDArray[np.float32]:
@@ -290,7 +290,7 @@ def k_weighted_power(audio: AudioBuffer, sample_rate: int) -> npt.NDArray[np.flo
     Filtered and squared in float32 (second-order sections keep the filter exact to ~1e-6, far
     under 0.001 LU) at half float64's cost; the sums over windows are taken in float64."""
     channels = _loudness_channels(audio)
-    weighted, _ = iir.sosfilt(k_weighting_sos(sample_rate).astype(np.float32), channels.astype(np.float32))
+    weighted = iir.sosfilt(k_weighting_sos(sample_rate).astype(np.float32), channels.astype(np.float32))
     channel_gains = np.array([1.0, 1.0, 1.0, 1.41, 1.41], dtype=np.float32)[: weighted.shape[0]]
     return np.asarray(np.einsum("cn,cn,c->n", weighted, weighted, channel_gains), dtype=np.float32)
 

@@ -193,7 +193,7 @@ def pre_limiter(audio: AudioBuffer, sample_rate: int, eq_gains_db: Mapping[str, 
         else ()
     )
     sos = _pre_limiter_sos(sample_rate, gains)
-    return np.asarray(iir.sosfilt(sos, audio)[0], dtype=np.float32)  # no subnormals in silence
+    return np.asarray(iir.sosfilt(sos, audio), dtype=np.float32)  # no subnormals in silence
 
 
 @dataclass(frozen=True)

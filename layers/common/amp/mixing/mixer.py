@@ -131,12 +131,12 @@ def pan_gains(pan: float) -> tuple[float, float]:
 
 def _highpass(audio: AudioBuffer, cutoff_hz: float, sample_rate: int) -> AudioBuffer:
     sos = signal.butter(2, cutoff_hz, btype="highpass", fs=sample_rate, output="sos")
-    return np.asarray(iir.sosfilt(sos, audio)[0], dtype=np.float32)
+    return np.asarray(iir.sosfilt(sos, audio), dtype=np.float32)
 
 
 def _lowpass(audio: AudioBuffer, cutoff_hz: float, sample_rate: int) -> AudioBuffer:
     sos = signal.butter(4, cutoff_hz, btype="lowpass", fs=sample_rate, output="sos")
-    return np.asarray(iir.sosfilt(sos, audio)[0], dtype=np.float32)
+    return np.asarray(iir.sosfilt(sos, audio), dtype=np.float32)
 
 
 def sidechain_active(genre: str, roles: Iterable[str]) -> bool:
@@ -225,8 +225,8 @@ def channel_strip(
     chunk = STRIP_HOPS_PER_CHUNK * hop
     for start in range(0, frames, chunk):
         block = _stereo_block(stem, start, min(frames, start + chunk))
-        if highpass is not None:
-            filtered, state = iir.sosfilt(highpass, block, zi=state)  # no subnormals in rests
+        if highpass is not None and state is not None:  # set together, above
+            filtered, state = iir.sosfilt_block(highpass, block, state)  # no subnormals in rests
             block = filtered
         audio[:, start : start + block.shape[1]] = block
         if meter is not None:
@@ -264,9 +264,7 @@ class _HopMeter:
         self.carry = np.zeros(0, dtype=np.float32)
 
     def add(self, block: AudioBuffer) -> None:
-        weighted, state = iir.sosfilt(self.sos, block, zi=self.state)
-        assert state is not None
-        self.state = state
+        weighted, self.state = iir.sosfilt_block(self.sos, block, self.state)
         power = np.asarray(np.einsum("cn,cn,c->n", weighted, weighted, self.gains), dtype=np.float32)
         if self.carry.size:
             power = np.concatenate([self.carry, power])

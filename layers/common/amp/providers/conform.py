@@ -27,7 +27,7 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, Field
-from scipy import signal
+from scipy import ndimage, signal
 
 from amp.audio_io import SAMPLE_RATE, AudioBuffer
 
@@ -199,9 +199,7 @@ def local_lags(clip: Envelope, guide: Envelope, ratio: float, lead: float, *, se
     ys: list[float] = []
     strengths: list[float] = []
     for start in range(0, max(1, guide.values.size - window + 1), step):
-        piece = _stretched(guide.values[start : start + window], ratio, length)
-        piece = piece - piece.mean()
-        piece_norm = float(np.sqrt(np.sum(piece**2)))
+        piece, piece_norm = _zero_mean(_stretched(guide.values[start : start + window], ratio, length))
         if piece_norm < 1e-6:
             continue
         base = round(ratio * start + lead) - search
@@ -262,16 +260,12 @@ def _window_votes(
     with the clip around where a lead-in of -min_lag..max_lag frames puts it; each window's curve
     (over the lead-in) max-pooled by the slack half a ratio step leaves at its time, and the curves
     summed. (summed curve, windows that had something to match)."""
-    from scipy.ndimage import maximum_filter1d
-
     leads = min_lag + max_lag + 1
     total = np.zeros(leads)
     counted = 0
     length = max(1, round(ratio * window))
     for start in range(0, max(1, guide.size - window + 1), step):
-        piece = _stretched(guide[start : start + window], ratio, length)
-        piece = piece - piece.mean()
-        piece_norm = float(np.sqrt(np.sum(piece**2)))
+        piece, piece_norm = _zero_mean(_stretched(guide[start : start + window], ratio, length))
         if piece_norm < 1e-6:
             continue
         base = round(ratio * start) - min_lag
@@ -285,7 +279,7 @@ def _window_votes(
         curve[low - base : low - base + normalised.size] = normalised
         slack = int(np.ceil(0.5 * COARSE_RATIO_STEP * start))
         if slack:
-            curve = maximum_filter1d(curve, 2 * slack + 1, mode="nearest")
+            curve = ndimage.maximum_filter1d(curve, 2 * slack + 1, mode="nearest")
         total += np.maximum(curve, 0.0)
         counted += 1
     return total, counted
@@ -594,6 +588,13 @@ def _conform_to_beats(
         method="beats",
     )
     return Conformed(_shift_and_fit(stretched, lead_in_frames, frames), corrections)
+
+
+def _zero_mean(piece: FloatArray) -> tuple[FloatArray, float]:
+    """A guide window made zero-mean, and its norm: the two halves of a Pearson correlation the
+    window brings (`_normalised_correlation` takes both)."""
+    centred = piece - piece.mean()
+    return centred, float(np.sqrt(np.sum(centred**2)))
 
 
 def _normalised_correlation(region: FloatArray, piece: FloatArray, piece_norm: float) -> FloatArray:

@@ -61,7 +61,7 @@ MIX_PASS = 1
 OVERLAP_MASTER_MAX_S = 300.0
 """Songs up to this long master while their post-fader stems are written (a second thread); longer
 ones wait for the writes first. The master chain is the stage's memory peak (~1.8 GB for 600 s
-against a 2,048 MB function), and the writes would add a pre-bus stem and the gain curve
+against a 2,304 MB function), and the writes would add a pre-bus stem and the gain curve
 (12 bytes per frame: 320 MB at 600 s) on top of it; at 300 s the overlapped peak stays under the
 strips' and the master's own peak at 600 s."""
 
