@@ -1,28 +1,44 @@
 """The web player's MP3 preview of the final master.
 
 Encoded once, by Publish, from the mix it publishes: encoding it in the mix stage cost ~2 s of LAME
-on every mastering pass, including the passes QA sends back, on the mix stage's critical path."""
+on every mastering pass, including the passes QA sends back, on the mix stage's critical path.
 
-import io
+LAME through `lameenc` (LGPL, a 0.4 MB self-contained wheel) rather than pedalboard's writer:
+pedalboard exposes no encoder speed, and its fixed setting is LAME's -q 3 (measured: the same error
+spectrum as lameenc at quality 3). LAME's default, -q 5, leaves out the slow Huffman-table search
+and amplified noise shaping: ~30% less CPU, with the error within 0.5 dB of -q 3 in every band of a
+dense 180 s mix. -q 7 would halve the CPU again but drops noise shaping: 6-8 dB more error between
+250 Hz and 2 kHz, where ears are keenest (README, "MP3 preview")"""
 
+import lameenc
 import numpy as np
-from pedalboard.io import AudioFile
 
 from amp.audio_io import AudioBuffer, decode_audio
 from amp.domain.errors import InvalidAudio
 from amp.observability import logger
 
 PREVIEW_KBPS = 320
+# LAME's -q: 0 slowest/best .. 9 fastest; see the module docstring.
+PREVIEW_LAME_QUALITY = 5
 
 
-def encode_mp3(audio: AudioBuffer, sample_rate: int, kbps: int = PREVIEW_KBPS) -> bytes:
-    """CBR MP3 (LAME via pedalboard)."""
-    buffer = io.BytesIO()
-    with AudioFile(
-        buffer, "w", samplerate=sample_rate, num_channels=audio.shape[0], format="mp3", quality=kbps
-    ) as f:
-        f.write(np.clip(audio, -1.0, 1.0))
-    return buffer.getvalue()
+def encode_mp3(
+    audio: AudioBuffer, sample_rate: int, kbps: int = PREVIEW_KBPS, quality: int = PREVIEW_LAME_QUALITY
+) -> bytes:
+    """CBR MP3 of a mono or stereo float buffer (channels first). LAME releases the GIL while it
+    encodes, so Publish's copies run beside it."""
+    channels = audio.shape[0]
+    if channels not in (1, 2):
+        raise InvalidAudio(f"an MP3 preview holds 1 or 2 channels, not {channels}")
+    encoder = lameenc.Encoder()
+    encoder.set_bit_rate(kbps)
+    encoder.set_in_sample_rate(sample_rate)
+    encoder.set_channels(channels)
+    encoder.set_quality(quality)
+    # lameenc takes interleaved 16-bit PCM; LAME's own input stage would quantise to its float
+    # format anyway, and 16-bit rounding noise (-98 dBFS) sits far below the MP3's own.
+    pcm = np.rint(np.clip(audio.T, -1.0, 1.0) * np.float32(32767.0)).astype("<i2")
+    return bytes(encoder.encode(pcm.tobytes()) + encoder.flush())
 
 
 def preview_mp3(mix_file: bytes) -> bytes | None:
