@@ -37,7 +37,7 @@ from amp.domain.job import Job, JobOptions
 from amp.domain.qa import MasterAdjustments
 from amp.domain.spec import MusicSpec
 from amp.domain.stage_io import MixOutput, QAInput
-from amp.mastering.preview import preview_mp3
+from amp.mastering.preview import encode_mp3
 from amp.mixing.mixer import mix_stems
 from amp.plots import spectrogram_png, waveform_png
 from amp.prompt import parse_prompt
@@ -157,8 +157,8 @@ def main() -> int:
         print(row(f"master {preset} ({target:g} LUFS)", master_s, track_s))
 
     wav = encode_wav(masters["streaming"][0].audio)
-    _, preview_s = timed(lambda: preview_mp3(wav))
-    print(row("preview: 320 kbps MP3 (in Publish)", preview_s, track_s))
+    _, preview_s = timed(lambda: encode_mp3(masters["streaming"][0].audio, SAMPLE_RATE))
+    print(row("preview: 320 kbps MP3 (in QA, beside the analyses)", preview_s, track_s))
     decoded, decode_s = timed(lambda: decode_any(wav))
     print(row("analysis: decode 24-bit WAV", decode_s, track_s))
     extract_features(

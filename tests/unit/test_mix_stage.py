@@ -1,6 +1,5 @@
 """The mix stage end to end over the local adapters: stems in the store -> post-fader stems, a
-mastered 24-bit mix on target (and the 320 kbps MP3 preview Publish encodes from it), the job moved
-through MIXING/MASTERING, and remaster passes that re-master the stored pre-master without re-mixing."""
+mastered 24-bit mix on target, the job moved through MIXING/MASTERING, and remaster passes that re-master the stored pre-master without re-mixing."""
 
 import io
 import os
@@ -21,10 +20,9 @@ from amp.domain.errors import InvalidAudio, JobCancelled
 from amp.domain.job import Job, JobOptions, JobStatus, MasterPreset
 from amp.domain.qa import MasterAdjustments
 from amp.domain.spec import Instrument, Mode, MusicSpec, Role
-from amp.domain.stage_io import GenerateOutput, MasteringSettings, MixInput, PublishInput
-from amp.mastering.preview import preview_mp3
+from amp.domain.stage_io import GenerateOutput, MasteringSettings, MixInput
 from amp.mixing.mixer import mix_stems
-from amp.stages import mix, publish
+from amp.stages import mix
 from amp.stages.context import StageContext
 from tests.audio.signals import song_stems
 
@@ -93,30 +91,6 @@ def test_post_fader_stems_are_24_bit_and_sum_to_the_premaster_mix() -> None:
     premaster = mix_stems(raw, SAMPLE_RATE, "techno").mix
     # 24-bit quantisation of four stems: at most 4 * 2^-24 per sample.
     assert np.max(np.abs(stem_sum - premaster)) < 4 * 2.0**-23
-
-
-def test_preview_is_a_320_kbps_mp3_of_the_mix() -> None:
-    ctx = stage_context()
-    job = _job(ctx)
-    out = mix.run(_payload(ctx, job), ctx)
-    data = preview_mp3(ctx.audio.get_bytes(out.mix_key))
-    assert data is not None
-    info = sf.info(io.BytesIO(data))
-    assert info.format == "MP3"
-    kbps = len(data) * 8 / info.duration / 1000
-    assert 300 <= kbps <= 340
-
-
-def test_publish_lists_the_preview_it_encodes_from_the_final_master() -> None:
-    ctx = stage_context()
-    job = _job(ctx)
-    payload = _payload(ctx, job)
-    out = mix.run(payload, ctx)
-    publish.run(PublishInput(job_id=job.id, mix=out, stems=payload.stems), ctx)
-    previews = [a for a in ctx.jobs.get(job.id).artifacts if a.kind == "preview"]
-    assert [a.content_type for a in previews] == ["audio/mpeg"]
-    data = ctx.audio.get_bytes(previews[0].key)
-    assert data == preview_mp3(ctx.audio.get_bytes(keys.published_key(OWNER, job.id, "mix.wav")))
 
 
 def test_remaster_pass_applies_the_adjustments_and_writes_under_its_pass() -> None:

@@ -1,14 +1,18 @@
 """The QA stage over the local adapters: a good master passes and publishes; a master off target asks
 for a remaster with settings that fix it; pictures and the report land in the store and on the job."""
 
+import io
+
 import numpy as np
 import pytest
+import soundfile as sf
+from pedalboard.io import AudioFile
 
 from amp.analysis.models import ReferenceFeatures
 from amp.application import stage_context
 from amp.audio_io import SAMPLE_RATE, decode_audio, encode_wav
 from amp.domain import keys
-from amp.domain.job import Job
+from amp.domain.job import Job, JobStatus
 from amp.domain.qa import MasterAdjustments, Severity
 from amp.domain.spec import Instrument, Mode, MusicSpec, Role
 from amp.domain.stage_io import (
@@ -17,9 +21,10 @@ from amp.domain.stage_io import (
     MasteringSettings,
     MixInput,
     MixOutput,
+    PublishInput,
     QAInput,
 )
-from amp.stages import mix, qa
+from amp.stages import mix, publish, qa
 from amp.stages.context import StageContext
 from tests.audio.signals import song_stems
 
@@ -83,6 +88,67 @@ def test_good_master_passes_every_check_and_stores_the_report() -> None:
         assert check.message and check.threshold
     for key in (keys.waveform_key(OWNER, job.id, 1), keys.spectrogram_key(OWNER, job.id, 1)):
         assert ctx.audio.get_bytes(key).startswith(PNG_MAGIC)
+
+
+def _mp3_error_db(data: bytes, master: np.ndarray) -> float:
+    """The decoded preview against the master it was encoded from, LAME's encoder delay removed."""
+    with AudioFile(io.BytesIO(data)) as f:
+        decoded = f.read(f.frames)
+    window = master[0, SAMPLE_RATE : 2 * SAMPLE_RATE]
+    lag = int(
+        np.argmax([np.dot(window, decoded[0, SAMPLE_RATE + d : 2 * SAMPLE_RATE + d]) for d in range(3000)])
+    )
+    n = min(master.shape[1], decoded.shape[1] - lag) - SAMPLE_RATE // 2
+    error = decoded[:, lag : lag + n] - master[:, :n]
+    return float(10 * np.log10(np.sum(error**2) / np.sum(master[:, :n] ** 2)))
+
+
+def test_qa_encodes_each_pass_preview_a_320_kbps_mp3_of_that_master() -> None:
+    ctx = stage_context()
+    job = _job(ctx)
+    first = _mixed(ctx, job, MasteringSettings(adjustments=MasterAdjustments(loudness_offset_lu=-3.0)))
+    out = qa.run(first, ctx)
+    second = _mixed(ctx, job, out.next_mastering)
+    qa.run(second, ctx)
+    for payload in (first, second):
+        data = ctx.audio.get_bytes(keys.preview_key(OWNER, job.id, payload.mix.mastering_pass))
+        info = sf.info(io.BytesIO(data))
+        master, _ = decode_audio(ctx.audio.get_bytes(payload.mix.mix_key))
+        assert info.format == "MP3"
+        assert 300 <= len(data) * 8 / info.duration / 1000 <= 340
+        assert abs(info.duration - master.shape[1] / SAMPLE_RATE) < 0.1
+        assert _mp3_error_db(data, master) < -20.0
+    # Each pass's preview is of its own master (3 LU apart), not a copy of the first.
+    first_preview = ctx.audio.get_bytes(keys.preview_key(OWNER, job.id, 1))
+    second_master, _ = decode_audio(ctx.audio.get_bytes(second.mix.mix_key))
+    assert _mp3_error_db(first_preview, second_master) > -12.0
+
+
+def test_publish_lists_the_final_pass_preview_after_the_mix() -> None:
+    ctx = stage_context()
+    job = _job(ctx)
+    first = _mixed(ctx, job, MasteringSettings(adjustments=MasterAdjustments(loudness_offset_lu=-3.0)))
+    second = _mixed(ctx, job, qa.run(first, ctx).next_mastering)
+    qa.run(second, ctx)
+    final_preview = ctx.audio.get_bytes(keys.preview_key(OWNER, job.id, 2))
+    publish.run(PublishInput(job_id=job.id, mix=second.mix, stems=second.stems), ctx)
+
+    artifacts = ctx.jobs.get(job.id).artifacts
+    assert [a.kind for a in artifacts[:2]] == ["mix", "preview"]
+    assert artifacts[1].content_type == "audio/mpeg"
+    assert ctx.audio.get_bytes(artifacts[1].key) == final_preview
+
+
+def test_a_mix_without_a_preview_is_published_without_one() -> None:
+    """The preview is optional (a mix LAME cannot take has none): Publish succeeds without it."""
+    ctx = stage_context()
+    job = _job(ctx)
+    payload = _mixed(ctx, job)
+    publish.run(PublishInput(job_id=job.id, mix=payload.mix, stems=payload.stems), ctx)
+    final = ctx.jobs.get(job.id)
+    assert final.status is JobStatus.SUCCEEDED
+    assert "preview" not in {a.kind for a in final.artifacts}
+    assert "mix" in {a.kind for a in final.artifacts}
 
 
 def test_too_quiet_master_asks_for_a_louder_remaster() -> None:

@@ -86,6 +86,11 @@ def spectrogram_key(owner: str, job_id: str, mastering_pass: int) -> str:
     return f"{pass_prefix(owner, job_id, mastering_pass)}spectrogram.png"
 
 
+def preview_key(owner: str, job_id: str, mastering_pass: int) -> str:
+    """The pass's MP3 preview, encoded by QA beside its analyses; Publish copies the final pass's."""
+    return f"{pass_prefix(owner, job_id, mastering_pass)}preview.mp3"
+
+
 def stems_zip_cache_key(owner: str, job_id: str) -> str:
     """stems.zip as built on its first download: under the work prefix, so the bucket's work-file
     lifecycle expires it (the next download builds it again) and deleting the job removes it.

@@ -1,7 +1,9 @@
 """The web player's MP3 preview of the final master.
 
-Encoded once, by Publish, from the mix it publishes: encoding it in the mix stage cost ~2 s of LAME
-on every mastering pass, including the passes QA sends back, on the mix stage's critical path.
+Encoded by QA on its own thread beside the pass's analyses and pictures (amp/stages/qa.py), from the
+mix QA has decoded anyway: LAME's ~2 CPU-s per 180 s was most of Publish, serial on the job's
+critical path, and made Publish a 1.8 GB function for decoding the master. Publish now only copies
+the final pass's file. A pass QA sends back wastes its preview, as it wastes its pictures.
 
 LAME through `lameenc` (LGPL, a 0.4 MB self-contained wheel) rather than pedalboard's writer:
 pedalboard exposes no encoder speed, and its fixed setting is LAME's -q 3 (measured: the same error
@@ -13,9 +15,8 @@ dense 180 s mix. -q 7 would halve the CPU again but drops noise shaping: 6-8 dB 
 import lameenc
 import numpy as np
 
-from amp.audio_io import AudioBuffer, decode_audio
+from amp.audio_io import AudioBuffer
 from amp.domain.errors import InvalidAudio
-from amp.observability import logger
 
 PREVIEW_KBPS = 320
 # LAME's -q: 0 slowest/best .. 9 fastest; see the module docstring.
@@ -26,7 +27,7 @@ def encode_mp3(
     audio: AudioBuffer, sample_rate: int, kbps: int = PREVIEW_KBPS, quality: int = PREVIEW_LAME_QUALITY
 ) -> bytes:
     """CBR MP3 of a mono or stereo float buffer (channels first). LAME releases the GIL while it
-    encodes, so Publish's copies run beside it."""
+    encodes, so QA's analyses run beside it."""
     channels = audio.shape[0]
     if channels not in (1, 2):
         raise InvalidAudio(f"an MP3 preview holds 1 or 2 channels, not {channels}")
@@ -40,13 +41,3 @@ def encode_mp3(
     pcm = np.rint(np.clip(audio.T, -1.0, 1.0) * np.float32(32767.0)).astype("<i2")
     return bytes(encoder.encode(pcm.tobytes()) + encoder.flush())
 
-
-def preview_mp3(mix_file: bytes) -> bytes | None:
-    """The 320 kbps preview of a stored mastered mix (any format audio_io decodes), or None when
-    the file does not decode: the preview is optional, the mix is published as it is either way."""
-    try:
-        audio, sample_rate = decode_audio(mix_file, what="the mastered mix")
-    except InvalidAudio as error:
-        logger.warning("no preview", extra={"reason": str(error)})
-        return None
-    return encode_mp3(audio, sample_rate)

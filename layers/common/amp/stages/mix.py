@@ -11,7 +11,7 @@ is unchanged, instead of decoding and stripping it again (`_StripPlan`).
 
 Remaster passes (the ASL's QA loop, `payload.mastering.adjustments`) load the stored pre-master and
 only re-run the master chain: a remaster changes loudness and ceiling, never the balance of the
-stems. The MP3 preview is encoded once by Publish from the final master (amp/mastering/preview.py).
+stems. QA encodes each pass's MP3 preview from its master (amp/mastering/preview.py).
 
 Work files are stored on a second thread (`_Writer`): a pre-bus stem is written while the next stem
 is decoded and stripped, and the post-fader stems and the pre-master while the mix is mastered.

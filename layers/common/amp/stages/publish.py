@@ -3,20 +3,18 @@ artifacts and mark the job SUCCEEDED — the only stage that makes files visible
 
 Every file is already in its published format (the mix stage writes the 24-bit WAV mix and stems
 users download), so publishing is store-side copies: on S3 a CopyObject (the bytes never pass through
-the Lambda), locally a hard link (objects are immutable). Only the MP3 preview is made here.
+the Lambda), locally a hard link (objects are immutable); QA has encoded the MP3 preview.
 No stems.zip is stored here: it would be a second copy of every stem; the API builds it on first
 download (`JobService.stems_zip_url`) and the CLI writes it into its out folder."""
 
 import contextlib
 import json
-from concurrent.futures import ThreadPoolExecutor
 
 from amp.compose.markers import sections_json
 from amp.domain import keys
 from amp.domain.errors import NotFound
 from amp.domain.job import Artifact, ArtifactKind, Job, JobStatus
 from amp.domain.stage_io import PublishInput, PublishOutput
-from amp.mastering.preview import preview_mp3
 from amp.stages.context import StageContext
 
 CONTENT_TYPES = {
@@ -52,22 +50,11 @@ def run(payload: PublishInput, ctx: StageContext) -> PublishOutput:
 
 
 def _copy_final_files(publisher: "_Publisher", payload: PublishInput, job: Job) -> None:
-    publisher.copy(payload.mix.mix_key, "mix.wav", "mix")
-    # Encoded here, once, from the final pass's master (amp/mastering/preview.py), on a worker
-    # thread while this one copies: LAME's ~2 CPU-s per 180 s is most of Publish, and the copies
-    # (hard links locally, CopyObject round trips on S3) wait on the store, not the CPU. Leaving
-    # the `with` waits for the encoder, so nothing is written after a failure's clean-up.
-    preview_at = len(publisher.artifacts)
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="preview") as encoder:
-        preview = encoder.submit(preview_mp3, publisher.read(payload.mix.mix_key))
-        _copy_the_rest(publisher, payload, job)
-        encoded = preview.result()
-    if encoded is not None:
-        publisher.put(encoded, "preview.mp3", "preview", at=preview_at)
-
-
-def _copy_the_rest(publisher: "_Publisher", payload: PublishInput, job: Job) -> None:
     pass_number = payload.mix.mastering_pass
+    publisher.copy(payload.mix.mix_key, "mix.wav", "mix")
+    # Encoded by QA from this pass's master (amp/mastering/preview.py). Optional: a mix LAME could
+    # not take has none, and the job is published without it.
+    publisher.copy(keys.preview_key(job.owner, job.id, pass_number), "preview.mp3", "preview", optional=True)
     for role, stem_key in sorted(payload.mix.stem_keys.items()):
         publisher.copy(stem_key, f"stems/{role}.wav", "stem", role)
     for stem in sorted(payload.stems, key=lambda s: s.role):
@@ -132,24 +119,15 @@ class _Publisher:
         self._ctx.audio.copy(source_key, key)
         self._list(key, name, kind, role, size)
 
-    def read(self, source_key: str) -> bytes:
-        """A work file's bytes, for what publish derives from it (the preview)."""
-        return self._ctx.audio.get_bytes(source_key)
-
-    def put(
-        self, data: bytes, name: str, kind: ArtifactKind, role: str | None = None, *, at: int | None = None
-    ) -> None:
-        """Write a derived file; `at` lists it at that position (the preview, written last, is
-        listed after the mix as it always was)."""
+    def put(self, data: bytes, name: str, kind: ArtifactKind, role: str | None = None) -> None:
+        """Write a derived file (the report, the section list)."""
         key = keys.published_key(self._job.owner, self._job.id, name)
         self._ctx.audio.put_bytes(key, data, _content_type(name))
-        self._list(key, name, kind, role, len(data), at=at)
+        self._list(key, name, kind, role, len(data))
 
-    def _list(
-        self, key: str, name: str, kind: ArtifactKind, role: str | None, size: int, *, at: int | None = None
-    ) -> None:
+    def _list(self, key: str, name: str, kind: ArtifactKind, role: str | None, size: int) -> None:
         artifact = Artifact(kind=kind, key=key, role=role, content_type=_content_type(name), size_bytes=size)
-        self.artifacts.insert(len(self.artifacts) if at is None else at, artifact)
+        self.artifacts.append(artifact)
 
 
 def _content_type(name: str) -> str:

@@ -12,13 +12,14 @@ from amp.analysis import blas, features, levels
 from amp.analysis.models import ReferenceFeatures, load_reference_features
 from amp.audio_io import AudioBuffer, decode_audio
 from amp.domain import keys
-from amp.domain.errors import InvalidInput, NotFound
+from amp.domain.errors import InvalidAudio, InvalidInput, NotFound
 from amp.domain.job import Job, JobStatus
 from amp.domain.qa import QACheck, QAReport, StemCheck
 from amp.domain.spec import MusicSpec, Role
 from amp.domain.stage_io import QAInput, QAOutput, is_whole_mix
 from amp.genres.qa_bounds import Ensemble
 from amp.mastering.chain import reference_eq_gains_db
+from amp.mastering.preview import encode_mp3
 from amp.observability import logger
 from amp.qa import checks, musical, structure
 from amp.qa.report import build_report, next_mastering, should_remaster, summary
@@ -194,7 +195,13 @@ def run(payload: QAInput, ctx: StageContext) -> QAOutput:
     # The mix-only analyses (tempo, key, balance, the pictures) run on a second thread beside the
     # stems' streamed scan and the level and stem checks: numpy/scipy release the GIL for nearly all
     # of it. BLAS on one thread for the stage (set here, on the main thread: OpenBLAS ignores workers').
-    with blas.one_thread(), ThreadPoolExecutor(max_workers=1, thread_name_prefix="qa-mix") as pool:
+    # The pass's MP3 preview is encoded on a third (LAME releases the GIL), first, being the longest.
+    with (
+        blas.one_thread(),
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="qa-mix") as pool,
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="qa-preview") as encoder,
+    ):
+        preview = encoder.submit(encode_mp3, mix, sample_rate)
         music = pool.submit(features.analyse_music, mix, sample_rate) if job.spec is not None else None
         pictures = pool.submit(plots.draw, mix, sample_rate)
         scan = scan_stems(ctx, job, payload, mix)
@@ -209,9 +216,12 @@ def run(payload: QAInput, ctx: StageContext) -> QAOutput:
             music=music,
         )
         waveform, spectrogram = pictures.result()
+        encoded = _preview(preview)
     mastering_pass = payload.mix.mastering_pass
     ctx.audio.put_bytes(keys.waveform_key(job.owner, job.id, mastering_pass), waveform, "image/png")
     ctx.audio.put_bytes(keys.spectrogram_key(job.owner, job.id, mastering_pass), spectrogram, "image/png")
+    if encoded is not None:
+        ctx.audio.put_bytes(keys.preview_key(job.owner, job.id, mastering_pass), encoded, "audio/mpeg")
     ctx.jobs.set_qa(job.id, report)
     text = summary(report)
     logger.info("qa", extra={"job_id": job.id, "passed": report.passed, "summary": text})
@@ -221,3 +231,13 @@ def run(payload: QAInput, ctx: StageContext) -> QAOutput:
         next_mastering=next_mastering(report),
         summary=text,
     )
+
+
+def _preview(encoding: Future[bytes]) -> bytes | None:
+    """The preview is optional: a mix LAME cannot take (more than two channels) is published
+    without one, never failed for it."""
+    try:
+        return encoding.result()
+    except InvalidAudio as error:
+        logger.warning("no preview", extra={"reason": str(error)})
+        return None
