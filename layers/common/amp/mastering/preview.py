@@ -40,4 +40,3 @@ def encode_mp3(
     # format anyway, and 16-bit rounding noise (-98 dBFS) sits far below the MP3's own.
     pcm = np.rint(np.clip(audio.T, -1.0, 1.0) * np.float32(32767.0)).astype("<i2")
     return bytes(encoder.encode(pcm.tobytes()) + encoder.flush())
-
