@@ -193,11 +193,14 @@ def test_cors_allows_only_the_spa_origin() -> None:
     assert all("*" not in str(rule["AllowedOrigins"]) for rule in bucket_cors)
 
 
-def test_the_audio_bucket_expires_work_files_uploads_and_previews() -> None:
+def test_the_audio_bucket_expires_work_files_uploads_and_batch_reports_but_no_published_file() -> None:
+    """Published files live as long as their job (deleting the job deletes them): no rule may
+    expire anything under jobs/, by prefix or by a tag filter that no writer sets."""
     rules = TEMPLATE["Resources"]["AudioBucket"]["Properties"]["LifecycleConfiguration"]["Rules"]
-    prefixes = {rule.get("Prefix") for rule in rules}
-    assert {"work/", "uploads/", "batch/"} <= prefixes
-    assert any(tag["Value"] == "preview" for rule in rules for tag in rule.get("TagFilters", []))
+    expiring = [rule for rule in rules if "ExpirationInDays" in rule]
+    prefixes = {rule.get("Prefix") for rule in expiring}
+    assert prefixes == {"work/", "uploads/", "batch/"}
+    assert not any(rule.get("TagFilters") for rule in rules)
 
 
 def test_the_batch_rule_listens_only_to_batch_objects_of_the_audio_bucket() -> None:
