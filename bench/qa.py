@@ -24,6 +24,7 @@ from typing import Any
 os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
 os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
 os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "layers" / "common"))  # this tree's amp
 
 
 class StopAtPublish(RuntimeError):
