@@ -237,8 +237,15 @@ def channel_strip(
     gains = np.array([[left], [right]], dtype=np.float32) * np.float32(db_to_amplitude(gain_db))
     np.multiply(audio, gains, out=audio)
     if duck_db is not None:
-        np.multiply(audio, blocks_to_samples(duck_db, frames, sample_rate), out=audio)
+        apply_duck(audio, duck_db, sample_rate)
     return audio
+
+
+def apply_duck(prebus: AudioBuffer, duck_db: FloatArray, sample_rate: int) -> None:
+    """Duck a pre-bus stem in place under the drums' per-block gain (`duck_from_drums`): the last
+    step of a ducked role's strip, so a stage can strip the stem before the drums' curve exists and
+    duck it afterwards with the same samples."""
+    np.multiply(prebus, blocks_to_samples(duck_db, prebus.shape[1], sample_rate), out=prebus)
 
 
 def _stereo_block(stem: AudioBuffer, start: int, end: int) -> AudioBuffer:

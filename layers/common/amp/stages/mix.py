@@ -19,6 +19,7 @@ Decoding, encoding, numpy's large-array ufuncs, sosfilt and file writes release 
 cores the writes mostly leave the critical path; at most one write is in flight, so memory stays
 one stem above the one-stem-at-a-time mix."""
 
+import math
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -44,6 +45,7 @@ from amp.mixing.mixer import (
     DUCK_SOURCE_ROLE,
     DUCKED_ROLES,
     MixBus,
+    apply_duck,
     channel_strip,
     duck_from_drums,
     duck_signature,
@@ -58,6 +60,8 @@ from amp.stages.reuse import edit_parent, reuses
 
 MIX_PASS = 1
 """The mix is made once: its post-fader stems live under the first pass, whichever pass mixed."""
+STRIP_WORKERS = 2
+"""Strips run ahead of the bus for songs up to OVERLAP_MASTER_MAX_S (`_strip_workers`)."""
 OVERLAP_MASTER_MAX_S = 300.0
 """Songs up to this long master while their post-fader stems are written (a second thread); longer
 ones wait for the writes first. The master chain is the stage's memory peak (~1.8 GB for 600 s
@@ -250,60 +254,118 @@ def _load_prebus(ctx: StageContext, key: str, role: str) -> AudioBuffer:
     return audio
 
 
+@dataclass
+class _Strip:
+    """One role's pre-bus stem as a strip worker left it."""
+
+    prebus: AudioBuffer
+    source_frames: int
+    stripped: bool
+    """Stripped here from its stem (False: the parent's stored pre-bus stem, copied and loaded)."""
+    duck_db: FloatArray | None = None
+    """The duck source's detector curve, when a ducked role is stripped at this length."""
+
+
+def _strip_workers(job: Job) -> int:
+    """Stems decoded and stripped at once: two for songs up to OVERLAP_MASTER_MAX_S (decoding,
+    sosfilt and numpy's large ufuncs release the GIL, so two strips take ~0.55x the time of one
+    after the other on two cores), one for longer songs, whose peak stays the master's (each worker
+    holds a decoded stem and its pre-bus stem)."""
+    duration = job.spec.duration_s if job.spec is not None else math.inf
+    return STRIP_WORKERS if duration <= OVERLAP_MASTER_MAX_S else 1
+
+
 def _strip_all(
-    payload: MixInput, ctx: StageContext, job: Job, plan: _StripPlan, frames: int, *, writer: _Writer
+    payload: MixInput,
+    ctx: StageContext,
+    job: Job,
+    plan: _StripPlan,
+    frames: int,
+    *,
+    writer: _Writer,
+    workers: int = 1,
 ) -> tuple[MixBus, StripManifest, list[str], list[str]]:
-    """Every stem through its strip (or the parent's stored pre-bus stem) into one bus, one stem at
-    a time. Returns the bus, the manifest, the ducked roles and the roles stripped here."""
+    """Every stem through its strip (or the parent's stored pre-bus stem) into one bus.
+    Returns the bus, the manifest, the ducked roles and the roles stripped here.
+
+    `workers` strips run ahead of the bus, in strip order; the bus adds their pre-bus stems in that
+    order (a float32 sum depends on it), so the result is the same for any number of workers. A
+    ducked role is stripped without its duck and ducked here once the drums' curve is known (the
+    same samples as ducking inside the strip). A stem stripped before the mix's length was known
+    (the first `workers` of a new job) and shorter than the mix is stripped again at its length."""
     genre = job.spec.genre if job.spec else ""
     stems = {stem.role: stem for stem in payload.stems}
     sidechain = sidechain_active(genre, stems)
+    order = strip_order(stems)
+    ducked_roles = sorted(DUCKED_ROLES & stems.keys()) if sidechain else []
+
+    def signature(role: str, at_frames: int) -> dict[str, Any]:
+        duck = None
+        if role in ducked_roles:
+            drums = strip_signature(DUCK_SOURCE_ROLE, plan.sources[DUCK_SOURCE_ROLE], at_frames, SAMPLE_RATE)
+            duck = duck_signature(drums)
+        return strip_signature(role, plan.sources[role], at_frames, SAMPLE_RATE, duck)
+
+    def prepare(role: str, at_frames: int) -> _Strip:
+        """The role's pre-bus stem at `at_frames` (or its own length, if longer), not yet ducked."""
+        prebus_key = keys.prebus_stem_key(job.owner, job.id, role)
+        stored = plan.parent.artifact("prebus_stem", role) if plan.parent else None
+        if (
+            stored is not None
+            and plan.reusable(role, signature(role, at_frames))
+            and ctx.audio.exists(stored.key)
+        ):
+            assert plan.parent_manifest is not None
+            ctx.audio.copy(stored.key, prebus_key)
+            strip = _Strip(
+                _load_prebus(ctx, prebus_key, role), plan.parent_manifest.roles[role].source_frames, False
+            )
+        else:
+            audio = _load_stem(ctx, stems[role].stem_key, role)
+            length = max(at_frames, audio.shape[1])
+            strip = _Strip(channel_strip(role, audio, length, SAMPLE_RATE), audio.shape[1], True)
+            del audio
+        length = strip.prebus.shape[1]
+        if role == DUCK_SOURCE_ROLE and any(not plan.reusable(r, signature(r, length)) for r in ducked_roles):
+            strip.duck_db = duck_from_drums(strip.prebus, SAMPLE_RATE)
+        return strip
+
     bus: MixBus | None = None
     records: dict[str, StripRecord] = {}
-    duck_sig: dict[str, Any] | None = None
     duck_db: FloatArray | None = None
     ducked: list[str] = []
     stripped: list[str] = []
-    for role in strip_order(stems):
-        ducks = sidechain and role in DUCKED_ROLES
-        signature = strip_signature(
-            role, plan.sources[role], frames, SAMPLE_RATE, duck_sig if ducks else None
-        )
-        prebus_key = keys.prebus_stem_key(job.owner, job.id, role)
-        stored = plan.parent.artifact("prebus_stem", role) if plan.parent else None
-        parent_key = stored.key if stored is not None else None
-        if parent_key is not None and plan.reusable(role, signature) and ctx.audio.exists(parent_key):
-            assert plan.parent_manifest is not None
-            ctx.audio.copy(parent_key, prebus_key)
-            prebus = _load_prebus(ctx, prebus_key, role)
-            source_frames = plan.parent_manifest.roles[role].source_frames
-        else:
-            audio = _load_stem(ctx, stems[role].stem_key, role)
-            source_frames = audio.shape[1]
-            if source_frames > frames:
-                if bus is not None or records:
-                    raise _LongerStem(source_frames)
-                frames = source_frames
-                signature["frames"] = frames
-            prebus = channel_strip(role, audio, frames, SAMPLE_RATE, duck_db if ducks else None)
-            del audio
-            writer.put_wav(ctx, prebus_key, prebus, "FLOAT")  # read-only from here on
-            stripped.append(role)
-        if bus is None:
-            bus = MixBus(frames, SAMPLE_RATE)
-        if sidechain and role == DUCK_SOURCE_ROLE:
-            duck_sig = duck_signature(signature)
-            # The detector curve only when a ducked role is stripped here (not reused).
-            if any(
-                not plan.reusable(r, strip_signature(r, plan.sources[r], frames, SAMPLE_RATE, duck_sig))
-                for r in DUCKED_ROLES & stems.keys()
-            ):
-                duck_db = duck_from_drums(prebus, SAMPLE_RATE)
-        if ducks:
-            ducked.append(role)
-        bus.add(role, prebus)
-        del prebus
-        records[role] = StripRecord(signature=signature, source_frames=source_frames)
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="mix-strip")
+    try:
+        pending = {role: pool.submit(prepare, role, frames) for role in order[:workers]}
+        for index, role in enumerate(order):
+            strip = pending.pop(role).result()
+            if index + workers < len(order):  # at most `workers` strips in flight (memory)
+                ahead = order[index + workers]
+                pending[ahead] = pool.submit(prepare, ahead, max(frames, strip.prebus.shape[1]))
+            if strip.source_frames > frames:
+                if bus is not None:
+                    raise _LongerStem(strip.source_frames)
+                frames = strip.source_frames
+            if strip.prebus.shape[1] != frames:  # stripped before the mix's length was known
+                strip = prepare(role, frames)
+            if strip.duck_db is not None:
+                duck_db = strip.duck_db
+            if role in ducked_roles:
+                ducked.append(role)
+                if strip.stripped and duck_db is not None:
+                    apply_duck(strip.prebus, duck_db, SAMPLE_RATE)
+            if strip.stripped:
+                prebus_key = keys.prebus_stem_key(job.owner, job.id, role)
+                writer.put_wav(ctx, prebus_key, strip.prebus, "FLOAT")  # read-only from here on
+                stripped.append(role)
+            if bus is None:
+                bus = MixBus(frames, SAMPLE_RATE)
+            bus.add(role, strip.prebus)
+            records[role] = StripRecord(signature=signature(role, frames), source_frames=strip.source_frames)
+            del strip
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
     assert bus is not None  # MixInput has at least one stem
     return bus, StripManifest(roles=records), ducked, stripped
 
@@ -321,7 +383,9 @@ def _mix(
     frames = plan.known_frames()
     while True:
         try:
-            bus, manifest, ducked, stripped = _strip_all(payload, ctx, job, plan, frames, writer=writer)
+            bus, manifest, ducked, stripped = _strip_all(
+                payload, ctx, job, plan, frames, writer=writer, workers=_strip_workers(job)
+            )
             break
         except _LongerStem as longer:  # a stem outgrew the length the others were padded to
             frames = longer.frames
