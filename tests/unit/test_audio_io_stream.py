@@ -34,6 +34,21 @@ def test_float_chunks_keep_unbounded_float32_samples_exactly() -> None:
     assert data == b"".join(wav_chunks(audio, 48_000, "FLOAT"))  # deterministic: no timestamp
 
 
+@pytest.mark.parametrize("subtype", ["PCM_24", "FLOAT"])
+def test_a_gain_curve_is_applied_chunk_by_chunk_without_touching_the_audio(subtype: str) -> None:
+    """The mix stage writes post-fader stems as pre-bus stem x bus gain inside the writer: the bytes
+    of writing the product, and the pre-bus stem left as it was."""
+    rng = np.random.default_rng(7)
+    audio = (rng.standard_normal((2, 70_001)) * 0.4).astype(np.float32)
+    gain = rng.uniform(0.2, 1.0, 70_001).astype(np.float32)
+    before = audio.copy()
+    scaled = b"".join(wav_chunks(audio, 44_100, subtype, chunk_frames=4_096, gain=gain))
+    assert scaled == b"".join(wav_chunks(audio * gain, 44_100, subtype))
+    assert np.array_equal(audio, before)
+    with pytest.raises(ValueError, match="gain of shape"):
+        next(wav_chunks(audio, 44_100, subtype, gain=gain[:-1]))
+
+
 @pytest.mark.parametrize("channels", [1, 2, 6])
 def test_block_wise_decoding_gives_the_samples_of_one_whole_read(channels: int) -> None:
     audio = (np.random.default_rng(channels).standard_normal((channels, 100_000)) * 0.3).astype(np.float32)

@@ -187,6 +187,7 @@ def wav_chunks(
     subtype: str = "PCM_24",
     *,
     chunk_frames: int = _STREAM_CHUNK_FRAMES,
+    gain: npt.NDArray[np.float32] | None = None,
 ) -> Iterator[bytes]:
     """The WAV file of (channels, frames) `audio` as chunks for `AudioStore.put_stream`: the header,
     then interleaved samples `chunk_frames` at a time, so a long stem is written without an
@@ -195,7 +196,11 @@ def wav_chunks(
     PCM_24 gives exactly `encode_wav`'s bytes (the canonical 44-byte header libsndfile writes, the
     samples through `quantize_24`). FLOAT is 32-bit IEEE float with a `fact` chunk: lossless for
     float32 buffers (unbounded, unquantised) and deterministic (libsndfile's own float WAV carries a
-    PEAK chunk with a timestamp)."""
+    PEAK chunk with a timestamp).
+
+    `gain` (float32 per frame) writes `audio * gain` (the same float32 products, chunk by chunk)
+    without a full-length scaled copy or a pass that changes `audio`: a post-fader stem is written
+    straight from its pre-bus stem and the bus gain."""
     if audio.ndim != 2:
         raise ValueError(f"expected (channels, frames), got shape {audio.shape}")
     if subtype not in _WAV_FORMATS:
@@ -216,8 +221,12 @@ def wav_chunks(
     # in place, and the low three bytes of each little-endian int32 (the 24-bit sample) written.
     scaled = np.empty((min(chunk_frames, frames), channels), dtype=np.float32)
     whole = np.empty(scaled.shape, dtype="<i4")
+    if gain is not None and gain.shape != (frames,):
+        raise ValueError(f"gain of shape {gain.shape} for {frames} frames")
     for start in range(0, frames, chunk_frames):
         block = audio[:, start : start + chunk_frames]
+        if gain is not None:
+            block = block * gain[start : start + chunk_frames]
         if tag == 1:
             n = block.shape[1]
             np.multiply(block.T, np.float32(_FULL_SCALE_24), out=scaled[:n])

@@ -1,11 +1,13 @@
 """Mix and master: stems -> pre-bus stems -> post-fader stems + the pre-master mix + a mastered
 24-bit mix.
 
-The first pass mixes one stem at a time (memory: the bus, one stem and its temporaries, whatever
-the number of stems): decode -> channel strip -> store the pre-bus stem (float32 WAV) -> add it to
-the bus -> free it. The bus step then computes one gain curve (glue x trim), and each post-fader
-stem is its stored pre-bus stem times that curve, written one at a time; the pre-master is the bus
-times the same curve. An edit takes its parent's stored pre-bus stem for every role whose strip
+The first pass strips the stems in order (memory: the bus, and per strip worker one stem and its
+temporaries, whatever the number of stems): decode -> channel strip -> store the pre-bus stem
+(float32 WAV) -> add it to the bus -> keep it in memory (up to KEPT_PREBUS_BYTES in all) or free
+it. Up to STRIP_WORKERS stems are decoded and stripped at once, ahead of the bus (`_strip_all`).
+The bus step then computes one gain curve (glue x trim), and each post-fader stem is its pre-bus
+stem (kept, or read back from its stored file) times that curve, multiplied inside the 24-bit
+writer one chunk at a time; the pre-master is the bus times the same curve. An edit takes its parent's stored pre-bus stem for every role whose strip
 signature (its audio, settings, the song's length and, for a ducked role, the drums it ducks under)
 is unchanged, instead of decoding and stripping it again (`_StripPlan`).
 
@@ -16,8 +18,7 @@ stems. QA encodes each pass's MP3 preview from its master (amp/mastering/preview
 Work files are stored on a second thread (`_Writer`): a pre-bus stem is written while the next stem
 is decoded and stripped, and the post-fader stems and the pre-master while the mix is mastered.
 Decoding, encoding, numpy's large-array ufuncs, sosfilt and file writes release the GIL, so on two
-cores the writes mostly leave the critical path; at most one write is in flight, so memory stays
-one stem above the one-stem-at-a-time mix."""
+cores the writes mostly leave the critical path; at most one write is in flight."""
 
 import math
 from collections.abc import Callable
@@ -27,6 +28,7 @@ from types import TracebackType
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from pydantic import BaseModel, ValidationError
 from scipy import signal
 
@@ -60,6 +62,10 @@ from amp.stages.reuse import edit_parent, reuses
 
 MIX_PASS = 1
 """The mix is made once: its post-fader stems live under the first pass, whichever pass mixed."""
+KEPT_PREBUS_BYTES = 512 * 1024 * 1024
+"""Pre-bus stems up to this many bytes in all (five 180 s stems are 318 MB) stay in memory for the
+post-fader writes instead of being read back from their stored files; the rest are read back. The
+overlapped master's peak plus these stays under the 600 s song's peak (bench/long_song.py)."""
 STRIP_WORKERS = 2
 """Strips run ahead of the bus for songs up to OVERLAP_MASTER_MAX_S (`_strip_workers`)."""
 OVERLAP_MASTER_MAX_S = 300.0
@@ -203,8 +209,10 @@ class _LongerStem(Exception):
         self.frames = frames
 
 
-def _put_wav(ctx: StageContext, key: str, audio: AudioBuffer, subtype: str) -> int:
-    return ctx.audio.put_stream(key, wav_chunks(audio, SAMPLE_RATE, subtype), "audio/wav")
+def _put_wav(
+    ctx: StageContext, key: str, audio: AudioBuffer, subtype: str, gain: npt.NDArray[np.float32] | None = None
+) -> int:
+    return ctx.audio.put_stream(key, wav_chunks(audio, SAMPLE_RATE, subtype, gain=gain), "audio/wav")
 
 
 class _Writer:
@@ -284,9 +292,11 @@ def _strip_all(
     *,
     writer: _Writer,
     workers: int = 1,
+    kept: dict[str, AudioBuffer] | None = None,
 ) -> tuple[MixBus, StripManifest, list[str], list[str]]:
     """Every stem through its strip (or the parent's stored pre-bus stem) into one bus.
-    Returns the bus, the manifest, the ducked roles and the roles stripped here.
+    Returns the bus, the manifest, the ducked roles and the roles stripped here; `kept` receives
+    the pre-bus stems that fit in KEPT_PREBUS_BYTES, in strip order.
 
     `workers` strips run ahead of the bus, in strip order; the bus adds their pre-bus stems in that
     order (a float32 sum depends on it), so the result is the same for any number of workers. A
@@ -362,6 +372,11 @@ def _strip_all(
             if bus is None:
                 bus = MixBus(frames, SAMPLE_RATE)
             bus.add(role, strip.prebus)
+            if (
+                kept is not None
+                and sum(a.nbytes for a in kept.values()) + strip.prebus.nbytes <= KEPT_PREBUS_BYTES
+            ):
+                kept[role] = strip.prebus
             records[role] = StripRecord(signature=signature(role, frames), source_frames=strip.source_frames)
             del strip
     finally:
@@ -381,20 +396,24 @@ def _mix(
         raise InvalidAudio("two stems claim the same role")
     plan = _StripPlan.for_job(ctx, job, roles)
     frames = plan.known_frames()
+    kept: dict[str, AudioBuffer] = {}
     while True:
         try:
             bus, manifest, ducked, stripped = _strip_all(
-                payload, ctx, job, plan, frames, writer=writer, workers=_strip_workers(job)
+                payload, ctx, job, plan, frames, writer=writer, workers=_strip_workers(job), kept=kept
             )
             break
         except _LongerStem as longer:  # a stem outgrew the length the others were padded to
             frames = longer.frames
-    writer.wait()  # the bus step reads the stored pre-bus stems back
+            kept.clear()
+    writer.wait()  # the bus step reads the stored pre-bus stems not kept in memory back
     ctx.audio.put_bytes(
         keys.prebus_manifest_key(job.owner, job.id), _manifest_bytes(manifest, job), "application/json"
     )
 
     def prebus(role: str) -> AudioBuffer:
+        if role in kept:
+            return kept[role]
         return _load_prebus(ctx, keys.prebus_stem_key(job.owner, job.id, role), role)
 
     gain = bus.finish(prebus)
@@ -406,10 +425,11 @@ def _mix(
             parent_stem = plan.parent.artifact("stem", role) if same_bus and plan.parent else None
             if parent_stem is not None and ctx.audio.exists(parent_stem.key):
                 ctx.audio.copy(parent_stem.key, key)  # the same bus from the same pre-bus stems
+                kept.pop(role, None)
                 continue
             audio = prebus(role)
-            np.multiply(audio, gain.gain, out=audio)
-            _put_wav(ctx, key, audio, "PCM_24")
+            kept.pop(role, None)  # freed once written
+            _put_wav(ctx, key, audio, "PCM_24", gain=gain.gain)
             del audio
         _put_wav(ctx, keys.premaster_key(job.owner, job.id), gain.mix, "PCM_24")
 
