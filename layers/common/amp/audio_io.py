@@ -207,6 +207,8 @@ def wav_chunks(
         raise ValueError(f"wav_chunks writes {sorted(_WAV_FORMATS)}, not {subtype!r}")
     tag, width = _WAV_FORMATS[subtype]
     channels, frames = audio.shape
+    if gain is not None and gain.shape != (frames,):
+        raise ValueError(f"gain of shape {gain.shape} for {frames} frames")
     data_bytes = frames * channels * width
     fmt = struct.pack(
         "<HHIIHH", tag, channels, sample_rate, sample_rate * channels * width, channels * width, width * 8
@@ -221,8 +223,6 @@ def wav_chunks(
     # in place, and the low three bytes of each little-endian int32 (the 24-bit sample) written.
     scaled = np.empty((min(chunk_frames, frames), channels), dtype=np.float32)
     whole = np.empty(scaled.shape, dtype="<i4")
-    if gain is not None and gain.shape != (frames,):
-        raise ValueError(f"gain of shape {gain.shape} for {frames} frames")
     for start in range(0, frames, chunk_frames):
         block = audio[:, start : start + chunk_frames]
         if gain is not None:
