@@ -18,6 +18,8 @@ import numpy as np
 import numpy.typing as npt
 from scipy import signal
 
+from amp.analysis.channels import each_channel
+
 DC_OFFSET = 1e-10
 """Far above the subnormal range (< 1.2e-38 in float32) and far below audio (a 24-bit step is 6e-8)."""
 
@@ -31,8 +33,20 @@ def _shifted(sos: npt.NDArray[np.floating], audio: npt.NDArray[np.floating]) -> 
 
 
 def sosfilt(sos: npt.NDArray[np.floating], audio: npt.NDArray[np.floating]) -> npt.NDArray[np.floating]:
-    """`scipy.signal.sosfilt(sos, audio, axis=-1)` on `audio + DC_OFFSET`."""
-    return np.asarray(signal.sosfilt(sos, _shifted(sos, audio), axis=-1))
+    """`scipy.signal.sosfilt(sos, audio, axis=-1)` on `audio + DC_OFFSET`.
+
+    A long multichannel signal is filtered one channel per thread (`channels.each_channel`):
+    sosfilt filters each row on its own, so the samples are those of one call."""
+    shifted = _shifted(sos, audio)
+    if shifted.ndim != 2:
+        return np.asarray(signal.sosfilt(sos, shifted, axis=-1))
+    out = np.empty_like(shifted)
+
+    def row(channel: int) -> None:
+        out[channel] = signal.sosfilt(sos, shifted[channel])
+
+    each_channel(row, shifted.shape[0], shifted.shape[1])
+    return out
 
 
 def sosfilt_block(

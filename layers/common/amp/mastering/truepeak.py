@@ -13,12 +13,12 @@ cost more CPU spinning than they save (~0.6 CPU-s multi-threaded against ~0.25 o
 
 import functools
 import math
-from collections.abc import Iterator
 
 import numpy as np
 import numpy.typing as npt
 
 from amp.analysis import blas
+from amp.analysis.channels import each_channel
 from amp.analysis.levels import TRUE_PEAK_OVERSAMPLING, upsampling_taps
 from amp.audio_io import AudioBuffer
 
@@ -47,43 +47,50 @@ def _polyphase_matrix(block: int) -> npt.NDArray[np.float32]:
     return matrix.astype(np.float32)
 
 
-def _channel_windows(
-    audio: AudioBuffer, block: int
-) -> Iterator[tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]]:
-    """Per channel: the channel zero-padded by TRUE_PEAK_REACH each side (to whole blocks), and a
-    read-only (blocks, block + 2*REACH) view of it, row b = block b's frames with their reach: the
-    rows `_polyphase_matrix(block)` multiplies. One padded buffer, refilled for each channel."""
-    frames = audio.shape[1]
+def _windows(
+    channel: npt.NDArray[np.float32], block: int
+) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
+    """The channel zero-padded by TRUE_PEAK_REACH each side (to whole blocks), and a read-only
+    (blocks, block + 2*REACH) view of it, row b = block b's frames with their reach: the rows
+    `_polyphase_matrix(block)` multiplies."""
+    frames = channel.shape[0]
     blocks = math.ceil(frames / block)
-    rows = block + 2 * TRUE_PEAK_REACH
     padded = np.zeros(blocks * block + 2 * TRUE_PEAK_REACH, dtype=np.float32)
-    for channel in audio:
-        padded[TRUE_PEAK_REACH : TRUE_PEAK_REACH + frames] = channel
-        windows = np.lib.stride_tricks.as_strided(
-            padded,
-            shape=(blocks, rows),
-            strides=(padded.strides[0] * block, padded.strides[0]),
-            writeable=False,
-        )
-        yield padded, windows
+    padded[TRUE_PEAK_REACH : TRUE_PEAK_REACH + frames] = channel
+    windows = np.lib.stride_tricks.as_strided(
+        padded,
+        shape=(blocks, block + 2 * TRUE_PEAK_REACH),
+        strides=(padded.strides[0] * block, padded.strides[0]),
+        writeable=False,
+    )
+    return padded, windows
 
 
 def block_peaks(audio: AudioBuffer, block: int) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
     """(true peak, sample peak) per block of `block` frames, each the max over the channels: the
-    first equals `amp.analysis.levels.true_peak_blocks(audio, block)`, the second the largest |sample|."""
-    blocks = math.ceil(audio.shape[1] / block)
-    true_peaks = np.zeros(blocks, dtype=np.float32)
-    sample_peaks = np.zeros(blocks, dtype=np.float32)
+    first equals `amp.analysis.levels.true_peak_blocks(audio, block)`, the second the largest |sample|.
+    Channels are measured one per thread for long signals (`channels.each_channel`): maxima are
+    exact, so the result does not depend on it."""
+    channels, frames = audio.shape
+    blocks = math.ceil(frames / block)
+    true_rows = np.zeros((channels, blocks), dtype=np.float32)
+    sample_rows = np.zeros((channels, blocks), dtype=np.float32)
     matrix = _polyphase_matrix(block)
+
+    def measure(channel: int) -> None:
+        padded, windows = _windows(audio[channel], block)
+        for start in range(0, blocks, CHUNK_BLOCKS):
+            stop = min(blocks, start + CHUNK_BLOCKS)
+            points = np.ascontiguousarray(windows[start:stop]) @ matrix
+            np.abs(points, out=points)
+            _max_rows(points, true_rows[channel, start:stop])
+        whole = padded[TRUE_PEAK_REACH : TRUE_PEAK_REACH + blocks * block]
+        _max_rows(np.abs(whole).reshape(blocks, block), sample_rows[channel])
+
     with blas.one_thread():
-        for padded, windows in _channel_windows(audio, block):
-            for start in range(0, blocks, CHUNK_BLOCKS):
-                stop = min(blocks, start + CHUNK_BLOCKS)
-                points = np.ascontiguousarray(windows[start:stop]) @ matrix
-                np.abs(points, out=points)
-                _max_rows(points, true_peaks[start:stop])
-            whole = padded[TRUE_PEAK_REACH : TRUE_PEAK_REACH + blocks * block]
-            _max_rows(np.abs(whole).reshape(blocks, block), sample_peaks)
+        each_channel(measure, channels, frames)
+    true_peaks = true_rows.max(axis=0, initial=0.0)
+    sample_peaks = sample_rows.max(axis=0, initial=0.0)
     np.maximum(true_peaks, sample_peaks, out=true_peaks)
     return true_peaks, sample_peaks
 
@@ -115,7 +122,8 @@ def peak_of_blocks(audio: AudioBuffer, block: int, indices: npt.NDArray[np.intp]
     matrix = _polyphase_matrix(block)
     peak = 0.0
     with blas.one_thread():
-        for _, windows in _channel_windows(audio, block):
+        for channel in audio:
+            _, windows = _windows(channel, block)
             for start in range(0, indices.size, CHUNK_BLOCKS):
                 window = windows[indices[start : start + CHUNK_BLOCKS]]
                 points = window @ matrix

@@ -347,12 +347,15 @@ def _strip_all(
     stripped: list[str] = []
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="mix-strip")
     try:
-        pending = {role: pool.submit(prepare, role, frames) for role in order[:workers]}
+        # One strip queued beyond the workers: a worker that finishes while the bus waits for an
+        # earlier, slower strip (the drums, which also compute the duck) starts the next at once.
+        ahead = workers + 1 if workers > 1 else 1
+        pending = {role: pool.submit(prepare, role, frames) for role in order[:ahead]}
         for index, role in enumerate(order):
             strip = pending.pop(role).result()
-            if index + workers < len(order):  # at most `workers` strips in flight (memory)
-                ahead = order[index + workers]
-                pending[ahead] = pool.submit(prepare, ahead, max(frames, strip.prebus.shape[1]))
+            if index + ahead < len(order):  # at most `ahead` strips submitted and not added (memory)
+                later = order[index + ahead]
+                pending[later] = pool.submit(prepare, later, max(frames, strip.prebus.shape[1]))
             if strip.source_frames > frames:
                 if bus is not None:
                     raise _LongerStem(strip.source_frames)
@@ -406,7 +409,8 @@ def _mix(
         except _LongerStem as longer:  # a stem outgrew the length the others were padded to
             frames = longer.frames
             kept.clear()
-    writer.wait()  # the bus step reads the stored pre-bus stems not kept in memory back
+    if any(role not in kept for role in roles):
+        writer.wait()  # the bus step reads the stored pre-bus stems not kept in memory back
     ctx.audio.put_bytes(
         keys.prebus_manifest_key(job.owner, job.id), _manifest_bytes(manifest, job), "application/json"
     )
