@@ -7,6 +7,7 @@ channels at once take ~0.55x the wall time of one after the other, with the same
 channel is computed by the same call as before, only on another thread. Short signals stay on the
 calling thread (a thread hop costs more than it saves)."""
 
+import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
@@ -14,9 +15,17 @@ PARALLEL_MIN_FRAMES = 1 << 19
 """Signals at least this long (12 s at 44.1 kHz) are worked on one channel per thread."""
 THREADS = 2
 
-_POOL = ThreadPoolExecutor(max_workers=THREADS, thread_name_prefix="channels")
+
+def _new_pool() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=THREADS, thread_name_prefix="channels")
+
+
+_POOLS = [_new_pool()]
 """One pool for the process (its threads start on first use). They only run `work(channel)`, which
-must not call `each_channel` itself: a nested wait on a full pool would never return."""
+must not call `each_channel` itself: a nested wait on a full pool would never return. A forked
+child gets a new pool: the parent's threads do not exist there, and the old pool would never run
+what it is given."""
+os.register_at_fork(after_in_child=lambda: _POOLS.__setitem__(0, _new_pool()))
 
 
 def each_channel(work: Callable[[int], None], channels: int, frames: int) -> None:
@@ -26,4 +35,4 @@ def each_channel(work: Callable[[int], None], channels: int, frames: int) -> Non
         for channel in range(channels):
             work(channel)
         return
-    list(_POOL.map(work, range(channels)))
+    list(_POOLS[0].map(work, range(channels)))
