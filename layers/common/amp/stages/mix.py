@@ -63,11 +63,12 @@ from amp.stages.reuse import edit_parent, reuses
 MIX_PASS = 1
 """The mix is made once: its post-fader stems live under the first pass, whichever pass mixed."""
 KEPT_PREBUS_BYTES = 512 * 1024 * 1024
-"""Pre-bus stems up to this many bytes in all (five 180 s stems are 318 MB) stay in memory for the
-post-fader writes instead of being read back from their stored files; the rest are read back. The
-overlapped master's peak plus these stays under the 600 s song's peak (bench/long_song.py)."""
+"""A short song's pre-bus stems up to this many bytes in all (five 180 s stems are 318 MB) stay in
+memory for the bus step and the post-fader writes instead of being read back from their stored
+files; the rest are read back. Its overlapped master's peak plus these stays under the 600 s
+song's master peak (bench/long_song.py)."""
 STRIP_WORKERS = 2
-"""Strips run ahead of the bus for songs up to OVERLAP_MASTER_MAX_S (`_strip_workers`)."""
+"""Strips run ahead of the bus for songs up to OVERLAP_MASTER_MAX_S (`_short_song`)."""
 OVERLAP_MASTER_MAX_S = 300.0
 """Songs up to this long master while their post-fader stems are written (a second thread); longer
 ones wait for the writes first. The master chain is the stage's memory peak (~1.8 GB for 600 s
@@ -274,13 +275,14 @@ class _Strip:
     """The duck source's detector curve, when a ducked role is stripped at this length."""
 
 
-def _strip_workers(job: Job) -> int:
-    """Stems decoded and stripped at once: two for songs up to OVERLAP_MASTER_MAX_S (decoding,
-    sosfilt and numpy's large ufuncs release the GIL, so two strips take ~0.55x the time of one
-    after the other on two cores), one for longer songs, whose peak stays the master's (each worker
-    holds a decoded stem and its pre-bus stem)."""
+def _short_song(job: Job) -> bool:
+    """Songs up to OVERLAP_MASTER_MAX_S strip STRIP_WORKERS stems at once (decoding, sosfilt and
+    numpy's large ufuncs release the GIL, so two strips take ~0.55x the time of one after the other
+    on two cores) and keep their pre-bus stems in memory (KEPT_PREBUS_BYTES). Longer songs strip one
+    stem at a time and read the pre-bus stems back, so their peak stays the master's
+    (bench/long_song.py): each worker holds a decoded stem and its pre-bus stem."""
     duration = job.spec.duration_s if job.spec is not None else math.inf
-    return STRIP_WORKERS if duration <= OVERLAP_MASTER_MAX_S else 1
+    return duration <= OVERLAP_MASTER_MAX_S
 
 
 def _strip_all(
@@ -399,11 +401,19 @@ def _mix(
         raise InvalidAudio("two stems claim the same role")
     plan = _StripPlan.for_job(ctx, job, roles)
     frames = plan.known_frames()
+    short = _short_song(job)
     kept: dict[str, AudioBuffer] = {}
     while True:
         try:
             bus, manifest, ducked, stripped = _strip_all(
-                payload, ctx, job, plan, frames, writer=writer, workers=_strip_workers(job), kept=kept
+                payload,
+                ctx,
+                job,
+                plan,
+                frames,
+                writer=writer,
+                workers=STRIP_WORKERS if short else 1,
+                kept=kept if short else None,
             )
             break
         except _LongerStem as longer:  # a stem outgrew the length the others were padded to
