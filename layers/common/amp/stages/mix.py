@@ -7,9 +7,10 @@ temporaries, whatever the number of stems): decode -> channel strip -> store the
 it. Up to STRIP_WORKERS stems are decoded and stripped at once, ahead of the bus (`_strip_all`).
 The bus step then computes one gain curve (glue x trim), and each post-fader stem is its pre-bus
 stem (kept, or read back from its stored file) times that curve, multiplied inside the 24-bit
-writer one chunk at a time; the pre-master is the bus times the same curve. An edit takes its parent's stored pre-bus stem for every role whose strip
-signature (its audio, settings, the song's length and, for a ducked role, the drums it ducks under)
-is unchanged, instead of decoding and stripping it again (`_StripPlan`).
+writer one chunk at a time; the pre-master is the bus times the same curve. An edit takes its
+parent's stored pre-bus stem for every role whose strip signature (its audio, settings, the song's
+length and, for a ducked role, the drums it ducks under) is unchanged, instead of decoding and
+stripping it again (`_StripPlan`).
 
 Remaster passes (the ASL's QA loop, `payload.mastering.adjustments`) load the stored pre-master and
 only re-run the master chain: a remaster changes loudness and ceiling, never the balance of the
@@ -304,7 +305,8 @@ def _strip_all(
     order (a float32 sum depends on it), so the result is the same for any number of workers. A
     ducked role is stripped without its duck and ducked here once the drums' curve is known (the
     same samples as ducking inside the strip). A stem stripped before the mix's length was known
-    (the first `workers` of a new job) and shorter than the mix is stripped again at its length."""
+    (the first strips of a new job start together) and shorter than the mix is stripped again at
+    the mix's length."""
     genre = job.spec.genre if job.spec else ""
     stems = {stem.role: stem for stem in payload.stems}
     sidechain = sidechain_active(genre, stems)
