@@ -178,7 +178,7 @@ FORMS: tuple[Form, ...] = (
 # fmt: on
 FORMS_BY_ALIAS: dict[str, Form] = {normalise_alias(alias): form for form in FORMS for alias in form.aliases}
 
-STYLE_PATTERN = alias_pattern(list(STYLE_WORDS))
+STYLE_PATTERN = alias_pattern([word for words in _STYLE_GROUPS.values() for word in words], _STYLE_SUFFIXES)
 FORM_PATTERN = alias_pattern(list(FORMS_BY_ALIAS))
 
 
