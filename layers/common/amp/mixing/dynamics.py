@@ -75,9 +75,13 @@ def compressor_gain(
     attack_s: float,
     release_s: float,
     knee_db: float = 6.0,
+    level_db: FloatArray | None = None,
 ) -> npt.NDArray[np.float32]:
-    """Per-sample gain of a soft-knee feed-forward RMS compressor detecting `audio`."""
-    level_db = block_rms_db(audio, sample_rate)
+    """Per-sample gain of a soft-knee feed-forward RMS compressor detecting `audio`; `level_db` is
+    `block_rms_db(audio, sample_rate)` when the caller has it already (the bus step sets its
+    threshold from it: one pass over the whole mix instead of two)."""
+    if level_db is None:
+        level_db = block_rms_db(audio, sample_rate)
     over_db = level_db - threshold_db
     slope = 1.0 - 1.0 / ratio
     reduction_db = np.where(

@@ -333,7 +333,13 @@ class MixBus:
         # Threshold under the loud passages: 1-3 dB of glue on the choruses, none on quiet parts.
         threshold_db = float(np.percentile(active_db, 90)) - 4.0
         glue = compressor_gain(
-            bus, self.sample_rate, threshold_db=threshold_db, ratio=BUS_RATIO, attack_s=0.01, release_s=0.15
+            bus,
+            self.sample_rate,
+            threshold_db=threshold_db,
+            ratio=BUS_RATIO,
+            attack_s=0.01,
+            release_s=0.15,
+            level_db=block_db,
         )
         np.multiply(bus, glue, out=bus)
         peak = _abs_max(bus)
