@@ -28,10 +28,17 @@ what it is given."""
 os.register_at_fork(after_in_child=lambda: _POOLS.__setitem__(0, _new_pool()))
 
 
+def in_threads(channels: int, frames: int) -> bool:
+    """Whether `each_channel` spreads a signal of this shape over the pool: two or more channels
+    and at least PARALLEL_MIN_FRAMES. Callers with a faster whole-signal path for the other case
+    (one sosfilt call instead of one per row) ask here, so the threshold lives in one place."""
+    return channels >= 2 and frames >= PARALLEL_MIN_FRAMES
+
+
 def each_channel(work: Callable[[int], None], channels: int, frames: int) -> None:
-    """`work(c)` for every channel c, on the shared pool when the signal is long and has two or
-    more channels, else in order on the calling thread. Re-raises the first error."""
-    if channels < 2 or frames < PARALLEL_MIN_FRAMES:
+    """`work(c)` for every channel c, on the shared pool when `in_threads`, else in order on the
+    calling thread. Re-raises the first error."""
+    if not in_threads(channels, frames):
         for channel in range(channels):
             work(channel)
         return

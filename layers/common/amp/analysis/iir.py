@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import signal
 
-from amp.analysis.channels import each_channel
+from amp.analysis.channels import each_channel, in_threads
 
 DC_OFFSET = 1e-10
 """Far above the subnormal range (< 1.2e-38 in float32) and far below audio (a 24-bit step is 6e-8)."""
@@ -36,9 +36,11 @@ def sosfilt(sos: npt.NDArray[np.floating], audio: npt.NDArray[np.floating]) -> n
     """`scipy.signal.sosfilt(sos, audio, axis=-1)` on `audio + DC_OFFSET`.
 
     A long multichannel signal is filtered one channel per thread (`channels.each_channel`):
-    sosfilt filters each row on its own, so the samples are those of one call."""
+    sosfilt filters each row on its own, so the samples are those of one call. Anything else is
+    one call, as before: the master's patched loudness filters many short runs, each paying the
+    call's overhead once, not once per channel."""
     shifted = _shifted(sos, audio)
-    if shifted.ndim != 2:
+    if shifted.ndim != 2 or not in_threads(*shifted.shape):
         return np.asarray(signal.sosfilt(sos, shifted, axis=-1))
     out = np.empty_like(shifted)
 
