@@ -671,19 +671,46 @@ def _conform_to_guide(
     lead_after = line[1] if line is not None else predicted
     final_match = float(np.mean(residual.strength)) if residual.strength.size else match
     lead_in_frames = round(stretched_env.seconds(lead_after) * SAMPLE_RATE)
-    corrections = Corrections(
+    corrections = _guide_corrections(
+        measured_bpm=measured_bpm,
+        measured_key=measured_key,
+        bpm=bpm,
+        ratio=ratio,
+        lead_in_s=clip_env.seconds(lead),
+        shift_s=lead_in_frames / SAMPLE_RATE,
+        match=final_match,
+        pitch_shift_semitones=semitones,
+    )
+    return Conformed(_shift_and_fit(stretched, lead_in_frames, frames), corrections)
+
+
+def _guide_corrections(
+    *,
+    measured_bpm: float | None,
+    measured_key: str | None,
+    bpm: float,
+    ratio: float,
+    lead_in_s: float,
+    shift_s: float,
+    match: float,
+    pitch_shift_semitones: int = 0,
+    slices: int | None = None,
+) -> Corrections:
+    """The job record's account of a clip aligned to its guide, stretched or sliced: one time map
+    (clip = ratio x song + lead-in), reported the same way whichever placed it."""
+    return Corrections(
         measured_bpm=measured_bpm,
         measured_key=measured_key,
         target_bpm=bpm,
         tempo_ratio=round(1.0 / ratio, 9),
         stretched=abs(ratio - 1.0) >= 1e-5,
-        lead_in_s=round(clip_env.seconds(lead), 4),
-        pitch_shift_semitones=semitones,
-        shift_s=round(lead_in_frames / SAMPLE_RATE, 6),
-        match=round(final_match, 3),
+        lead_in_s=round(lead_in_s, 4),
+        pitch_shift_semitones=pitch_shift_semitones,
+        shift_s=round(shift_s, 6),
+        match=round(match, 3),
         method="guide",
+        slices=slices,
     )
-    return Conformed(_shift_and_fit(stretched, lead_in_frames, frames), corrections)
 
 
 def _sliced_to_guide(
@@ -717,16 +744,14 @@ def _sliced_to_guide(
         cuts, at_attack = slice_cuts(attacks, max(0, round(lead_frames)), clip.shape[1])
         audio = place_slices(clip, cuts, at_attack, ratio=ratio, lead=lead_frames, frames=frames)
     final_match = float(np.mean(residual.strength)) if residual.strength.size else match
-    corrections = Corrections(
+    corrections = _guide_corrections(
         measured_bpm=measured_bpm,
         measured_key=measured_key,
-        target_bpm=bpm,
-        tempo_ratio=round(1.0 / ratio, 9),
-        stretched=abs(ratio - 1.0) >= 1e-5,
-        lead_in_s=round(clip_env.seconds(lead), 4),
-        shift_s=round(lead_frames / ratio / SAMPLE_RATE, 6),
-        match=round(final_match, 3),
-        method="guide",
+        bpm=bpm,
+        ratio=ratio,
+        lead_in_s=clip_env.seconds(lead),
+        shift_s=lead_frames / ratio / SAMPLE_RATE,
+        match=final_match,
         slices=int(cuts.size - 1),
     )
     return Conformed(audio, corrections)
