@@ -508,7 +508,7 @@ def slice_cuts(
     for index, (a, b) in enumerate(pairwise(cuts)):
         pieces = -(-(b - a) // longest)
         out.extend(a + (b - a) * i // pieces for i in range(1, pieces + 1))
-        at_attack.extend([False] * (pieces - 1) + [0 < index + 1 < len(cuts) - 1])
+        at_attack.extend([False] * (pieces - 1) + [index + 1 < len(cuts) - 1])
     return np.asarray(out, dtype=np.int64), np.asarray(at_attack, dtype=bool)
 
 
@@ -532,11 +532,11 @@ def place_slices(
     """Each slice of `clip` between two cuts, played at its own speed where the time map puts its
     start (output = (clip - lead) / ratio, in samples), as beat slicing does. A slot longer than its
     slice (a clip faster than the song) is filled by playing the slice's end backwards from the next
-    cut (still decay), so nothing of the next attack sounds early. Every join is a linear crossfade:
-    SLICE_FADE_S at an attack (it ends before the attack starts), FILL_FADE_S at the extra cuts in a
-    sustained sound, both equal-power. Why not a phase vocoder: stretching smears each attack's transient (two Rubber
-    Band passes in a row moved single drum hits 20+ ms), while a slice keeps the attack's samples
-    and only moves them. Why only for unpitched parts: a join between two copies of a steady tone a
+    cut (still decay), so nothing of the next attack sounds early. Every join is an equal-power
+    crossfade: SLICE_FADE_S at an attack (it ends before the attack starts), FILL_FADE_S at the
+    extra cuts in a sustained sound. Why not a phase vocoder: stretching smears each attack's
+    transient (two Rubber Band passes in a row moved single drum hits 20+ ms), while a slice keeps
+    the attack's samples and only moves them. Why only for unpitched parts: a join between two copies of a steady tone a
     few ms apart is out of phase, and dips (for the fade's length) or beats; a kit's decays are
     mostly noise, which joins smoothly. (Phase-aligning the extra cuts within 3 ms, as WSOLA
     does, fixed the tone but measured worse on drums: bench/conform.py --sweep, worst beat 6.4 ->
@@ -545,6 +545,7 @@ def place_slices(
     fades[0] = 0
     fades[-1] = 0
     pad = int(fades.max(initial=0))
+    ramps = {int(n): _quarter_sine(int(n)) for n in np.unique(fades) if n}
     out = np.zeros((clip.shape[0], frames + pad), np.float32)
     targets = np.round((cuts - lead) / ratio).astype(np.int64)
     for k in range(cuts.size - 1):
@@ -563,9 +564,9 @@ def place_slices(
                 piece = np.pad(piece, ((0, 0), (0, length - piece.shape[1])))
         piece = np.array(piece, dtype=np.float32)
         if fade_in:
-            piece[:, :fade_in] *= _quarter_sine(fade_in)
+            piece[:, :fade_in] *= ramps[fade_in]
         if fade_out:
-            piece[:, -fade_out:] *= _quarter_sine(fade_out)[::-1]
+            piece[:, -fade_out:] *= ramps[fade_out][::-1]
         skip = max(0, -slot_start)
         stop = min(length, frames + pad - slot_start)
         out[:, slot_start + skip : slot_start + stop] += piece[:, skip:stop]
@@ -670,10 +671,7 @@ def _conform_to_guide(
     # lags (outliers dropped), so the typical beat lands on the bar line to a fraction of a frame.
     stretched_env = feature(_mono(stretched, SAMPLE_RATE))
     predicted = lead / ratio
-    residual = local_lags(stretched_env, guide_env, 1.0, predicted, search_s=RESIDUAL_SEARCH_S)
-    line = robust_line(residual, slope=1.0)
-    lead_after = line[1] if line is not None else predicted
-    final_match = float(np.mean(residual.strength)) if residual.strength.size else match
+    lead_after, final_match = _remeasured_lead(stretched_env, guide_env, predicted, match)
     lead_in_frames = round(stretched_env.seconds(lead_after) * SAMPLE_RATE)
     corrections = _guide_corrections(
         measured_bpm=measured_bpm,
@@ -686,6 +684,19 @@ def _conform_to_guide(
         pitch_shift_semitones=semitones,
     )
     return Conformed(_shift_and_fit(stretched, lead_in_frames, frames), corrections)
+
+
+def _remeasured_lead(
+    placed: Envelope, guide: Envelope, predicted: float, match: float
+) -> tuple[float, float]:
+    """(lead-in frames of `placed` against the guide, match) after a clip was put on the time map:
+    windows searched within RESIDUAL_SEARCH_S of `predicted`, the weighted mean of their lags
+    (outliers dropped), which absorbs what is left of the ratio's error and the placement's own
+    latency; `predicted` and `match` stand when too few windows match."""
+    residual = local_lags(placed, guide, 1.0, predicted, search_s=RESIDUAL_SEARCH_S)
+    line = robust_line(residual, slope=1.0)
+    lead = line[1] if line is not None else predicted
+    return lead, float(np.mean(residual.strength)) if residual.strength.size else match
 
 
 def _guide_corrections(
@@ -741,13 +752,11 @@ def _sliced_to_guide(
     cuts, at_attack = slice_cuts(attacks, max(0, round(lead_frames)), clip.shape[1])
     audio = place_slices(clip, cuts, at_attack, ratio=ratio, lead=lead_frames, frames=frames)
     placed_env = onset_envelope(_mono(audio, SAMPLE_RATE))
-    residual = local_lags(placed_env, guide_env, 1.0, 0.0, search_s=RESIDUAL_SEARCH_S)
-    line = robust_line(residual, slope=1.0)
-    if line is not None and abs(line[1]) >= 0.05:
-        lead_frames += placed_env.seconds(line[1]) * SAMPLE_RATE * ratio
+    residual, final_match = _remeasured_lead(placed_env, guide_env, 0.0, match)
+    if abs(residual) >= 0.05:
+        lead_frames += placed_env.seconds(residual) * SAMPLE_RATE * ratio
         cuts, at_attack = slice_cuts(attacks, max(0, round(lead_frames)), clip.shape[1])
         audio = place_slices(clip, cuts, at_attack, ratio=ratio, lead=lead_frames, frames=frames)
-    final_match = float(np.mean(residual.strength)) if residual.strength.size else match
     corrections = _guide_corrections(
         measured_bpm=measured_bpm,
         measured_key=measured_key,
