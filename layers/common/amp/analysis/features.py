@@ -100,7 +100,7 @@ class KeyEstimate:
 
 def analysis_mono(audio: AudioBuffer, sample_rate: int) -> AudioBuffer:
     """Mid signal at 22.05 kHz: plenty for rhythm and pitch, a quarter of the work of 44.1 kHz stereo."""
-    mono = audio.astype(np.float32).mean(axis=0)
+    mono = np.asarray(audio, dtype=np.float32).mean(axis=0)  # no stereo copy when already float32
     if sample_rate != ANALYSIS_RATE:
         divisor = math.gcd(ANALYSIS_RATE, sample_rate)
         mono = signal.resample_poly(mono, ANALYSIS_RATE // divisor, sample_rate // divisor).astype(np.float32)

@@ -22,9 +22,19 @@ Float32Array = npt.NDArray[np.float32]
 TINY = float(np.finfo(np.float32).tiny)
 
 
+STFT_BLOCK_SAMPLES = 1 << 17
+"""Samples of windowed frames per FFT call in `stft_power` (64 frames of 2,048): the frames, their
+complex128 spectrum and its power stay in cache instead of passing through memory whole."""
+
+
 def stft_power(mono: Float32Array, n_fft: int, hop: int) -> Float32Array:
     """|STFT|^2 (bins x frames), periodic Hann window, centred frames with zero padding (librosa's
-    default framing: frame t is centred on sample t * hop)."""
+    default framing: frame t is centred on sample t * hop).
+
+    A block of frames at a time (STFT_BLOCK_SAMPLES): each frame's FFT and power are the same
+    operations as on the whole array at once, so the result is the same bit for bit, but a 180 s
+    mix's onset STFT no longer materialises 127 MB of windowed frames and a 254 MB spectrum (whose
+    fresh pages the kernel zeroes): 0.21-0.37 -> 0.13 CPU-s, the key's 0.107 -> 0.078."""
     padded = np.pad(np.asarray(mono, dtype=np.float32), n_fft // 2)
     if padded.size < n_fft:
         padded = np.pad(padded, (0, n_fft - padded.size))
@@ -33,8 +43,12 @@ def stft_power(mono: Float32Array, n_fft: int, hop: int) -> Float32Array:
         padded, shape=(count, n_fft), strides=(padded.strides[0] * hop, padded.strides[0]), writeable=False
     )
     window = (0.5 - 0.5 * np.cos(2 * np.pi * np.arange(n_fft) / n_fft)).astype(np.float32)
-    spectrum = np.fft.rfft(frames * window, axis=1)
-    return np.asarray((spectrum.real**2 + spectrum.imag**2).T, dtype=np.float32)
+    power = np.empty((count, 1 + n_fft // 2), dtype=np.float32)
+    block = max(1, STFT_BLOCK_SAMPLES // n_fft)
+    for start in range(0, count, block):
+        spectrum = np.fft.rfft(frames[start : start + block] * window, axis=1)
+        power[start : start + block] = spectrum.real**2 + spectrum.imag**2
+    return power.T
 
 
 def _hz_to_mel(hz: FloatArray) -> FloatArray:
