@@ -223,7 +223,8 @@ def stems_residual_db(
         return np.asarray(total, dtype=np.float64)
 
     # A run of blocks at a time: their spectra stay in cache instead of two whole-song complex
-    # arrays in memory (the per-block figures, and so the sums over them, are the same).
+    # arrays in memory. Each band's per-block figures are kept and summed once over the whole song,
+    # as the single pass did: a running total per run would round differently.
     unexplained: list[list[FloatArray]] = [[] for _ in bands]
     for start in range(0, count, RESIDUAL_RUN_BLOCKS):
         mix_spectrum = scipy_fft.rfft(mix_blocks[:, start : start + RESIDUAL_RUN_BLOCKS], axis=2)
