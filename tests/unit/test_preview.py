@@ -70,3 +70,21 @@ def test_more_than_two_channels_is_refused() -> None:
 def test_the_preview_is_deterministic() -> None:
     audio = _music(2.0)
     assert encode_mp3(audio, SR) == encode_mp3(audio, SR)
+
+
+def test_feeding_lame_a_chunk_at_a_time_gives_the_bytes_of_one_call() -> None:
+    """Chunks that do not divide the song (nor LAME's 1,152-sample frames), and clipped peaks."""
+    import lameenc
+
+    from amp.mastering import preview
+
+    audio = _music(5.0) * np.float32(3.0)
+    encoder = lameenc.Encoder()
+    encoder.set_bit_rate(preview.PREVIEW_KBPS)
+    encoder.set_in_sample_rate(SR)
+    encoder.set_channels(2)
+    encoder.set_quality(preview.PREVIEW_LAME_QUALITY)
+    pcm = np.rint(np.clip(audio.T, -1.0, 1.0) * np.float32(32767.0)).astype("<i2")
+    whole = bytes(encoder.encode(pcm.tobytes()) + encoder.flush())
+    assert audio.shape[1] > preview.PCM_CHUNK_FRAMES * 3
+    assert encode_mp3(audio, SR) == whole

@@ -21,6 +21,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from amp.adapters.local.checkpoints import SqliteCheckpointStore
+from amp.allocator import release_free_memory
 from amp.domain.errors import Conflict, NotFound
 from amp.domain.job import TERMINAL_STATUSES, Job, JobError, JobStatus
 from amp.domain.ports import JobStore
@@ -132,7 +133,10 @@ def run_in_child(job_id: str) -> tuple[str, str | None, str | None]:
                 state["stop"] = True
         return bool(state["stop"])
 
-    result = run_job_locally(job_id, should_stop=should_stop, on_enter=on_enter, start_at=start_at)
+    try:
+        result = run_job_locally(job_id, should_stop=should_stop, on_enter=on_enter, start_at=start_at)
+    finally:
+        release_free_memory()  # an idle worker holds no song's arrays (amp/allocator.py)
     if checkpoints is not None:
         checkpoints.clear(job_id)  # ended (any way): nothing to resume
     return str(result.status), result.error, result.cause

@@ -6,8 +6,7 @@ is applied per note length), notes struck together are placed as one chord, and 
 effects run on those cached chord samples instead of the whole stem.
 """
 
-import ctypes
-from functools import cache, lru_cache
+from functools import lru_cache
 
 import numpy as np
 
@@ -265,37 +264,11 @@ def render_sampled_dry(score: Score, part: Part, frames: int, seed: int) -> Floa
     return np.ascontiguousarray(out.T)
 
 
-MALLOC_MMAP_THRESHOLD = -3
-MALLOC_TRIM_THRESHOLD = -1
-KEEP_FREED_BYTES = 1 << 30
-
-
-@cache
-def reuse_freed_memory() -> bool:
-    """Ask glibc to serve large arrays from its heap and keep them there when freed (mallopt), once
-    per process; False where the C library is not glibc.
-
-    Why: a 180 s stereo stem is a 63 MiB float32 array, and a render makes and drops several of
-    them. Above its mmap threshold glibc maps each one fresh and unmaps it on free, so every page is
-    faulted in and zeroed again by the kernel: a quarter of a sampled stem's CPU time was that system
-    time (1.1-1.6 of 5 CPU-s for a 180 s orchestral track). Kept in the heap, a freed stem buffer is
-    reused by the next without a fault. Peak memory is unchanged (what is kept was in use at the peak)."""
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-        return bool(
-            libc.mallopt(MALLOC_MMAP_THRESHOLD, KEEP_FREED_BYTES)
-            and libc.mallopt(MALLOC_TRIM_THRESHOLD, KEEP_FREED_BYTES)
-        )
-    except (OSError, AttributeError):
-        return False
-
-
 def render_part(score: Score, part: Part, frames: int, seed: int) -> AudioBuffer:
     """The finished stem: (2, frames) float32, exactly `frames` long, faded at the very end.
 
     Dispatches on the part's source (amp.synth.sources): SoundFont parts are played from their
     performance in the ensemble's room; synth parts keep their patch's own effects."""
-    reuse_freed_memory()
     if isinstance(source_for_part(part), SoundFontProgram):
         wet = apply_send(render_sampled_dry(score, part, frames, seed), room_effects(room_for(score)))
     else:
