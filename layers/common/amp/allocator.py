@@ -8,8 +8,9 @@ whatever the threshold. So the next array of that size page-faults and zero-fill
 again: perf put ~9% of a 180 s job's CPU in the kernel's `clear_page`, and its system time was
 2.3-3.8 of ~11 CPU-s. With one arena (the main heap, grown by sbrk, the only one that can hold a
 block over 64 MiB), no mmap and no trimming under KEEP_FREED_BYTES, a freed array's pages serve
-the next one without a fault: `bench/pipeline.py --durations 180`, alternating, whole job median
-6.22 -> 5.59 s, system time 2.4 -> 1.5 s, peak RSS 1.30-1.40 -> 0.97-1.00 GB (README, Measured).
+the next one without a fault: `bench/pipeline.py --durations 180`, six alternations, whole job
+median 6.09 -> 5.48 s, system time 2.6 -> 1.5 s, the mix stage's peak RSS 1.14-1.38 -> 0.91-0.99 GB
+(README, Measured).
 Python objects keep their own allocator, and numpy's large blocks are few, so one arena's lock
 costs nothing measurable.
 
