@@ -9,8 +9,10 @@ Run: .venv/bin/python bench/pipeline.py [--durations 30 180] [--prompt "..."] [-
 - CPU s: process CPU time over the stage (both cores count: above its wall time means it ran in
   parallel).
 - peak RSS: the process's resident set at its highest over the stage (the kernel's high-water
-  mark, reset as each stage begins; sampled every 5 ms where that cannot be reset), and "+rise" above the RSS when the stage began (what the stage itself added; earlier stages'
-  memory and caches stay in this warm process).
+  mark, reset as each stage begins; sampled every 5 ms where that cannot be reset), and "+rise"
+  above the RSS when the stage began (what the stage itself added; earlier stages' memory and
+  caches stay in this warm process, and with freed arrays kept for reuse, amp/allocator.py, a stage
+  that fits in what earlier ones freed rises little or not at all).
 - warm process: before the measured jobs, one short job (--warmup-s, default 5 s) runs in the same
   process, as a warm Lambda or a long-lived `amp serve` has run one: modules imported, SoundFont
   loaded, numba kernels loaded from the cache. --warmup-s 0 measures the first job instead.
@@ -97,11 +99,6 @@ class PeakRss:
             self._thread: threading.Thread | None = None
         except OSError:
             self._thread = threading.Thread(target=self._sample, daemon=True)
-
-    @property
-    def sampled(self) -> bool:
-        """True when the kernel's mark is unavailable and a thread samples RSS instead."""
-        return self._thread is not None
 
     def __enter__(self) -> "PeakRss":
         if self._thread is not None:
