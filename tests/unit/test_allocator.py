@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 
@@ -48,17 +49,22 @@ print(json.dumps(found))
 """
 
 
-def _probe(imports: str) -> dict[str, object]:
+def _in_fresh_process(script: str) -> dict[str, Any]:
+    """The JSON object `script` prints last, run in a new interpreter that imports this tree."""
     done = subprocess.run(
-        [sys.executable, "-c", _PROBE.format(imports=imports)],
+        [sys.executable, "-c", script],
         env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
         capture_output=True,
         text=True,
         check=True,
         timeout=60,
     )
-    found: dict[str, object] = json.loads(done.stdout.splitlines()[-1])
+    found: dict[str, Any] = json.loads(done.stdout.splitlines()[-1])
     return found
+
+
+def _probe(imports: str) -> dict[str, Any]:
+    return _in_fresh_process(_PROBE.format(imports=imports))
 
 
 def test_this_glibc_takes_every_setting() -> None:
@@ -76,13 +82,13 @@ def test_importing_amp_serves_a_worker_threads_whole_song_array_from_the_main_he
 
 
 _RELEASE = """
-import json
+import json, os
 import numpy as np
 from amp.allocator import release_free_memory
 
 def rss() -> int:
     with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * 4096
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 block = np.ones(64 * 1024 * 1024)  # 512 MiB, touched
 held = rss()
@@ -94,15 +100,7 @@ print(json.dumps({"held": held, "kept": kept, "after": rss(), "released": releas
 
 
 def test_freed_memory_stays_in_the_process_until_released() -> None:
-    done = subprocess.run(
-        [sys.executable, "-c", _RELEASE],
-        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    )
-    figures = json.loads(done.stdout.splitlines()[-1])
+    figures = _in_fresh_process(_RELEASE)
     mib = 1024 * 1024
     assert figures["held"] - figures["kept"] < 64 * mib  # kept for the next array
     assert figures["released"] is True
